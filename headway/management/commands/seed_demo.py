@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from objectives.demo import DEMO_PASSWORD, seed_organization
+
+
+class Command(BaseCommand):
+    help = "Load the demo organization (idempotent: running it again changes nothing)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            org = seed_organization()
+        self.stdout.write(
+            f"Demo organization ready: {len(org.users)} people, {len(org.teams)} teams, "
+            f"quarters {org.previous_quarter}, {org.current_quarter}, {org.next_quarter}. "
+            f"Sign in as leader, pm or admin (password: {DEMO_PASSWORD})."
+        )

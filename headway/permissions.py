@@ -1,0 +1,46 @@
+"""The permission matrix of DESIGN.md, as data.
+
+A view asks `allows(team.relations_to(user), Action.X)`; the answer comes from this one table.
+1:1 privacy is not a team permission and lives with the 1:1 (coaching).
+"""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    READ = "read"
+    EDIT_OBJECTIVES = "edit_objectives"
+    CHECK_IN = "check_in"
+    LOG_OBSTACLE = "log_obstacle"
+    CHANGE_OBSTACLE = "change_obstacle"
+    COMMENT_OBSTACLE = "comment_obstacle"
+    MANAGE = "manage"
+
+
+class Relation(StrEnum):
+    """How a signed-in user stands to a team (a user may have several)."""
+
+    ADMIN = "admin"
+    LEADER = "leader"
+    PM = "pm"
+    MEMBER = "member"
+    BLOCKING_MEMBER = "blocking_member"  # member of the team an obstacle names as blocking
+    SIGNED_IN = "signed_in"
+
+
+RESPONSIBLE = frozenset({Relation.ADMIN, Relation.LEADER, Relation.PM})
+
+MATRIX = {
+    Action.READ: frozenset(Relation),
+    Action.EDIT_OBJECTIVES: RESPONSIBLE,
+    Action.CHECK_IN: RESPONSIBLE,
+    Action.LOG_OBSTACLE: RESPONSIBLE,
+    Action.CHANGE_OBSTACLE: RESPONSIBLE,
+    Action.COMMENT_OBSTACLE: RESPONSIBLE | {Relation.MEMBER, Relation.BLOCKING_MEMBER},
+    Action.MANAGE: frozenset({Relation.ADMIN}),
+}
+
+
+def allows(relations, action):
+    """True when any of the user's relations to the team may perform `action`."""
+    return not MATRIX[Action(action)].isdisjoint(relations)

@@ -1,0 +1,75 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import CheckIn, KeyResult, Membership, Objective, Quarter, Team
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "leader", "is_platform", "archived"]
+    list_filter = ["is_platform", "archived", "leader"]
+    list_select_related = ["leader"]
+    search_fields = ["name", "slug", "mission"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["leader"]
+    inlines = [MembershipInline]
+    actions = ["archive", "unarchive"]
+
+    @admin.action(description=_("Archive the selected teams"))
+    def archive(self, request, queryset):
+        queryset.update(archived=True)
+
+    @admin.action(description=_("Bring back the selected teams"))
+    def unarchive(self, request, queryset):
+        queryset.update(archived=False)
+
+    def has_delete_permission(self, request, obj=None):
+        # Teams are archived, not deleted: their history must stay readable.
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role"]
+    list_filter = ["role", "team"]
+    list_select_related = ["user", "team"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "team__name"]
+    autocomplete_fields = ["user", "team"]
+
+
+@admin.register(Quarter)
+class QuarterAdmin(admin.ModelAdmin):
+    list_display = ["label", "start", "end"]
+    search_fields = ["label"]
+    date_hierarchy = "start"
+
+
+class KeyResultInline(admin.TabularInline):
+    model = KeyResult
+    extra = 0
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "quarter", "status", "owner"]
+    list_filter = ["quarter", "status", "team"]
+    list_select_related = ["team", "quarter", "owner"]
+    search_fields = ["title", "problem"]
+    autocomplete_fields = ["team", "owner", "carried_from"]
+    inlines = [KeyResultInline]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["key_result", "value", "confidence", "author", "created_at"]
+    list_filter = ["confidence"]
+    list_select_related = ["key_result", "author"]
+    search_fields = ["key_result__description", "comment"]
+    raw_id_fields = ["key_result"]
+    autocomplete_fields = ["author"]

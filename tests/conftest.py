@@ -1,0 +1,72 @@
+"""Shared fixtures: people in each role of the permission matrix, and a signed-in client."""
+
+import pytest
+from django.utils import timezone
+
+from objectives.models import Membership, Quarter
+
+from .factories import MembershipFactory, QuarterFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def current_quarter(db):
+    calendar = Quarter.for_day(timezone.localdate())
+    return QuarterFactory(label=calendar.label, start=calendar.start, end=calendar.end)
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(username="leader", first_name="Maya", last_name="Chen")
+
+
+@pytest.fixture
+def team(leader):
+    return TeamFactory(name="Checkout", slug="checkout", leader=leader)
+
+
+@pytest.fixture
+def pm(team):
+    user = UserFactory(username="pm", first_name="Sam", last_name="Rivera")
+    MembershipFactory(team=team, user=user, role=Membership.Role.PRODUCT_MANAGER)
+    return user
+
+
+@pytest.fixture
+def tech_lead(team):
+    user = UserFactory(username="techlead")
+    MembershipFactory(team=team, user=user, role=Membership.Role.TECH_LEAD)
+    return user
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Payments Platform", slug="payments-platform", is_platform=True)
+
+
+@pytest.fixture
+def outsider(other_team):
+    """A PM of another team: signed in, but responsible for nothing of `team`."""
+    user = UserFactory(username="outsider")
+    MembershipFactory(team=other_team, user=user, role=Membership.Role.PRODUCT_MANAGER)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the test client, signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,94 @@
+"""One set of factories for every test. Each builds a valid object with the least input."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+
+from objectives.models import CheckIn, KeyResult, Membership, Objective, Quarter, Team
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save(update_fields=["password"])
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+    mission = "Make something better for someone."
+    leader = factory.SubFactory(UserFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.PRODUCT_MANAGER
+
+
+class QuarterFactory(factory.django.DjangoModelFactory):
+    """Consecutive calendar quarters from 2020-Q1, so that they never overlap."""
+
+    class Meta:
+        model = Quarter
+        django_get_or_create = ["label"]
+
+    label = factory.Sequence(lambda n: f"{2020 + n // 4}-Q{n % 4 + 1}")
+    start = factory.LazyAttribute(lambda q: Quarter.for_day(_first_day(q.label)).start)
+    end = factory.LazyAttribute(lambda q: Quarter.for_day(_first_day(q.label)).end)
+
+
+def _first_day(label):
+    year, q = label.split("-Q")
+    return date(int(year), 3 * (int(q) - 1) + 1, 1)
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    team = factory.SubFactory(TeamFactory)
+    quarter = factory.SubFactory(QuarterFactory)
+    title = factory.Sequence(lambda n: f"Objective {n}")
+    problem = "Customers struggle with something."
+
+
+class KeyResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyResult
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    description = factory.Sequence(lambda n: f"Key result {n}")
+    start_value = 0
+    target_value = 100
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    key_result = factory.SubFactory(KeyResultFactory)
+    value = 50
+    confidence = CheckIn.Confidence.ON_TRACK
+    author = factory.SubFactory(UserFactory)
