@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from objectives.views import team_detail
+
 from . import views
 
 urlpatterns = [
@@ -9,5 +11,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Pages that show several apps' parts are routed here, to the view of the highest app
+    # that contributes to them, so that apps keep depending one way only.
+    path("teams/<slug:slug>/", team_detail, name="team"),
     path("", include("objectives.urls")),
 ]

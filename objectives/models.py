@@ -66,7 +66,7 @@ class Team(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("objectives:team", args=[self.slug])
+        return reverse("team", args=[self.slug])
 
     def relations_to(self, user):
         """The user's relations to this team, for `headway.permissions.allows`."""

@@ -5,5 +5,4 @@ from . import views
 app_name = "objectives"
 urlpatterns = [
     path("teams/", views.team_list, name="teams"),
-    path("teams/<slug:slug>/", views.team_detail, name="team"),
 ]

@@ -23,7 +23,11 @@ def team_list(request):
     )
 
 
+def team_context(request, team):
+    """What the team page shows of objectives. Higher apps add their parts to it."""
+    return {"team": team, "memberships": team.memberships.select_related("user")}
+
+
 def team_detail(request, slug):
     team = get_team_for_user(request, slug)
-    memberships = team.memberships.select_related("user")
-    return render(request, "objectives/team.html", {"team": team, "memberships": memberships})
+    return render(request, "objectives/team.html", team_context(request, team))
