@@ -110,8 +110,7 @@ class Obstacle(models.Model):
         verbose_name_plural = _("obstacles")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=["dependency", "platform"])
-                | Q(blocking_team__isnull=False),
+                condition=~Q(kind__in=["dependency", "platform"]) | Q(blocking_team__isnull=False),
                 name="obstacle_dependency_names_blocking_team",
             ),
             models.CheckConstraint(
