@@ -1,16 +1,137 @@
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db import models, transaction
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least, Round
+from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from headway.permissions import Relation
+
+RATIO = DecimalField(max_digits=5, decimal_places=4)
+
+
+class Pace(models.TextChoices):
+    """Where progress stands against the share of the quarter elapsed."""
+
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+
+
+# How far progress may trail the share of the quarter elapsed (both 0..1) before a team or
+# an objective is at risk, then off track. The one place these thresholds live.
+AT_RISK_GAP = Decimal("0.10")
+OFF_TRACK_GAP = Decimal("0.25")
+
+
+def pace_for(progress, expected):
+    """The pace of `progress` against `expected` (Decimals 0..1); None without progress."""
+    if progress is None:
+        return None
+    gap = Decimal(expected) - Decimal(progress)
+    if gap <= AT_RISK_GAP:
+        return Pace.ON_TRACK
+    if gap <= OFF_TRACK_GAP:
+        return Pace.AT_RISK
+    return Pace.OFF_TRACK
+
+
+def pace_expression(progress, expected):
+    """`pace_for` in SQL, over two ratio expressions: NULL when there is no progress."""
+    return Case(
+        When(IsNull(progress, True), then=Value(None)),
+        When(
+            GreaterThanOrEqual(progress, expected - Value(AT_RISK_GAP)),
+            then=Value(Pace.ON_TRACK.value),
+        ),
+        When(
+            GreaterThanOrEqual(progress, expected - Value(OFF_TRACK_GAP)),
+            then=Value(Pace.AT_RISK.value),
+        ),
+        default=Value(Pace.OFF_TRACK.value),
+        output_field=models.CharField(),
+    )
+
+
+def numeric(expression):
+    """The expression as an unconstrained PostgreSQL numeric, for exact division."""
+    return Func(expression, template="(%(expressions)s)::numeric", output_field=DecimalField())
+
+
+def clamped_ratio(ratio):
+    """The ratio held within 0..1 and rounded to 4 places (0.1234 = 12.34 %)."""
+    clamped = Greatest(Least(ratio, Value(Decimal(1))), Value(Decimal(0)))
+    return Round(clamped, 4, output_field=RATIO)
+
+
+def progress_expression(value, start, target):
+    """(value - start) / (target - start), clamped to 0..1, as a 4-place Decimal.
+
+    Works the same when the target is below the start (both differences are negative) and
+    for milestones (0 → 1). No value yet means no progress.
+    """
+    ratio = (Coalesce(value, start) - start) / numeric(target - start)
+    return Round(
+        Greatest(Least(ratio, Value(Decimal(1))), Value(Decimal(0))), 4, output_field=RATIO
+    )
+
+
+def elapsed_share_expression(start, end, today):
+    """Quarter.elapsed_share in SQL: days elapsed at the end of `today` over the days."""
+    today = Value(today, output_field=models.DateField())
+    elapsed = Func(today, start, template="(%(expressions)s + 1)", arg_joiner=" - ")
+    days = Func(end, start, template="(%(expressions)s + 1)", arg_joiner=" - ")
+    share = numeric(elapsed) / numeric(days)
+    return Round(
+        Greatest(Least(share, Value(Decimal(1))), Value(Decimal(0))), 4, output_field=RATIO
+    )
+
+
+# Confidence as a rank, so that the most cautious of several can be taken with MAX().
+CONFIDENCE_RANKS = {"on_track": 1, "at_risk": 2, "off_track": 3}
+
+
+def confidence_rank(confidence):
+    return Case(
+        *(When(Exact(confidence, Value(c)), then=Value(r)) for c, r in CONFIDENCE_RANKS.items()),
+        output_field=IntegerField(),
+    )
+
+
+def confidence_from_rank(rank):
+    return Case(
+        *(When(Exact(rank, Value(r)), then=Value(c)) for c, r in CONFIDENCE_RANKS.items()),
+        output_field=models.CharField(),
+    )
+
+
+def aggregate_subquery(queryset, group_by, aggregate):
+    """A scalar subquery: `aggregate` over `queryset`, grouped by the outer row's key."""
+    return Subquery(
+        queryset.order_by().values(group_by).annotate(result=aggregate).values("result")[:1]
+    )
 
 
 class TeamQuerySet(models.QuerySet):
@@ -25,6 +146,43 @@ class TeamQuerySet(models.QuerySet):
         if role:
             memberships = memberships.filter(role=role)
         return self.filter(pk__in=memberships.values("team"))
+
+    def with_pace(self, quarter, today=None):
+        """Each team's standing in `quarter`, all computed by the database.
+
+        Adds `progress` (mean progress of the quarter's objectives that are not dropped;
+        NULL when there are none), `expected` (share of the quarter elapsed, as
+        Quarter.elapsed_share), `pace` (a Pace, NULL without objectives), `latest_confidence`
+        (the most cautious of the confidences given at each key result's latest check-in:
+        the team's own judgement) and `latest_checked_at`.
+        """
+        today = today or timezone.localdate()
+        objectives = Objective.objects.filter(team=OuterRef("pk"), quarter=quarter).counted()
+        key_results = KeyResult.objects.filter(
+            objective__team=OuterRef("pk"), objective__quarter=quarter
+        ).exclude(objective__status=Objective.Status.DROPPED)
+        expected = elapsed_share_expression(Value(quarter.start), Value(quarter.end), today)
+        return self.annotate(
+            progress=aggregate_subquery(
+                objectives.with_progress(today), "team", Avg("progress", output_field=RATIO)
+            ),
+            expected=expected,
+            latest_confidence=confidence_from_rank(
+                aggregate_subquery(
+                    key_results.with_latest_check_in(),
+                    "objective__team",
+                    Max(confidence_rank(F("latest_confidence"))),
+                )
+            ),
+            latest_checked_at=aggregate_subquery(
+                CheckIn.objects.filter(
+                    key_result__objective__team=OuterRef("pk"),
+                    key_result__objective__quarter=quarter,
+                ).exclude(key_result__objective__status=Objective.Status.DROPPED),
+                "key_result__objective__team",
+                Max("created_at"),
+            ),
+        ).annotate(pace=pace_expression(F("progress"), F("expected")))
 
 
 class Team(models.Model):
@@ -188,6 +346,10 @@ class Quarter(models.Model):
             return 1.0
         return ((today - self.start).days + 1) / self.days
 
+    def following(self):
+        """The next quarter, if an administrator has created it."""
+        return Quarter.objects.filter(start__gt=self.end).order_by("start").first()
+
     @classmethod
     def for_day(cls, day):
         """The calendar quarter containing `day`, as an unsaved Quarter."""
@@ -199,6 +361,31 @@ class Quarter(models.Model):
             start=start,
             end=end - timedelta(days=1),
         )
+
+
+class ObjectiveQuerySet(models.QuerySet):
+    def counted(self):
+        """The objectives that count towards progress: all but the dropped ones."""
+        return self.exclude(status=Objective.Status.DROPPED)
+
+    def with_progress(self, today=None):
+        """Adds `progress` (mean of its key results' progress, NULL without key results),
+        `expected` (share of its quarter elapsed), `pace`, `key_result_count` and
+        `latest_confidence` (the most cautious of its key results' latest confidences)."""
+        today = today or timezone.localdate()
+        key_results = KeyResult.objects.filter(objective=OuterRef("pk")).with_latest_check_in()
+        return self.annotate(
+            progress=aggregate_subquery(
+                key_results, "objective", Avg("progress", output_field=RATIO)
+            ),
+            expected=elapsed_share_expression(F("quarter__start"), F("quarter__end"), today),
+            key_result_count=aggregate_subquery(key_results, "objective", Count("pk")),
+            latest_confidence=confidence_from_rank(
+                aggregate_subquery(
+                    key_results, "objective", Max(confidence_rank(F("latest_confidence")))
+                )
+            ),
+        ).annotate(pace=pace_expression(F("progress"), F("expected")))
 
 
 class Objective(models.Model):
@@ -242,14 +429,116 @@ class Objective(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ObjectiveQuerySet.as_manager()
+
     class Meta:
         ordering = ["team", "quarter", "order", "pk"]
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
         indexes = [models.Index(fields=["quarter", "team", "order"], name="objective_quarter_team")]
 
+    class Conflict(Exception):
+        """Someone else saved the objective since this version was read."""
+
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return f"{self.team.get_absolute_url()}?quarter={self.quarter.label}#objective-{self.pk}"
+
+    @property
+    def is_closed(self):
+        """A past quarter's objective is history: read-only, except to carry it over."""
+        return self.quarter.is_past
+
+    def save_if_unchanged(self, version, fields):
+        """Save `fields` only if the stored version is still `version`; else raise Conflict.
+
+        Two people editing one objective: the second save must not overwrite the first.
+        """
+        values = {name: getattr(self, name) for name in fields}
+        updated = Objective.objects.filter(pk=self.pk, version=version).update(
+            **values, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            raise Objective.Conflict
+        self.version = version + 1
+
+    def drop(self):
+        """Stop pursuing it this quarter; it stays visible, and no longer counts for pace."""
+        Objective.objects.filter(pk=self.pk).update(
+            status=Objective.Status.DROPPED, version=F("version") + 1, updated_at=timezone.now()
+        )
+        self.status = Objective.Status.DROPPED
+        self.version += 1
+
+    def move(self, offset):
+        """Move it `offset` places up (negative) or down among its team's quarter objectives."""
+        siblings = list(
+            Objective.objects.filter(team=self.team_id, quarter=self.quarter_id)
+            .order_by("order", "pk")
+            .select_for_update()
+        )
+        position = next(i for i, o in enumerate(siblings) if o.pk == self.pk)
+        target = max(0, min(len(siblings) - 1, position + offset))
+        siblings.insert(target, siblings.pop(position))
+        for order, objective in enumerate(siblings):
+            objective.order = order
+        Objective.objects.bulk_update(siblings, ["order"])
+        self.order = target
+
+    def can_carry_over(self):
+        return self.status != Objective.Status.ACHIEVED and not hasattr(self, "carried_into")
+
+    @transaction.atomic
+    def carry_over(self, by):
+        """Carry it into the next quarter: a new objective linked to this one, with the key
+        results still short of their target copied, starting from their latest values."""
+        if self.status == Objective.Status.ACHIEVED:
+            raise ValidationError(_("An achieved objective is not carried over."))
+        if Objective.objects.filter(carried_from=self).exists():
+            raise ValidationError(_("This objective has already been carried over."))
+        quarter = self.quarter.following()
+        if quarter is None:
+            raise ValidationError(
+                _("There is no next quarter yet: an administrator needs to create it first.")
+            )
+        carried = Objective.objects.create(
+            team=self.team,
+            quarter=quarter,
+            title=self.title,
+            problem=self.problem,
+            owner=self.owner or by,
+            order=Objective.objects.filter(team=self.team, quarter=quarter).count(),
+            carried_from=self,
+        )
+        key_results = self.key_results.with_latest_check_in().filter(progress__lt=1)
+        KeyResult.objects.bulk_create(
+            KeyResult(
+                objective=carried,
+                description=key_result.description,
+                unit=key_result.unit,
+                start_value=key_result.current_value,
+                target_value=key_result.target_value,
+                order=key_result.order,
+            )
+            for key_result in key_results
+        )
+        return carried
+
+
+class KeyResultQuerySet(models.QuerySet):
+    def with_latest_check_in(self):
+        """Adds `latest_value`, `latest_confidence` and `latest_checked_at` from its latest
+        check-in (NULL before the first) and `progress` (0..1) from the latest value."""
+        latest = CheckIn.objects.filter(key_result=OuterRef("pk")).order_by("-created_at", "-pk")
+        return self.annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_confidence=Subquery(latest.values("confidence")[:1]),
+            latest_checked_at=Subquery(latest.values("created_at")[:1]),
+        ).annotate(
+            progress=progress_expression(F("latest_value"), F("start_value"), F("target_value"))
+        )
 
 
 class KeyResult(models.Model):
@@ -278,6 +567,8 @@ class KeyResult(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = KeyResultQuerySet.as_manager()
+
     class Meta:
         ordering = ["objective", "order", "pk"]
         verbose_name = _("key result")
@@ -294,6 +585,39 @@ class KeyResult(models.Model):
 
     def __str__(self):
         return self.description
+
+    @property
+    def is_milestone(self):
+        return self.unit == KeyResult.Unit.MILESTONE
+
+    @property
+    def current_value(self):
+        """The latest checked-in value (needs `with_latest_check_in()`), else the start."""
+        latest = getattr(self, "latest_value", None)
+        return self.start_value if latest is None else latest
+
+    def clean(self):
+        if self.is_milestone:
+            # A milestone is done or not: it always runs from 0 (no) to 1 (yes).
+            self.start_value, self.target_value = Decimal(0), Decimal(1)
+        elif (
+            self.start_value is not None
+            and self.target_value is not None
+            and self.start_value == self.target_value
+        ):
+            raise ValidationError(
+                {"target_value": _("The target must differ from the start value.")}
+            )
+
+
+class CheckInQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Adds `progress`: how far this reading stands from its key result's start (0..1)."""
+        return self.annotate(
+            progress=progress_expression(
+                F("value"), F("key_result__start_value"), F("key_result__target_value")
+            )
+        )
 
 
 class CheckIn(models.Model):
@@ -321,6 +645,8 @@ class CheckIn(models.Model):
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
+    objects = CheckInQuerySet.as_manager()
+
     class Meta:
         ordering = ["key_result", "-created_at", "-pk"]
         get_latest_by = "created_at"
@@ -332,3 +658,27 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.key_result}: {self.value}"
+
+    def clean(self):
+        """A check-in falls within its key result's quarter, and never in the future; a
+        milestone's value is 1 (yes) or 0 (no)."""
+        errors = {}
+        key_result = self.key_result
+        if key_result.is_milestone and self.value is not None and self.value not in (0, 1):
+            errors["value"] = _("A milestone is either reached (yes) or not (no).")
+        if self.created_at:
+            day = timezone.localdate(self.created_at)
+            quarter = key_result.objective.quarter
+            if day > timezone.localdate():
+                errors["created_at"] = _("A check-in cannot be in the future.")
+            elif not quarter.contains(day):
+                errors["created_at"] = _(
+                    "This key result belongs to %(quarter)s: pick a day between "
+                    "%(start)s and %(end)s."
+                ) % {
+                    "quarter": quarter,
+                    "start": formats.date_format(quarter.start),
+                    "end": formats.date_format(quarter.end),
+                }
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,124 @@
+"""A team's pace in a quarter: its progress against the share of the quarter elapsed."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from objectives.models import (
+    AT_RISK_GAP,
+    OFF_TRACK_GAP,
+    CheckIn,
+    Objective,
+    Pace,
+    Team,
+    pace_for,
+)
+from tests.factories import (
+    CheckInFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+    QuarterFactory,
+    TeamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quarter():
+    return QuarterFactory(label="2026-Q4")
+
+
+@pytest.fixture
+def midway(quarter):
+    """The day when half of the quarter has elapsed (46 of its 92 days)."""
+    return quarter.start + timedelta(days=45)
+
+
+def team_with_progress(quarter, *values, team=None, confidence=CheckIn.Confidence.ON_TRACK):
+    """A team whose one objective has a key result per value, each checked in at it (%)."""
+    team = team or TeamFactory()
+    objective = ObjectiveFactory(team=team, quarter=quarter)
+    for value in values:
+        key_result = KeyResultFactory(objective=objective, start_value=0, target_value=100)
+        CheckInFactory(key_result=key_result, value=value, confidence=confidence)
+    return team
+
+
+def pace_of(team, quarter, today):
+    return Team.objects.with_pace(quarter, today).get(pk=team.pk)
+
+
+def test_expected_progress_matches_the_share_of_the_quarter_elapsed(quarter, midway):
+    team = team_with_progress(quarter, 50)
+    for today in (quarter.start - timedelta(1), quarter.start, midway, quarter.end + timedelta(9)):
+        expected = pace_of(team, quarter, today).expected
+        assert expected == round(Decimal(quarter.elapsed_share(today)), 4)
+
+
+@pytest.mark.parametrize(
+    ("value", "pace"),
+    [(60, Pace.ON_TRACK), (40, Pace.ON_TRACK), (39, Pace.AT_RISK), (25, Pace.AT_RISK)],
+)
+def test_pace_from_the_gap_to_where_the_team_should_be(quarter, midway, value, pace):
+    team = team_with_progress(quarter, value)
+    assert pace_of(team, quarter, midway).pace == pace
+
+
+def test_far_behind_is_off_track(quarter, midway):
+    team = team_with_progress(quarter, 10, 20)
+    standing = pace_of(team, quarter, midway)
+    assert standing.progress == Decimal("0.15")
+    assert standing.expected == Decimal("0.5")
+    assert standing.pace == Pace.OFF_TRACK
+
+
+def test_sql_and_python_paces_agree_on_the_thresholds():
+    half = Decimal("0.5")
+    assert pace_for(half - AT_RISK_GAP, half) == Pace.ON_TRACK
+    assert pace_for(half - AT_RISK_GAP - Decimal("0.0001"), half) == Pace.AT_RISK
+    assert pace_for(half - OFF_TRACK_GAP, half) == Pace.AT_RISK
+    assert pace_for(half - OFF_TRACK_GAP - Decimal("0.0001"), half) == Pace.OFF_TRACK
+    assert pace_for(None, half) is None
+
+
+def test_team_progress_is_the_mean_of_its_objectives_that_count(quarter, midway):
+    team = team_with_progress(quarter, 100)
+    team_with_progress(quarter, 0, 50, team=team)  # an objective at 25 %
+    dropped = team_with_progress(quarter, 0, team=TeamFactory())
+    Objective.objects.filter(team=dropped).update(status=Objective.Status.DROPPED)
+    team_with_progress(quarter, 0, team=team)
+    Objective.objects.filter(team=team).order_by("-pk").first().drop()
+
+    assert pace_of(team, quarter, midway).progress == Decimal("0.625")
+    assert pace_of(dropped, quarter, midway).progress is None
+
+
+def test_other_quarters_do_not_count(quarter, midway):
+    team = team_with_progress(quarter, 60)
+    team_with_progress(QuarterFactory(label="2026-Q3"), 0, team=team)
+    assert pace_of(team, quarter, midway).progress == Decimal("0.6")
+
+
+def test_a_team_without_objectives_has_no_pace(quarter, midway):
+    team = TeamFactory()
+    standing = pace_of(team, quarter, midway)
+    assert (standing.progress, standing.pace, standing.latest_confidence) == (None, None, None)
+    assert standing.expected == Decimal("0.5")
+
+
+def test_the_teams_judgement_is_its_most_cautious_latest_confidence(quarter, midway):
+    team = team_with_progress(quarter, 60)
+    team_with_progress(quarter, 60, team=team, confidence=CheckIn.Confidence.AT_RISK)
+    standing = pace_of(team, quarter, midway)
+    assert standing.latest_confidence == CheckIn.Confidence.AT_RISK
+    assert standing.latest_checked_at == CheckIn.objects.latest().created_at
+
+
+def test_pace_for_every_team_in_one_query(quarter, midway, django_assert_num_queries):
+    for _ in range(10):
+        team_with_progress(quarter, 10, 50, 90)
+    with django_assert_num_queries(1):
+        standings = list(Team.objects.with_pace(quarter, midway))
+    assert {t.pace for t in standings} == {Pace.ON_TRACK}
