@@ -14,7 +14,8 @@ LOCAL_DB := 1
 export DATABASE_URL := $(shell bin/localdb url)
 endif
 
-.PHONY: run test stop lint format shell psql db migrate demo messages clean
+.PHONY: run test stop lint format shell psql db migrate demo messages clean \
+	serve cluster cluster-stop backup restore outage-check
 
 run: db migrate demo
 	@echo
@@ -52,9 +53,39 @@ endif
 
 migrate: db
 	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py seed_demo
+
+# Production-like serving on this machine: DEBUG off, gunicorn, settings from the environment,
+# .env, or local defaults (bin/prodenv). WORKERS=n overrides the worker count.
+serve: migrate
+	bin/prodenv $(PY) manage.py collectstatic --no-input -v 0
+	@echo "Headway (production settings) is at http://127.0.0.1:$(PORT)/"
+	PORT=$(PORT) bin/prodenv $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
+# REPLICAS app servers behind nginx at http://127.0.0.1:$(CLUSTER_PORT)/, one PostgreSQL.
+REPLICAS ?= 3
+CLUSTER_PORT ?= 8080
+cluster: demo
+	REPLICAS=$(REPLICAS) CLUSTER_PORT=$(CLUSTER_PORT) bin/prodenv bin/cluster start
+
+cluster-stop:
+	CLUSTER_PORT=$(CLUSTER_PORT) bin/cluster stop
+
+# A timestamped pg_dump (custom format) into var/backups/, or BACKUP_DIR.
+backup: db
+	PG_BINDIR=$$(bin/localdb bindir) $(PY) manage.py backup
+
+# Into an empty database only, unless FORCE=1; DATABASE_URL=... to restore elsewhere.
+restore: db
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/headway-....dump [FORCE=1]" >&2; exit 2; }
+	PG_BINDIR=$$(bin/localdb bindir) $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
+# Stops and starts a throwaway PostgreSQL of its own under load: 503, then recovery.
+outage-check: $(INSTALLED)
+	$(BIN)/pytest tests/ops/test_outage.py -v $(PYTEST_ARGS)
 
 # Installs again only when pyproject.toml changed.
 $(INSTALLED): pyproject.toml

@@ -4,10 +4,16 @@ from django.urls import include, path
 from objectives.views import team_detail
 
 from . import views
+from .forms import AdminSignInForm
+
+# The admin's sign-in page is throttled like Headway's own.
+admin.site.login_form = AdminSignInForm
+handler500 = "headway.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.sign_in, name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
