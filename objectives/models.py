@@ -35,9 +35,9 @@ RATIO = DecimalField(max_digits=5, decimal_places=4)
 class Pace(models.TextChoices):
     """Where progress stands against the share of the quarter elapsed."""
 
-    ON_TRACK = "on_track", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    OFF_TRACK = "off_track", _("Off track")
+    ON_TRACK = "on_track", _("On pace")
+    AT_RISK = "at_risk", _("Behind pace")
+    OFF_TRACK = "off_track", _("Far behind pace")
 
 
 # How far progress may trail the share of the quarter elapsed (both 0..1) before a team or
@@ -444,7 +444,11 @@ class Objective(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return f"{self.team.get_absolute_url()}?quarter={self.quarter.label}#objective-{self.pk}"
+        return self.team_page_url(f"objective-{self.pk}")
+
+    def team_page_url(self, anchor):
+        """Its team's page in its quarter, scrolled to `anchor`."""
+        return f"{self.team.get_absolute_url()}?quarter={self.quarter.label}#{anchor}"
 
     @property
     def is_closed(self):
@@ -585,6 +589,9 @@ class KeyResult(models.Model):
 
     def __str__(self):
         return self.description
+
+    def get_absolute_url(self):
+        return reverse("objectives:key_result", args=[self.objective.team.slug, self.pk])
 
     @property
     def is_milestone(self):

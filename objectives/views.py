@@ -1,33 +1,317 @@
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from headway.permissions import Action, allows
 
-from .models import Membership, Team
+from .forms import CheckInForm, KeyResultForm, ObjectiveForm
+from .models import CheckIn, KeyResult, Membership, Objective, Quarter, Team
 
 
 def get_team_for_user(request, slug, action=Action.READ):
-    """The team named by `slug`, if the signed-in user may perform `action` on it; else 403."""
+    """The team named by `slug`, if the signed-in user may perform `action` on it; else 403.
+
+    The user's relations to the team are kept on it (`team.relations`) for the templates.
+    """
     team = get_object_or_404(Team.objects.select_related("leader"), slug=slug)
-    if not allows(team.relations_to(request.user), action):
+    team.relations = team.relations_to(request.user)
+    if not allows(team.relations, action):
         raise PermissionDenied
     return team
 
 
-def team_list(request):
-    teams = Team.objects.active().select_related("leader").prefetch_related("memberships__user")
-    return render(
-        request,
-        "objectives/team_list.html",
-        {"teams": teams, "pm_role": Membership.Role.PRODUCT_MANAGER},
+def selected_quarter(request):
+    """The quarter named by ?quarter=<label>, else the current one (None if there is none)."""
+    label = request.GET.get("quarter") or request.POST.get("quarter")
+    named = Quarter.objects.filter(label=label).first() if label else None
+    return named or Quarter.objects.current()
+
+
+def read_only(request, quarter):
+    """The answer to a change in a quarter that has ended: its objectives are history."""
+    return render(request, "objectives/read_only.html", {"quarter": quarter}, status=403)
+
+
+def key_results_with_history():
+    check_ins = CheckIn.objects.with_progress().select_related("author").order_by("created_at")
+    return KeyResult.objects.with_latest_check_in().prefetch_related(
+        Prefetch("check_ins", queryset=check_ins)
     )
 
 
+def objectives_for_page(team, quarter):
+    return (
+        team.objectives.filter(quarter=quarter)
+        .with_progress()
+        .select_related("owner", "quarter", "carried_from__quarter", "carried_into__quarter")
+        .prefetch_related(Prefetch("key_results", queryset=key_results_with_history()))
+        .order_by("order", "pk")
+    )
+
+
+def permissions_in(team, quarter):
+    """What the user may do on the team page for `quarter`."""
+    relations, today = team.relations, timezone.localdate()
+    may_edit = allows(relations, Action.EDIT_OBJECTIVES)
+    return {
+        "may_edit": may_edit,
+        "can_edit": may_edit and quarter is not None and not quarter.is_past,
+        "can_check_in": allows(relations, Action.CHECK_IN)
+        and quarter is not None
+        and quarter.contains(today),
+    }
+
+
 def team_context(request, team):
-    """What the team page shows of objectives. Higher apps add their parts to it."""
-    return {"team": team, "memberships": team.memberships.select_related("user")}
+    """What the team page shows of objectives, for ?quarter=<label> (else the current
+    quarter). Higher apps add their parts to it and render a template extending ours."""
+    if not hasattr(team, "relations"):
+        team.relations = team.relations_to(request.user)
+    quarter = selected_quarter(request)
+    context = {
+        "team": team,
+        "memberships": team.memberships.select_related("user"),
+        "quarter": quarter,
+        "quarters": Quarter.objects.order_by("-start"),
+        "today": timezone.localdate(),
+        **permissions_in(team, quarter),
+    }
+    if quarter is not None:
+        context["standing"] = Team.objects.with_pace(quarter).get(pk=team.pk)
+        context["objectives"] = objectives_for_page(team, quarter)
+    return context
 
 
 def team_detail(request, slug):
     team = get_team_for_user(request, slug)
     return render(request, "objectives/team.html", team_context(request, team))
+
+
+def team_list(request):
+    quarter = Quarter.objects.current()
+    teams = Team.objects.active().select_related("leader").prefetch_related("memberships__user")
+    if quarter is not None:
+        teams = teams.with_pace(quarter)
+    return render(
+        request,
+        "objectives/team_list.html",
+        {
+            "teams": teams,
+            "quarter": quarter,
+            "show_pace": quarter is not None,
+            "pm_role": Membership.Role.PRODUCT_MANAGER,
+        },
+    )
+
+
+def objective_create(request, slug):
+    team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
+    quarter = selected_quarter(request)
+    if quarter is None:
+        raise PermissionDenied
+    if quarter.is_past:
+        return read_only(request, quarter)
+    objective = Objective(team=team, quarter=quarter, owner=request.user)
+    form = ObjectiveForm(request.POST or None, instance=objective, team=team)
+    if form.is_valid():
+        objective.order = team.objectives.filter(quarter=quarter).count()
+        form.save()
+        messages.success(request, _("Objective added. Now give it key results."))
+        return redirect("objectives:key_result_create", team.slug, objective.pk)
+    return render(
+        request, "objectives/objective_form.html", {"form": form, "team": team, "quarter": quarter}
+    )
+
+
+def objective_edit(request, slug, pk):
+    team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
+    objective = get_object_or_404(team.objectives.select_related("quarter", "team"), pk=pk)
+    if objective.is_closed:
+        return read_only(request, objective.quarter)
+    form = ObjectiveForm(request.POST or None, instance=objective, team=team)
+    theirs = None
+    if form.is_valid():
+        try:
+            form.save_unless_changed()
+        except Objective.Conflict:
+            theirs = team.objectives.select_related("owner", "team").get(pk=pk)
+            form = form.with_conflict(theirs)
+        else:
+            messages.success(request, _("Objective saved."))
+            return redirect(objective)
+    context = {"form": form, "team": team, "quarter": objective.quarter, "objective": objective}
+    return render(request, "objectives/objective_form.html", {**context, "theirs": theirs})
+
+
+@require_POST
+def objective_move(request, slug, pk):
+    team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
+    objective = get_object_or_404(team.objectives.select_related("quarter"), pk=pk)
+    if objective.is_closed:
+        return read_only(request, objective.quarter)
+    objective.move(-1 if request.POST.get("direction") == "up" else 1)
+    return redirect(objective)
+
+
+def objective_drop(request, slug, pk):
+    team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
+    objective = get_object_or_404(team.objectives.select_related("quarter"), pk=pk)
+    if objective.is_closed:
+        return read_only(request, objective.quarter)
+    if request.method == "POST":
+        objective.drop()
+        messages.success(request, _("“%s” is dropped: it no longer counts for pace.") % objective)
+        return redirect(objective)
+    return render(request, "objectives/objective_drop.html", {"team": team, "objective": objective})
+
+
+def objective_carry_over(request, slug, pk):
+    team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
+    objective = get_object_or_404(team.objectives.select_related("quarter"), pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            carried = objective.carry_over(by=request.user)
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            messages.success(request, _("Carried over into %s.") % carried.quarter)
+            return redirect(carried)
+    context = {
+        "team": team,
+        "objective": objective,
+        "next_quarter": objective.quarter.following(),
+        "key_results": objective.key_results.with_latest_check_in(),
+        "error": error,
+    }
+    return render(request, "objectives/objective_carry_over.html", context)
+
+
+def key_result_create(request, slug, objective_pk):
+    team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
+    objective = get_object_or_404(team.objectives.select_related("quarter"), pk=objective_pk)
+    if objective.is_closed:
+        return read_only(request, objective.quarter)
+    key_result = KeyResult(objective=objective, order=objective.key_results.count())
+    form = KeyResultForm(request.POST or None, instance=key_result)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Key result added."))
+        if "add_another" in request.POST:
+            return redirect("objectives:key_result_create", team.slug, objective.pk)
+        return redirect(objective)
+    context = {"form": form, "team": team, "objective": objective}
+    return render(request, "objectives/key_result_form.html", context)
+
+
+def key_result_edit(request, slug, pk):
+    team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
+    key_result = get_key_result(team, pk)
+    if key_result.objective.is_closed:
+        return read_only(request, key_result.objective.quarter)
+    form = KeyResultForm(request.POST or None, instance=key_result)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Key result saved."))
+        return redirect(key_result.objective)
+    context = {
+        "form": form,
+        "team": team,
+        "objective": key_result.objective,
+        "key_result": key_result,
+    }
+    return render(request, "objectives/key_result_form.html", context)
+
+
+def key_result_delete(request, slug, pk):
+    team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
+    key_result = get_key_result(team, pk)
+    if key_result.objective.is_closed:
+        return read_only(request, key_result.objective.quarter)
+    if request.method == "POST":
+        key_result.delete()
+        messages.success(request, _("Key result deleted, with its check-ins."))
+        return redirect(key_result.objective)
+    return render(
+        request, "objectives/key_result_delete.html", {"team": team, "key_result": key_result}
+    )
+
+
+def get_key_result(team, pk, queryset=None):
+    """One of the team's key results, with its objective and quarter; 404 if not the team's."""
+    queryset = (queryset or KeyResult.objects).select_related(
+        "objective__quarter", "objective__team"
+    )
+    return get_object_or_404(queryset, pk=pk, objective__team=team)
+
+
+def key_result_detail(request, slug, pk):
+    """A key result with every check-in; for htmx, its row on the team page."""
+    team = get_team_for_user(request, slug)
+    key_result = get_key_result(team, pk, key_results_with_history())
+    quarter = key_result.objective.quarter
+    context = {
+        "team": team,
+        "key_result": key_result,
+        "objective": key_result.objective,
+        "quarter": quarter,
+        "today": timezone.localdate(),
+        **permissions_in(team, quarter),
+    }
+    template = "objectives/key_result.html#row" if request.htmx else "objectives/key_result.html"
+    return render(request, template, context)
+
+
+def check_in(request, slug, pk):
+    """Record a check-in: inline on the team page with htmx, or as a page of its own."""
+    team = get_team_for_user(request, slug, Action.CHECK_IN)
+    key_result = get_key_result(team, pk, KeyResult.objects.with_latest_check_in())
+    quarter = key_result.objective.quarter
+    if quarter.is_past:
+        return read_only(request, quarter)
+    form = CheckInForm(request.POST or None, key_result=key_result, author=request.user)
+    context = {
+        "team": team,
+        "key_result": key_result,
+        "objective": key_result.objective,
+        "form": form,
+    }
+    if form.is_valid():
+        form.save()
+        if not request.htmx:
+            messages.success(request, _("Check-in saved."))
+            return redirect(key_result.objective.team_page_url(f"key-result-{key_result.pk}"))
+        return render(
+            request, "objectives/check_in.html#saved", saved_context(request, team, key_result)
+        )
+    if request.htmx:
+        response = render(request, "objectives/check_in.html#form", context)
+        if request.method == "POST":
+            response = reswap(
+                retarget(response, f"#key-result-{key_result.pk}-check-in"), "innerHTML"
+            )
+        return response
+    return render(request, "objectives/check_in.html", context)
+
+
+def saved_context(request, team, key_result):
+    """What a saved check-in redraws: its key result, its objective's progress, the pace."""
+    objective = key_result.objective
+    context = {
+        "team": team,
+        "key_result": get_key_result(team, key_result.pk, key_results_with_history()),
+        "objective": Objective.objects.with_progress()
+        .select_related("quarter")
+        .get(pk=objective.pk),
+        "quarter": objective.quarter,
+        "standing": Team.objects.with_pace(objective.quarter).get(pk=team.pk),
+        "today": timezone.localdate(),
+        "just_saved": True,
+        **permissions_in(team, objective.quarter),
+    }
+    return context

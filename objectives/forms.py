@@ -1,0 +1,168 @@
+from datetime import datetime, time
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import CheckIn, KeyResult, Objective
+
+
+class ObjectiveForm(forms.ModelForm):
+    """Create or edit an objective; `version` guards against overwriting someone's save."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Objective
+        fields = ["title", "problem", "owner", "status"]
+        widgets = {"problem": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "problem": _("Why it matters: the customer or business problem it solves."),
+        }
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(Q(memberships__team=team) | Q(led_teams=team))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["status"]
+
+    def save_unless_changed(self):
+        """Save an edit, raising Objective.Conflict if someone saved since it was read."""
+        version = self.cleaned_data["version"] or self.instance.version
+        self.instance.save_if_unchanged(version, [f for f in self.fields if f != "version"])
+        return self.instance
+
+    def with_conflict(self, current):
+        """This form again, the user's input kept, told that `current` was saved meanwhile.
+
+        Its version becomes the current one: saving again knowingly replaces theirs.
+        """
+        data = self.data.copy()
+        data["version"] = current.version
+        form = ObjectiveForm(data, instance=current, team=current.team)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Someone else saved this objective while you were editing it. Their version "
+                "is shown below; your changes are still in the form. Save again to replace "
+                "theirs, or cancel to keep it."
+            ),
+        )
+        return form
+
+
+class KeyResultForm(forms.ModelForm):
+    class Meta:
+        model = KeyResult
+        fields = ["description", "unit", "start_value", "target_value"]
+        help_texts = {
+            "target_value": _("It may be below the start: reduce churn from 8 % to 5 %."),
+            "unit": _("A yes/no milestone is done or not: its start and target are ignored."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start_value"].required = False
+        self.fields["target_value"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("unit") == KeyResult.Unit.MILESTONE:
+            cleaned["start_value"], cleaned["target_value"] = Decimal(0), Decimal(1)
+            return cleaned
+        for name in ("start_value", "target_value"):
+            if cleaned.get(name) is None and name not in self.errors:
+                self.add_error(name, _("Enter a number."))
+        return cleaned
+
+
+class CheckInForm(forms.Form):
+    """This week's reading of one key result. Milestones take yes or no."""
+
+    MILESTONE_CHOICES = [("1", _("Yes, reached")), ("0", _("Not yet"))]
+
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    confidence = forms.ChoiceField(
+        label=_("Confidence"), choices=CheckIn.Confidence.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: what moved, what is in the way."),
+    )
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, key_result, author, **kwargs):
+        self.key_result, self.author = key_result, author
+        kwargs.setdefault(
+            "initial",
+            {
+                "value": key_result.current_value,
+                "confidence": getattr(key_result, "latest_confidence", None)
+                or CheckIn.Confidence.ON_TRACK,
+                "day": timezone.localdate(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        prefix = f"key-result-{key_result.pk}"
+        self.auto_id = f"{prefix}-%s"
+        if key_result.is_milestone:
+            self.fields["value"] = forms.TypedChoiceField(
+                label=_("Reached?"),
+                choices=self.MILESTONE_CHOICES,
+                coerce=Decimal,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": _("A milestone is either reached (yes) or not (no).")
+                },
+            )
+            self.initial["value"] = str(int(key_result.current_value))
+        else:
+            self.fields["value"].help_text = _("Start %(start)s, target %(target)s.") % {
+                "start": key_result.start_value.normalize(),
+                "target": key_result.target_value.normalize(),
+            }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.instance = CheckIn(
+            key_result=self.key_result,
+            author=self.author,
+            value=cleaned["value"],
+            confidence=cleaned["confidence"],
+            comment=cleaned["comment"],
+            created_at=checked_at(cleaned["day"]),
+        )
+        try:
+            self.instance.clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error("day" if field == "created_at" else field, messages)
+        return cleaned
+
+    def save(self):
+        self.instance.save()
+        return self.instance
+
+
+def checked_at(day):
+    """Now for a check-in made today; noon of the day for one recorded afterwards."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(12)))

@@ -1,0 +1,84 @@
+"""Server-rendered SVG charts: a key result's progress line and a pace bar.
+
+The numbers come from the database (progress annotations); these tags only place them.
+"""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+
+from objectives.models import CheckIn, Pace
+
+register = template.Library()
+
+LINE_WIDTH, LINE_HEIGHT, LINE_PAD = 160, 40, 4
+
+
+@register.filter
+def percent(ratio):
+    """A 0..1 ratio as a whole percentage (0.456 → 46); empty for no value."""
+    if ratio in (None, ""):
+        return ""
+    return int((Decimal(ratio) * 100).quantize(Decimal(1)))
+
+
+def _clamp(share):
+    return max(0.0, min(1.0, share))
+
+
+@register.inclusion_tag("objectives/includes/progress_line.html")
+def progress_line(key_result, quarter, today=None):
+    """The key result's check-ins as a line across its quarter, with the expected pace (a
+    straight line from start to target) and today's position. Needs check-ins prefetched
+    with `CheckIn.objects.with_progress()`, oldest first."""
+    today = today or timezone.localdate()
+    span = max(quarter.days - 1, 1)
+    inner_w, inner_h = LINE_WIDTH - 2 * LINE_PAD, LINE_HEIGHT - 2 * LINE_PAD
+
+    def x(day):
+        return round(LINE_PAD + inner_w * _clamp((day - quarter.start).days / span), 1)
+
+    def y(progress):
+        return round(LINE_PAD + inner_h * (1 - float(progress)), 1)
+
+    check_ins = list(key_result.check_ins.all())
+    points = [(x(quarter.start), y(0))] + [
+        (x(timezone.localdate(c.created_at)), y(c.progress)) for c in check_ins
+    ]
+    return {
+        "width": LINE_WIDTH,
+        "height": LINE_HEIGHT,
+        "points": " ".join(f"{px},{py}" for px, py in points),
+        "last": points[-1],
+        "count": len(check_ins),
+        "expected": {"x1": x(quarter.start), "y1": y(0), "x2": x(quarter.end), "y2": y(1)},
+        "today_x": x(today) if quarter.contains(today) else None,
+        "top": LINE_PAD,
+        "bottom": LINE_HEIGHT - LINE_PAD,
+        "progress": key_result.progress,
+        "expected_share": Decimal(str(round(quarter.elapsed_share(today), 4))),
+    }
+
+
+@register.inclusion_tag("objectives/includes/pace_bar.html")
+def pace_bar(progress, expected, pace=None):
+    """A bar filled to `progress` with a marker where it should be today (`expected`)."""
+    progress = Decimal(progress or 0)
+    return {
+        "fill": round(float(progress) * 100, 2),
+        "marker": round(float(expected) * 100, 2),
+        "progress": progress,
+        "expected": expected,
+        "pace": pace,
+    }
+
+
+@register.filter
+def pace_label(pace):
+    return Pace(pace).label if pace else ""
+
+
+@register.filter
+def confidence_label(confidence):
+    return CheckIn.Confidence(confidence).label if confidence else ""
