@@ -1,3 +1,4 @@
+from copy import copy
 from datetime import datetime, time
 from decimal import Decimal
 
@@ -51,7 +52,7 @@ class ObjectiveForm(forms.ModelForm):
         """
         data = self.data.copy()
         data["version"] = current.version
-        form = ObjectiveForm(data, instance=current, team=current.team)
+        form = ObjectiveForm(data, instance=copy(current), team=current.team)
         form.is_valid()
         form.add_error(
             None,
