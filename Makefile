@@ -53,7 +53,7 @@ endif
 
 migrate: db
 	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py createcachetable
+	$(PY) manage.py createcachetable -v 0
 
 demo: migrate
 	$(PY) manage.py seed_demo

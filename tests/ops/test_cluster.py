@@ -1,0 +1,96 @@
+"""`make cluster`: several app servers behind nginx, one PostgreSQL, no state in a process.
+
+The cluster is started by bin/cluster, as `make cluster` does, on ports of its own and against
+the test database.
+"""
+
+import subprocess
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from tests.factories import PASSWORD, UserFactory
+
+from .conftest import ROOT, Browser, database_url, free_ports, production_env
+
+pytestmark = pytest.mark.django_db(transaction=True)
+REPLICAS = 3
+
+
+@pytest.fixture(scope="module")
+def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("cluster")
+    proxy_port, *replica_ports = free_ports(REPLICAS + 1)
+    with django_db_blocker.unblock():
+        url = database_url(connection.settings_dict)
+    env = production_env(
+        DATABASE_URL=url,
+        REPLICAS=REPLICAS,
+        CLUSTER_PORT=proxy_port,
+        CLUSTER_DIR=tmp_path / "cluster",
+        STATIC_ROOT=tmp_path / "static",
+        WORKERS=1,
+    )
+    command = [str(ROOT / "bin" / "prodenv"), str(ROOT / "bin" / "cluster")]
+    started = subprocess.run([*command, "start"], cwd=ROOT, env=env, capture_output=True, text=True)
+    try:
+        assert started.returncode == 0, started.stderr
+        yield {
+            "proxy": f"http://127.0.0.1:{proxy_port}",
+            "replicas": [f"http://127.0.0.1:{port}" for port in replica_ports],
+        }
+    finally:
+        subprocess.run([*command, "stop"], cwd=ROOT, env=env, check=True)
+
+
+@pytest.fixture
+def admin_signing_in(db):
+    # The app servers check passwords with the production hasher, not the tests' fast one.
+    user = UserFactory(username="ops-admin", is_staff=True, is_superuser=True)
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode(PASSWORD, hasher.salt())
+    user.save(update_fields=["password"])
+    return user
+
+
+def test_every_replica_answers_through_the_proxy(cluster):
+    browser = Browser(cluster["proxy"])
+    served_by = {browser.get("/healthz").served_by for _ in range(4 * REPLICAS)}
+    assert served_by == {f"app{n}" for n in range(1, REPLICAS + 1)}
+
+
+def test_a_signed_in_user_moves_across_replicas_seamlessly(cluster, admin_signing_in):
+    app1, app2, app3 = cluster["replicas"]
+    browser = Browser(cluster["proxy"])
+
+    browser.sign_in("ops-admin", PASSWORD)
+    # The form from one server is posted to another, and the result read from a third: the
+    # CSRF token, the session and the flash message live in no process.
+    form, saved = browser.submit(
+        "/admin/auth/group/add/", {"name": "Platform guild"}, base_url=app1, post_to=app2
+    )
+    after = browser.get(saved.location, base_url=app3)
+
+    assert (form.served_by, saved.served_by, after.served_by) == ("app1", "app2", "app3")
+    assert saved.status == 302
+    assert "was added successfully" in after.text
+    assert Group.objects.filter(name="Platform guild").exists()
+    pages = [browser.get("/admin/auth/group/") for _ in range(4 * REPLICAS)]
+    assert {page.served_by for page in pages} == {"app1", "app2", "app3"}
+    assert all(page.status == 200 and "Platform guild" in page.text for page in pages)
+
+
+def test_signing_out_on_one_replica_signs_out_on_all(cluster, admin_signing_in):
+    replicas = cluster["replicas"]
+    browser = Browser(cluster["proxy"])
+    browser.sign_in("ops-admin", PASSWORD, base_url=replicas[0], post_to=replicas[1])
+    assert all(browser.get("/", base_url=app).status == 200 for app in replicas)
+
+    _, signed_out = browser.submit(
+        "/", {}, base_url=replicas[1], post_to=replicas[2], action="/accounts/logout/"
+    )
+
+    assert signed_out.status == 302
+    assert all(browser.get("/", base_url=app).status == 302 for app in replicas)
