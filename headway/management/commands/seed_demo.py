@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from objectives.demo import DEMO_PASSWORD, seed_organization
+from objectives.demo import DEMO_PASSWORD, seed_objectives, seed_organization
 
 
 class Command(BaseCommand):
@@ -10,6 +10,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             org = seed_organization()
+            # objectives: this quarter's and last quarter's, with weekly check-ins
+            seed_objectives(org)
         self.stdout.write(
             f"Demo organization ready: {len(org.users)} people, {len(org.teams)} teams, "
             f"quarters {org.previous_quarter}, {org.current_quarter}, {org.next_quarter}. "
