@@ -65,14 +65,17 @@ def production_env(**variables):
 
 
 def manage(env, *arguments):
-    return subprocess.run(
+    """Run a management command with production settings; fail the test with its output."""
+    result = subprocess.run(
         [str(ROOT / "bin" / "prodenv"), str(PYTHON), "manage.py", *arguments],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    assert result.returncode == 0, f"manage.py {' '.join(arguments)}:\n{result.stderr}"
+    return result
 
 
 @dataclass
