@@ -381,7 +381,8 @@ def _weekly_check_ins(slug, key_results, quarter, author, progress_at, last_day)
     day = quarter.start + timedelta(days=6)
     while day <= min(last_day, quarter.end):
         share = quarter.elapsed_share(day)
-        when = timezone.make_aware(datetime.combine(day, time(11)))
+        # Never after now, so that a check-in made today is the latest.
+        when = min(timezone.make_aware(datetime.combine(day, time(9))), timezone.now())
         for index, key_result in enumerate(key_results):
             progress = progress_at(share, index)
             check_ins.append(

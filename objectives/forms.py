@@ -6,10 +6,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import CheckIn, KeyResult, Objective
+
+
+# A text box that brings up a number pad: what was typed comes back to the server as it was,
+# so that a mistake is explained next to the field, not silently blanked by the browser.
+DECIMAL_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
 class ObjectiveForm(forms.ModelForm):
@@ -69,6 +75,7 @@ class KeyResultForm(forms.ModelForm):
     class Meta:
         model = KeyResult
         fields = ["description", "unit", "start_value", "target_value"]
+        widgets = {"start_value": DECIMAL_INPUT, "target_value": DECIMAL_INPUT}
         help_texts = {
             "target_value": _("It may be below the start: reduce churn from 8 % to 5 %."),
             "unit": _("A yes/no milestone is done or not: its start and target are ignored."),
@@ -95,7 +102,9 @@ class CheckInForm(forms.Form):
 
     MILESTONE_CHOICES = [("1", _("Yes, reached")), ("0", _("Not yet"))]
 
-    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    value = forms.DecimalField(
+        label=_("Value"), max_digits=14, decimal_places=2, widget=DECIMAL_INPUT
+    )
     confidence = forms.ChoiceField(
         label=_("Confidence"), choices=CheckIn.Confidence.choices, widget=forms.RadioSelect
     )
@@ -133,9 +142,10 @@ class CheckInForm(forms.Form):
             )
             self.initial["value"] = str(int(key_result.current_value))
         else:
+            self.fields["value"].widget.attrs["autofocus"] = True
             self.fields["value"].help_text = _("Start %(start)s, target %(target)s.") % {
-                "start": key_result.start_value.normalize(),
-                "target": key_result.target_value.normalize(),
+                "start": floatformat(key_result.start_value, "-2g"),
+                "target": floatformat(key_result.target_value, "-2g"),
             }
 
     def clean(self):

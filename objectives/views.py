@@ -77,7 +77,7 @@ def team_context(request, team):
         "team": team,
         "memberships": team.memberships.select_related("user"),
         "quarter": quarter,
-        "quarters": Quarter.objects.order_by("-start"),
+        "quarters": Quarter.objects.order_by("start"),
         "today": timezone.localdate(),
         **permissions_in(team, quarter),
     }
