@@ -1,0 +1,125 @@
+"""Production settings come from the environment alone, and are safe as soon as DEBUG is off."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.urls import reverse
+
+from tests.ops.conftest import ROOT
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-secret-for-tests-only-4c1f0e2a9b8d7c6e5f4a3b2c1d0e9f8a",
+    "DATABASE_URL": "postgres://headway@127.0.0.1:5432/headway",
+    "ALLOWED_HOSTS": "headway.example.com",
+}
+
+
+def run_with(variables, *arguments):
+    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    env.pop("TEST_DATABASE_NAME", None)
+    return subprocess.run(
+        [sys.executable, *arguments],
+        cwd=ROOT,
+        env={**env, **variables},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def production_setting(variables, name):
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        f"print(json.dumps(settings.{name}))"
+    )
+    result = run_with(variables, "-c", script)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_check_deploy_is_silent():
+    result = run_with(PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("missing", [("SECRET_KEY",), ("DATABASE_URL", "ALLOWED_HOSTS")])
+def test_missing_variables_are_named_at_start_up(missing):
+    variables = {key: value for key, value in PRODUCTION.items() if key not in missing}
+
+    result = run_with(variables, "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "these environment variables are not set: " + ", ".join(missing) in result.stderr
+
+
+def test_an_unknown_log_format_is_refused():
+    result = run_with({**PRODUCTION, "LOG_FORMAT": "xml"}, "manage.py", "check")
+
+    assert "LOG_FORMAT must be plain or json, not 'xml'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("SESSION_COOKIE_SECURE", True),
+        ("CSRF_COOKIE_SECURE", True),
+        ("SECURE_SSL_REDIRECT", True),
+        ("SECURE_HSTS_SECONDS", 31536000),
+        ("SECURE_HSTS_PRELOAD", True),
+        ("SECURE_PROXY_SSL_HEADER", ["HTTP_X_FORWARDED_PROTO", "https"]),
+        ("SESSION_ENGINE", "django.contrib.sessions.backends.db"),
+        (
+            "CACHES",
+            {
+                "default": {
+                    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                    "LOCATION": "headway_cache",
+                }
+            },
+        ),
+    ],
+)
+def test_with_debug_off_cookies_are_secure_and_no_state_lives_in_a_process(name, expected):
+    assert production_setting(PRODUCTION, name) == expected
+
+
+def test_static_files_get_hashed_names_for_long_caching():
+    storage = production_setting(PRODUCTION, 'STORAGES["staticfiles"]["BACKEND"]')
+
+    assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_content_security_policy(client_for, leader):
+    response = client_for(leader).get(reverse("home"))
+
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_htmx_is_told_to_need_neither_inline_styles_nor_eval(client_for, leader):
+    response = client_for(leader).get(reverse("home"))
+
+    assert (
+        b'<meta name="htmx-config" content=\'{"includeIndicatorStyles": false, '
+        b'"allowEval": false, "allowScriptTags": false}\'>' in response.content
+    )
+    assert b"<script>" not in response.content and b" style=" not in response.content
