@@ -109,16 +109,16 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.cookies), NoRedirects()
         )
 
-    def get(self, path, base_url=None):
-        return self.request("GET", path, base_url=base_url)
+    def get(self, path, base_url=None, headers=None):
+        return self.request("GET", path, base_url=base_url, headers=headers)
 
     def post(self, path, data, base_url=None):
         return self.request("POST", path, data, base_url=base_url)
 
-    def request(self, method, path, data=None, base_url=None):
+    def request(self, method, path, data=None, base_url=None, headers=None):
         url = (base_url or self.base_url).rstrip("/") + path
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(url, data=body, method=method)
+        request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
         started = time.monotonic()
         try:
             with self.opener.open(request, timeout=15) as response:
@@ -128,7 +128,7 @@ class Browser:
         return Answer(
             status,
             {key.lower(): value for key, value in headers.items()},
-            content.decode(errors="replace"),
+            content.decode(errors="replace") if "text" in headers.get("content-type", "") else "",
             time.monotonic() - started,
         )
 
