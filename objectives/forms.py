@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import CheckIn, KeyResult, Objective
 
-
 # A text box that brings up a number pad: what was typed comes back to the server as it was,
 # so that a mistake is explained next to the field, not silently blanked by the browser.
 DECIMAL_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
