@@ -1,6 +1,7 @@
 """Shared fixtures: people in each role of the permission matrix, and a signed-in client."""
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from objectives.models import Membership, Quarter
@@ -11,6 +12,19 @@ from .factories import MembershipFactory, QuarterFactory, TeamFactory, UserFacto
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- operations (issue 10) ---
+@pytest.fixture(autouse=True)
+def _empty_cache_after_transactional_tests(request, django_db_blocker):
+    """The cache is a database table (the sign-in throttle counts failures in it), and
+    transactional tests do not empty it: without this, failed sign-ins would add up across
+    browser tests until sign-in paused."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 @pytest.fixture
