@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,7 +114,7 @@ def objective_create(request, slug):
     team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
     quarter = selected_quarter(request)
     if quarter is None:
-        raise PermissionDenied
+        raise Http404(_("There is no quarter to plan yet."))
     if quarter.is_past:
         return read_only(request, quarter)
     objective = Objective(team=team, quarter=quarter, owner=request.user)
