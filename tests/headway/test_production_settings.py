@@ -1,14 +1,13 @@
 """Production settings come from the environment alone, and are safe as soon as DEBUG is off."""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 from django.urls import reverse
 
-from tests.ops.conftest import ROOT
+from tests.ops.conftest import ROOT, production_env
 
 PRODUCTION = {
     "DEBUG": "0",
@@ -19,8 +18,8 @@ PRODUCTION = {
 
 
 def run_with(variables, *arguments):
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
-    env.pop("TEST_DATABASE_NAME", None)
+    """Run Python in a production environment holding exactly `variables` of PRODUCTION's."""
+    env = {key: value for key, value in production_env().items() if key not in PRODUCTION}
     return subprocess.run(
         [sys.executable, *arguments],
         cwd=ROOT,

@@ -56,10 +56,13 @@ def database_url(database):
     return f"postgres://{credentials}@{host}:{database.get('PORT') or 5432}/{database['NAME']}"
 
 
+# Set by `make test` or by test fixtures; never part of a production environment.
+TEST_RUN_ONLY = {"DEBUG", "TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def production_env(**variables):
-    """The environment bin/prodenv completes: no DEBUG from the test run leaks into it."""
-    env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
-    env.pop("TEST_DATABASE_NAME", None)
+    """This environment without what the test run added, plus `variables`."""
+    env = {key: value for key, value in os.environ.items() if key not in TEST_RUN_ONLY}
     env.update({key: str(value) for key, value in variables.items()})
     return env
 
