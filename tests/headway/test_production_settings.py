@@ -70,6 +70,7 @@ def test_an_unknown_log_format_is_refused():
     [
         ("SESSION_COOKIE_SECURE", True),
         ("CSRF_COOKIE_SECURE", True),
+        ("CSRF_COOKIE_HTTPONLY", True),
         ("SECURE_SSL_REDIRECT", True),
         ("SECURE_HSTS_SECONDS", 31536000),
         ("SECURE_HSTS_PRELOAD", True),
