@@ -72,7 +72,7 @@ cluster: demo
 	REPLICAS=$(REPLICAS) CLUSTER_PORT=$(CLUSTER_PORT) bin/prodenv bin/cluster start
 
 cluster-stop:
-	CLUSTER_PORT=$(CLUSTER_PORT) bin/cluster stop
+	bin/cluster stop
 
 # A timestamped pg_dump (custom format) into var/backups/, or BACKUP_DIR.
 backup: db
