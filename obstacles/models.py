@@ -1,11 +1,137 @@
+import logging
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import Count, F, Min, OuterRef, Q, StringAgg, TextField, Value
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from objectives.models import Objective, Team
+from objectives.models import Objective, Team, aggregate_subquery
+
+logger = logging.getLogger(__name__)
+
+# The text search configuration: titles, descriptions and comments are written in English.
+SEARCH_CONFIG = "english"
+# A stakeholder decision due within this many days (or overdue) needs the leader now.
+DECISION_DUE_SOON = timedelta(days=7)
+# After this many failed attempts an e-mail is left for an operator to look at in the admin.
+MAX_SEND_ATTEMPTS = 10
+
+
+def start_of(day):
+    """The first moment of `day` in the current time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ObstacleQuerySet(models.QuerySet):
+    def active(self):
+        """Open or in progress: still standing in the way."""
+        return self.filter(status__in=Obstacle.ACTIVE_STATUSES)
+
+    def closed(self):
+        return self.filter(status__in=Obstacle.CLOSED_STATUSES)
+
+    def for_quarter(self, quarter):
+        """The obstacles that stood in the way at some time during `quarter`: opened before
+        its end and not closed before its start."""
+        return self.filter(opened_at__lt=start_of(quarter.end + timedelta(days=1))).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=start_of(quarter.start))
+        )
+
+    def needing_leader(self, leader, today=None):
+        """Active obstacles of the teams `leader` leads that ask for them now: urgent ones,
+        those asking for help, and stakeholder decisions due within a week or overdue."""
+        today = today or timezone.localdate()
+        return (
+            self.active()
+            .filter(team__leader=leader)
+            .filter(
+                Q(is_urgent=True)
+                | ~Q(help_wanted=Obstacle.Help.NONE)
+                | Q(kind=Obstacle.Kind.STAKEHOLDER, decide_by__lte=today + DECISION_DUE_SOON)
+            )
+        )
+
+    def blocked_by(self, team):
+        """Other teams' obstacles that name `team` as the one they wait on."""
+        return self.filter(blocking_team=team).exclude(team=team)
+
+    def search(self, text):
+        """Full-text search over title, description and comments, best match first
+        (`rank` is added); blank text changes nothing."""
+        if not text or not text.strip():
+            return self
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            self.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", *Obstacle._meta.ordering)
+        )
+
+    def refresh_search_vector(self):
+        """Recompute the stored search document (title, then description, then comments)
+        of these obstacles, in one UPDATE."""
+        comments = aggregate_subquery(
+            ObstacleEvent.objects.filter(obstacle=OuterRef("pk"), kind=ObstacleEvent.Kind.COMMENT),
+            "obstacle",
+            StringAgg("text", delimiter=Value(" "), order_by="created_at"),
+        )
+        return self.update(
+            search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("description", weight="B", config=SEARCH_CONFIG)
+            + SearchVector(
+                Coalesce(comments, Value(""), output_field=TextField()),
+                weight="C",
+                config=SEARCH_CONFIG,
+            )
+        )
+
+
+def _count_of(obstacles, group_by, aggregate=None):
+    """An integer scalar subquery counting `obstacles` per outer team (0, never NULL)."""
+    return Coalesce(aggregate_subquery(obstacles, group_by, aggregate or Count("pk")), 0)
+
+
+def with_obstacle_counts(teams):
+    """Adds to each team its active obstacles: `open_obstacle_count`, one
+    `open_<kind>_count` per kind (`open_dependency_count`...), `urgent_obstacle_count` and
+    `oldest_open_obstacle_at` (NULL without any), each a subquery: one query in all."""
+    active = Obstacle.objects.active().filter(team=OuterRef("pk"))
+    counts = {
+        "open_obstacle_count": _count_of(active, "team"),
+        "urgent_obstacle_count": _count_of(active.filter(is_urgent=True), "team"),
+        "oldest_open_obstacle_at": aggregate_subquery(active, "team", Min("opened_at")),
+    }
+    for kind in Obstacle.Kind.values:
+        counts[f"open_{kind}_count"] = _count_of(active.filter(kind=kind), "team")
+    return teams.annotate(**counts)
+
+
+def with_bottleneck(teams):
+    """The bottleneck signal of case 4: adds `bottleneck_obstacle_count` (other teams'
+    active obstacles naming the team as blocking), `bottleneck_team_count` (how many
+    distinct teams they come from) and `bottleneck_objective_count` (how many distinct
+    objectives they threaten)."""
+    waiting = Obstacle.objects.active().filter(blocking_team=OuterRef("pk"))
+    waiting = waiting.exclude(team=OuterRef("pk"))
+    threatened = Obstacle.threatened_objectives.through.objects.filter(
+        obstacle__status__in=Obstacle.ACTIVE_STATUSES, obstacle__blocking_team=OuterRef("pk")
+    ).exclude(obstacle__team=OuterRef("pk"))
+    return teams.annotate(
+        bottleneck_obstacle_count=_count_of(waiting, "blocking_team"),
+        bottleneck_team_count=_count_of(waiting, "blocking_team", Count("team", distinct=True)),
+        bottleneck_objective_count=_count_of(
+            threatened, "obstacle__blocking_team", Count("objective", distinct=True)
+        ),
+    )
 
 
 class Obstacle(models.Model):
@@ -103,6 +229,10 @@ class Obstacle(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Title, description and comments as a tsvector, kept current by the methods below.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ObstacleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_urgent", "-severity", "opened_at"]
@@ -137,7 +267,16 @@ class Obstacle(models.Model):
             models.Index(fields=["status", "is_urgent"], name="obstacle_status_urgent"),
             models.Index(fields=["opened_at"], name="obstacle_opened"),
             models.Index(fields=["last_activity_at"], name="obstacle_last_activity"),
+            GinIndex(fields=["search_vector"], name="obstacle_search"),
         ]
+
+    class Conflict(Exception):
+        """Someone changed the obstacle since the copy the change was based on."""
+
+        def __init__(self, current, changes):
+            super().__init__(current)
+            self.current = current  # the obstacle as it stands now
+            self.changes = changes  # the events recorded since the stale copy
 
     def __str__(self):
         return self.title
@@ -148,6 +287,198 @@ class Obstacle(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def needs_blocking_team(self):
+        return self.kind in self.NEEDS_BLOCKING_TEAM
+
+    def clean(self):
+        """The rules of each kind, as messages next to the fields."""
+        errors = {}
+        if self.kind in self.NEEDS_BLOCKING_TEAM and not self.blocking_team_id:
+            errors["blocking_team"] = _("Name the team this obstacle waits on.")
+        if self.blocking_team_id and self.blocking_team_id == self.team_id:
+            errors["blocking_team"] = _("A team cannot be blocked by itself.")
+        if self.kind == self.Kind.STAKEHOLDER and not self.decide_by:
+            errors["decide_by"] = _("Say by when the decision is needed.")
+        if self.help_wanted == self.Help.OTHER and not self.help_detail.strip():
+            errors["help_detail"] = _("Say in a sentence what help you need.")
+        if self.status in self.CLOSED_STATUSES and not self.resolution.strip():
+            errors["resolution"] = _("Say how it ended: what was done, or why it is accepted.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    @transaction.atomic
+    def log(cls, *, team, by, threatened_objectives=(), **fields):
+        """Log a new obstacle for `team`; an urgent one escalates to the leader at once."""
+        obstacle = cls(team=team, created_by=by, **fields)
+        obstacle.opened_at = obstacle.last_activity_at = fields.get("opened_at") or timezone.now()
+        obstacle.clean()
+        obstacle.save()
+        obstacle.threatened_objectives.set(threatened_objectives)
+        obstacle._record(by, ObstacleEvent.Kind.CREATED, at=obstacle.opened_at)
+        if obstacle.is_urgent:
+            obstacle._record(by, ObstacleEvent.Kind.ESCALATED, at=obstacle.opened_at)
+            obstacle._notify_leader(by)
+        obstacle._refresh_search()
+        return obstacle
+
+    @transaction.atomic
+    def edit(self, by, version, threatened_objectives=None, **fields):
+        """Save edited details, unless someone changed the obstacle since `version`.
+        Turning the urgent flag on escalates, as at logging."""
+        self._lock(version)
+        before = {name: getattr(self, name) for name in fields}
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.clean()
+        changed = [name for name in fields if before[name] != getattr(self, name)]
+        if threatened_objectives is not None:
+            old = set(self.threatened_objectives.values_list("pk", flat=True))
+            if old != {o.pk for o in threatened_objectives}:
+                self.threatened_objectives.set(threatened_objectives)
+                changed.append("threatened_objectives")
+        urgency = "is_urgent" in changed
+        if urgency:
+            changed.remove("is_urgent")
+        if changed:
+            labels = ", ".join(str(self._meta.get_field(name).verbose_name) for name in changed)
+            self._bump(by, ObstacleEvent.Kind.EDITED, text=labels)
+        if urgency:
+            self._escalation_changed(by)
+        self._refresh_search()
+
+    @transaction.atomic
+    def change_status(self, by, status, resolution="", version=None):
+        """Move it along its life; resolving, accepting as a risk or withdrawing needs a
+        resolution, reopening clears it (the timeline keeps it)."""
+        self._lock(version)
+        status = self.Status(status)
+        if status == self.status:
+            raise ValidationError({"status": _("It already has this status.")})
+        previous = self.status
+        self.status = status
+        if status in self.CLOSED_STATUSES:
+            self.resolution = resolution.strip()
+            self.closed_at = self.closed_at or timezone.now()
+        else:
+            self.resolution, self.closed_at = "", None
+        self.clean()
+        self._bump(
+            by,
+            ObstacleEvent.Kind.STATUS_CHANGED,
+            from_value=previous,
+            to_value=status,
+            text=self.resolution,
+        )
+
+    def resolve(self, by, resolution, version=None):
+        self.change_status(by, self.Status.RESOLVED, resolution, version)
+
+    def accept_risk(self, by, resolution, version=None):
+        self.change_status(by, self.Status.ACCEPTED, resolution, version)
+
+    def withdraw(self, by, resolution, version=None):
+        self.change_status(by, self.Status.WITHDRAWN, resolution, version)
+
+    @transaction.atomic
+    def assign(self, by, owner, version=None):
+        """Give it an owner (or none): the person who drives its removal."""
+        self._lock(version)
+        if owner == self.owner:
+            return
+        previous = self.owner
+        self.owner = owner
+        self._bump(
+            by,
+            ObstacleEvent.Kind.OWNER_CHANGED,
+            from_value=_display_name(previous),
+            to_value=_display_name(owner),
+        )
+
+    def take_ownership(self, by, version=None):
+        self.assign(by, by, version)
+
+    @transaction.atomic
+    def set_urgent(self, by, urgent, version=None):
+        """Mark it urgent (escalating it to the leader at once) or lift the urgency."""
+        self._lock(version)
+        if self.is_urgent == urgent:
+            return
+        self.is_urgent = urgent
+        self._escalation_changed(by)
+
+    def escalate(self, by, version=None):
+        self.set_urgent(by, True, version)
+
+    @transaction.atomic
+    def comment(self, by, text):
+        """Add a comment to the timeline; comments are searched with the obstacle."""
+        text = text.strip()
+        if not text:
+            raise ValidationError({"text": _("Write a comment first.")})
+        self._lock(None)
+        event = self._bump(by, ObstacleEvent.Kind.COMMENT, text=text)
+        self._refresh_search()
+        return event
+
+    # The plumbing of every change: lock, compare versions, bump, record, notify.
+
+    def _lock(self, version):
+        """Lock the row and take its stored values; raise Conflict if it moved on since
+        `version` (None: the change does not depend on what the user saw)."""
+        current = Obstacle.objects.select_for_update().get(pk=self.pk)
+        if version is not None and current.version != int(version):
+            changes = current.events.filter(version__gt=version).select_related("actor")
+            raise Obstacle.Conflict(current, list(changes))
+        for model_field in self._meta.concrete_fields:
+            setattr(self, model_field.attname, getattr(current, model_field.attname))
+
+    def _bump(self, by, kind, **event):
+        now = timezone.now()
+        self.version += 1
+        self.last_activity_at = now
+        self.save()
+        return self._record(by, kind, at=now, **event)
+
+    def _record(self, by, kind, at, **event):
+        return ObstacleEvent.objects.create(
+            obstacle=self, actor=by, kind=kind, created_at=at, version=self.version, **event
+        )
+
+    def _escalation_changed(self, by):
+        if self.is_urgent:
+            self._bump(by, ObstacleEvent.Kind.ESCALATED)
+            self._notify_leader(by)
+        else:
+            self._bump(by, ObstacleEvent.Kind.URGENCY_LIFTED)
+
+    def _notify_leader(self, by):
+        """Queue the escalation e-mail to the team's leader, in this transaction; it is
+        sent once the transaction commits, and retried by `send_notifications`."""
+        leader = self.team.leader
+        context = {"obstacle": self, "by": by, "leader": leader, "url": self.full_url()}
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string("obstacles/emails/escalation_subject.txt", context)
+            body = render_to_string("obstacles/emails/escalation_body.txt", context)
+        notification = Notification.objects.create(
+            obstacle=self, recipient=leader, subject=" ".join(subject.split()), body=body
+        )
+        transaction.on_commit(lambda: Notification.send_by_pk(notification.pk))
+        return notification
+
+    def _refresh_search(self):
+        Obstacle.objects.filter(pk=self.pk).refresh_search_vector()
+
+    def full_url(self):
+        return settings.SITE_URL + self.get_absolute_url()
+
+
+def _display_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
 
 
 class ObstacleEvent(models.Model):
@@ -173,6 +504,9 @@ class ObstacleEvent(models.Model):
         related_name="obstacle_events",
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+    # The obstacle's version once this change was made: what changed since version N is
+    # the events above N.
+    version = models.PositiveIntegerField(_("version"), default=1)
     from_value = models.CharField(_("from"), max_length=200, blank=True)
     to_value = models.CharField(_("to"), max_length=200, blank=True)
     text = models.TextField(_("text"), blank=True)
@@ -185,3 +519,104 @@ class ObstacleEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.obstacle}"
+
+    @property
+    def from_label(self):
+        return self._status_label(self.from_value)
+
+    @property
+    def to_label(self):
+        return self._status_label(self.to_value)
+
+    def _status_label(self, value):
+        if self.kind == self.Kind.STATUS_CHANGED and value in Obstacle.Status.values:
+            return Obstacle.Status(value).label
+        return value
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unsent(self):
+        """Not sent yet, and not given up on."""
+        return self.filter(sent_at__isnull=True, attempts__lt=MAX_SEND_ATTEMPTS)
+
+
+class Notification(models.Model):
+    """An e-mail in the outbox. It is written in the same transaction as the change it tells
+    about, so a change is never lost to a mail failure, nor a mail to a rolled-back change;
+    `send_notifications` retries those a failure left unsent."""
+
+    obstacle = models.ForeignKey(
+        Obstacle,
+        verbose_name=_("obstacle"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="obstacle_notifications",
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="notification_unsent",
+                condition=Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @classmethod
+    def send_by_pk(cls, pk):
+        """Send one notification unless it is sent already or another process is sending
+        it; True when it went out."""
+        with transaction.atomic():
+            notification = (
+                cls.objects.unsent()
+                .select_for_update(skip_locked=True)
+                .select_related("recipient")
+                .filter(pk=pk)
+                .first()
+            )
+            return notification is not None and notification._send()
+
+    @classmethod
+    def send_unsent(cls):
+        """Try every unsent notification once; returns (sent, failed)."""
+        sent = failed = 0
+        for pk in cls.objects.unsent().values_list("pk", flat=True):
+            if cls.send_by_pk(pk):
+                sent += 1
+            elif cls.objects.unsent().filter(pk=pk).exists():
+                failed += 1
+        return sent, failed
+
+    def _send(self):
+        self.attempts += 1
+        try:
+            if not self.recipient.email:
+                raise ValueError(f"{self.recipient} has no e-mail address")
+            send_mail(self.subject, self.body, None, [self.recipient.email])
+        except Exception as error:  # any failure of the mail server: keep it for a retry
+            logger.exception("Sending notification %s failed (attempt %s)", self.pk, self.attempts)
+            self.last_error = f"{type(error).__name__}: {error}"
+            self.save(update_fields=["attempts", "last_error"])
+            return False
+        self.sent_at = timezone.now()
+        self.save(update_fields=["attempts", "sent_at"])
+        return True

@@ -4,6 +4,7 @@ from datetime import date
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from objectives.models import CheckIn, KeyResult, Membership, Objective, Quarter, Team
 
@@ -92,3 +93,26 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     value = 50
     confidence = CheckIn.Confidence.ON_TRACK
     author = factory.SubFactory(UserFactory)
+
+
+# --- obstacles (issue 5) ---
+class ObstacleFactory(factory.django.DjangoModelFactory):
+    """An obstacle logged through `Obstacle.log`, so it has its timeline and search text."""
+
+    class Meta:
+        model = "obstacles.Obstacle"
+
+    team = factory.SubFactory(TeamFactory)
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Obstacle {n}")
+    description = "Something stands in the way."
+    kind = "other"
+    closed_at = factory.LazyAttribute(
+        lambda o: None if o.status in ("open", "in_progress") else timezone.now()
+    )
+    status = "open"
+    resolution = factory.LazyAttribute(lambda o: "" if o.closed_at is None else "Done.")
+
+    @classmethod
+    def _create(cls, model_class, *args, team, created_by, **fields):
+        return model_class.log(team=team, by=created_by, **fields)
