@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from objectives.views import team_detail
+from obstacles.views import team_detail
 
 from . import views
 from .forms import AdminSignInForm
@@ -21,4 +21,6 @@ urlpatterns = [
     # that contributes to them, so that apps keep depending one way only.
     path("teams/<slug:slug>/", team_detail, name="team"),
     path("", include("objectives.urls")),
+    # obstacles (issue 5)
+    path("obstacles/", include("obstacles.urls")),
 ]

@@ -1,0 +1,306 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from objectives.models import Membership, Objective, Quarter, Team
+
+from .models import Obstacle
+
+
+def display_name(user):
+    return user.get_full_name() or user.username
+
+
+def people_of(team, also=None):
+    """The team's members and its leader (and `also`, a user): who may own its obstacles."""
+    also = Q(pk=also.pk) if also is not None else Q(pk__in=[])
+    return (
+        get_user_model()
+        .objects.filter(Q(memberships__team=team) | Q(led_teams=team) | also)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def teams_user_may_log_for(user):
+    """The active teams whose obstacles `user` may log: all for an admin, else the teams
+    they lead or are the product manager of (the permission matrix's responsible people)."""
+    teams = Team.objects.active()
+    if user.is_superuser:
+        return teams
+    pm_of = Membership.objects.filter(user=user, role=Membership.Role.PRODUCT_MANAGER)
+    return teams.filter(Q(leader=user) | Q(pk__in=pm_of.values("team")))
+
+
+class ObstacleForm(forms.ModelForm):
+    """Log or edit an obstacle. The fields shown follow the kind: a dependency or platform
+    obstacle names the blocking team, a stakeholder concern a decide-by date. What the kind
+    does not need is kept as hidden input, so switching kinds back and forth loses nothing.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Obstacle
+        fields = [
+            "team",
+            "title",
+            "kind",
+            "blocking_team",
+            "decide_by",
+            "description",
+            "threatened_objectives",
+            "severity",
+            "is_urgent",
+            "help_wanted",
+            "help_detail",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "decide_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "threatened_objectives": forms.CheckboxSelectMultiple,
+        }
+        labels = {"is_urgent": _("Urgent: tell the leader now, do not wait for the 1:1")}
+        help_texts = {
+            "title": _("One line a leader understands at a glance."),
+            "blocking_team": _("The team this obstacle waits on."),
+            "decide_by": _("When the decision is needed at the latest."),
+            "description": _("What happens, since when, and what it puts at risk."),
+            "help_detail": _("In one sentence: what would remove it."),
+        }
+
+    # Fields shown only for some kinds; the others are shown for every kind.
+    KIND_FIELDS = {"blocking_team": Obstacle.NEEDS_BLOCKING_TEAM, "decide_by": ("stakeholder",)}
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["team"]
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+            self.fields["team"].queryset = teams
+            self.fields["team"].empty_label = None
+        team = self.chosen_team()
+        self.fields["blocking_team"].queryset = Team.objects.active().exclude(
+            pk=getattr(team, "pk", None)
+        )
+        self.fields["kind"].choices = [("", _("Choose a kind")), *Obstacle.Kind.choices]
+        self.fields["kind"].widget.attrs["autofocus"] = not self.instance.pk
+        self.fields["title"].widget.attrs["autofocus"] = bool(self.instance.pk)
+        quarter = Quarter.objects.current()
+        self.fields["threatened_objectives"].queryset = Objective.objects.filter(
+            team=team, quarter=quarter
+        ).counted()
+        self.fields["threatened_objectives"].help_text = (
+            _("The team's objectives for %s.") % quarter if quarter else ""
+        )
+        self.fields["help_wanted"].label = _("Help wanted from the leader")
+        self.kind = self["kind"].value() or (self.instance.kind if self.instance.pk else "")
+        for name, kinds in self.KIND_FIELDS.items():
+            self.fields[name].required = self.kind in kinds
+            if self.kind and self.kind not in kinds:
+                self.fields[name].widget = forms.HiddenInput()
+
+    @classmethod
+    def refreshed(cls, data, **kwargs):
+        """The form again for what was typed, with the fields of the chosen kind and team,
+        and no error yet: the user has not sent it."""
+        bound = cls(data, **kwargs)
+        typed = {name: bound[name].data for name in bound.fields}
+        return cls(None, initial={**kwargs.pop("initial", {}), **typed}, **kwargs)
+
+    def chosen_team(self):
+        if self.instance.team_id:
+            return self.instance.team
+        if "team" not in self.fields:
+            return None
+        try:
+            return self.fields["team"].clean(self["team"].value())
+        except forms.ValidationError:
+            return self.fields["team"].queryset.first()
+
+    def visible_kind_fields(self):
+        return [self[name] for name in self.KIND_FIELDS if not self[name].is_hidden]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") not in Obstacle.NEEDS_BLOCKING_TEAM:
+            cleaned["blocking_team"] = None
+        return cleaned
+
+    def details(self):
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        data.pop("team", None)
+        return data, data.pop("threatened_objectives")
+
+    def log(self, by):
+        fields, objectives = self.details()
+        return Obstacle.log(
+            team=self.cleaned_data["team"], by=by, threatened_objectives=objectives, **fields
+        )
+
+    def save_edit(self, by):
+        """Save the edit; raises Obstacle.Conflict if someone changed it meanwhile."""
+        fields, objectives = self.details()
+        version = self.cleaned_data.get("version") or self.instance.version
+        self.instance.edit(by, version, threatened_objectives=objectives, **fields)
+        return self.instance
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Obstacle.Status.choices)
+    resolution = forms.CharField(
+        label=_("Resolution"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to resolve, accept as a risk or withdraw: how did it end?"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, obstacle, **kwargs):
+        kwargs.setdefault("initial", {"version": obstacle.version})
+        super().__init__(*args, **kwargs)
+        self.obstacle = obstacle
+        self.fields["status"].choices = [
+            (value, label) for value, label in Obstacle.Status.choices if value != obstacle.status
+        ]
+        self.auto_id = "status-%s"
+
+    def clean(self):
+        cleaned = super().clean()
+        closing = cleaned.get("status") in Obstacle.CLOSED_STATUSES
+        if closing and not cleaned.get("resolution", "").strip():
+            self.add_error(
+                "resolution", _("Say how it ended: what was done, or why it is accepted.")
+            )
+        return cleaned
+
+
+class OwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=get_user_model().objects.none(), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, obstacle, user, **kwargs):
+        kwargs.setdefault("initial", {"version": obstacle.version, "owner": obstacle.owner_id})
+        super().__init__(*args, **kwargs)
+        # Whoever may change the obstacle may take it on, from inside the team or not.
+        self.fields["owner"].queryset = people_of(obstacle.team, also=user)
+        self.fields["owner"].label_from_instance = display_name
+        self.fields["owner"].empty_label = _("Nobody yet")
+        self.auto_id = "owner-%s"
+
+
+class UrgencyForm(forms.Form):
+    is_urgent = forms.BooleanField(required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Write a comment first.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = "comment-%s"
+
+
+class LogFilterForm(forms.Form):
+    """The log's filters, read from the query string: a filtered log is a URL to share."""
+
+    STATUS_CHOICES = [
+        ("active", _("Open or in progress")),
+        *Obstacle.Status.choices,
+        ("closed", _("Closed (any way)")),
+        ("all", _("Any status")),
+    ]
+    URGENCY_CHOICES = [("", _("Urgent or not")), ("urgent", _("Urgent")), ("no", _("Not urgent"))]
+    SORT_CHOICES = [
+        ("", _("Urgent and severe first")),
+        ("oldest", _("Oldest first")),
+        ("newest", _("Newest first")),
+        ("activity", _("Latest activity first")),
+    ]
+    SORTS = {
+        "oldest": ["opened_at", "pk"],
+        "newest": ["-opened_at", "-pk"],
+        "activity": ["-last_activity_at", "-pk"],
+    }
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Words in titles, descriptions and comments."),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All teams"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *Obstacle.Kind.choices], required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    blocking = forms.ModelChoiceField(
+        label=_("Blocked by"),
+        queryset=Team.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any team or none"),
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=URGENCY_CHOICES, required=False)
+    quarter = forms.ModelChoiceField(
+        label=_("Quarter"),
+        queryset=Quarter.objects.order_by("-start"),
+        to_field_name="label",
+        required=False,
+        empty_label=_("Any time"),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=get_user_model().objects.filter(owned_obstacles__isnull=False).distinct(),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].label_from_instance = display_name
+        self.fields["owner"].queryset = self.fields["owner"].queryset.order_by(
+            "first_name", "last_name", "username"
+        )
+
+    def filter(self, obstacles):
+        """`obstacles` narrowed and sorted by the valid filters (invalid ones are ignored)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        status = data.get("status") or "active"
+        if status == "active":
+            obstacles = obstacles.active()
+        elif status == "closed":
+            obstacles = obstacles.closed()
+        elif status != "all":
+            obstacles = obstacles.filter(status=status)
+        exact = {"team": "team", "kind": "kind", "blocking": "blocking_team", "owner": "owner"}
+        for name, lookup in exact.items():
+            if data.get(name):
+                obstacles = obstacles.filter(**{lookup: data[name]})
+        if data.get("urgency"):
+            obstacles = obstacles.filter(is_urgent=data["urgency"] == "urgent")
+        if data.get("quarter"):
+            obstacles = obstacles.for_quarter(data["quarter"])
+        obstacles = obstacles.search(data.get("q"))
+        if data.get("sort") in self.SORTS:
+            obstacles = obstacles.order_by(*self.SORTS[data["sort"]])
+        return obstacles

@@ -1,0 +1,372 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from headway.permissions import Action, Relation, allows
+from objectives.models import Membership
+from objectives.views import get_team_for_user, team_context
+
+from .forms import (
+    CommentForm,
+    LogFilterForm,
+    ObstacleForm,
+    OwnerForm,
+    StatusForm,
+    UrgencyForm,
+    teams_user_may_log_for,
+)
+from .models import Obstacle
+
+PAGE_SIZE = 25
+# A spreadsheet runs a cell starting with one of these as a formula: CSV cells that start
+# with one are prefixed with an apostrophe, which spreadsheets show as text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def get_obstacle_for_user(request, pk, action=Action.READ):
+    """The obstacle `pk` if the signed-in user may perform `action` on it; else 403.
+
+    Its team's relations to the user are kept on it (`obstacle.relations`), with
+    BLOCKING_MEMBER for members of the team it names as blocking (they may comment).
+    """
+    obstacle = get_object_or_404(
+        Obstacle.objects.select_related("team__leader", "blocking_team", "owner", "created_by"),
+        pk=pk,
+    )
+    obstacle.relations = obstacle.team.relations_to(request.user)
+    if obstacle.blocking_team_id and request.user.is_authenticated:
+        in_blocking_team = Membership.objects.filter(
+            team=obstacle.blocking_team_id, user=request.user
+        ).exists()
+        if in_blocking_team:
+            obstacle.relations.add(Relation.BLOCKING_MEMBER)
+    if not allows(obstacle.relations, action):
+        raise PermissionDenied
+    return obstacle
+
+
+# The log
+
+
+def filtered_obstacles(request):
+    form = LogFilterForm(request.GET)
+    obstacles = Obstacle.objects.select_related("team", "blocking_team", "owner")
+    return form, form.filter(obstacles)
+
+
+@vary_on_headers("HX-Request")
+def obstacle_log(request):
+    """Every obstacle, filtered from the query string; htmx gets just the results."""
+    form, obstacles = filtered_obstacles(request)
+    page = Paginator(obstacles, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "now": timezone.now()}
+    partial = request.htmx and not request.htmx.history_restore_request
+    return render(
+        request, "obstacles/log.html#results" if partial else "obstacles/log.html", context
+    )
+
+
+class Echo:
+    """A file-like object whose write returns what it is given, for streaming CSV."""
+
+    def write(self, value):
+        return value
+
+
+def spreadsheet_safe(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def obstacle_export(request):
+    """The log's current filter as CSV, every page of it, streamed."""
+    _form, obstacles = filtered_obstacles(request)
+    header = [
+        _("ID"),
+        _("Title"),
+        _("Team"),
+        _("Kind"),
+        _("Status"),
+        _("Severity"),
+        _("Urgent"),
+        _("Blocked by"),
+        _("Owner"),
+        _("Help wanted"),
+        _("Decide by"),
+        _("Opened"),
+        _("Closed"),
+        _("Last activity"),
+        _("Resolution"),
+        _("Link"),
+    ]
+
+    def rows():
+        yield header
+        for o in obstacles.iterator(chunk_size=500):
+            yield [
+                o.pk,
+                o.title,
+                o.team.name,
+                o.get_kind_display(),
+                o.get_status_display(),
+                o.get_severity_display(),
+                _("yes") if o.is_urgent else _("no"),
+                o.blocking_team.name if o.blocking_team else "",
+                (o.owner.get_full_name() or o.owner.username) if o.owner else "",
+                " — ".join(
+                    filter(
+                        None, [o.get_help_wanted_display() if o.help_wanted else "", o.help_detail]
+                    )
+                ),
+                o.decide_by.isoformat() if o.decide_by else "",
+                timezone.localtime(o.opened_at).isoformat(timespec="minutes"),
+                timezone.localtime(o.closed_at).isoformat(timespec="minutes")
+                if o.closed_at
+                else "",
+                timezone.localtime(o.last_activity_at).isoformat(timespec="minutes"),
+                o.resolution,
+                o.full_url(),
+            ]
+
+    writer = csv.writer(Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows()),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"obstacles-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Logging and editing
+
+
+def safe_next(request):
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if allowed else ""
+
+
+def refreshing(request):
+    """True when the form is posted only to show the fields of another kind or team."""
+    trigger = request.htmx.trigger_name if request.htmx else None
+    return trigger in ("kind", "team") or "refresh" in request.POST
+
+
+def form_response(request, context):
+    template = "obstacles/obstacle_form.html"
+    if request.htmx and refreshing(request):
+        template += "#fields"
+    return render(request, template, context)
+
+
+def obstacle_create(request):
+    teams = teams_user_may_log_for(request.user)
+    slug = request.GET.get("team")
+    if slug:
+        team = get_team_for_user(request, slug, Action.LOG_OBSTACLE)
+    else:
+        pm_of = teams.filter(memberships__user=request.user, memberships__role="pm")
+        team = pm_of.first() or teams.first()
+        if team is None:
+            raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    if data is not None and refreshing(request):
+        form = ObstacleForm.refreshed(data, teams=teams, initial={"team": team})
+    else:
+        form = ObstacleForm(data, teams=teams, initial={"team": team})
+    if data is not None and not refreshing(request) and form.is_valid():
+        obstacle = form.log(by=request.user)
+        if obstacle.is_urgent:
+            messages.success(request, _("Obstacle logged, and the leader is told at once."))
+        else:
+            messages.success(request, _("Obstacle logged."))
+        return redirect(safe_next(request) or obstacle.get_absolute_url())
+    return form_response(request, {"form": form, "next": safe_next(request)})
+
+
+def obstacle_edit(request, pk):
+    obstacle = get_obstacle_for_user(request, pk, Action.CHANGE_OBSTACLE)
+    data = request.POST if request.method == "POST" else None
+    if data is not None and refreshing(request):
+        form = ObstacleForm.refreshed(data, instance=obstacle)
+    else:
+        form = ObstacleForm(data, instance=obstacle)
+    conflict = None
+    if data is not None and not refreshing(request) and form.is_valid():
+        try:
+            form.save_edit(request.user)
+        except Obstacle.Conflict as error:
+            conflict = error
+            form = ObstacleForm(with_version(data, error.current), instance=error.current)
+            form.is_valid()
+        else:
+            messages.success(request, _("Obstacle saved."))
+            return redirect(obstacle)
+    context = {"form": form, "obstacle": obstacle, "conflict": conflict}
+    return form_response(request, context)
+
+
+def with_version(data, current):
+    """The user's input again, now based on the current version: sending it again
+    knowingly replaces what changed meanwhile."""
+    data = data.copy()
+    data["version"] = current.version
+    return data
+
+
+# The obstacle page and the actions taken on it
+
+
+def obstacle_detail(request, pk):
+    obstacle = get_obstacle_for_user(request, pk)
+    return render_obstacle(request, obstacle)
+
+
+def render_obstacle(request, obstacle, status=200, **context):
+    relations = obstacle.relations
+    can_change = allows(relations, Action.CHANGE_OBSTACLE)
+    can_comment = allows(relations, Action.COMMENT_OBSTACLE)
+    context = {
+        "obstacle": obstacle,
+        "events": obstacle.events.select_related("actor"),
+        "objectives": obstacle.threatened_objectives.select_related("quarter"),
+        "can_change": can_change,
+        "can_comment": can_comment,
+        "today": timezone.localdate(),
+        **context,
+    }
+    if can_change:
+        context.setdefault("status_form", StatusForm(obstacle=obstacle))
+        context.setdefault("owner_form", OwnerForm(obstacle=obstacle, user=request.user))
+    if can_comment:
+        context.setdefault("comment_form", CommentForm())
+    if request.htmx:
+        # htmx swaps only successful responses: refusals of input come back as 200 here.
+        return render(request, "obstacles/obstacle.html#body", context)
+    return render(request, "obstacles/obstacle.html", context, status=status)
+
+
+def done(request, pk, message):
+    """After an action: the fresh obstacle in place for htmx, else back to its page."""
+    if request.htmx:
+        obstacle = get_obstacle_for_user(request, pk)
+        return render_obstacle(request, obstacle, saved=message)
+    messages.success(request, message)
+    return redirect("obstacles:obstacle", pk)
+
+
+def conflicted(request, pk, conflict, **forms):
+    """The obstacle as it stands, what changed since the user's copy, and their input."""
+    obstacle = get_obstacle_for_user(request, pk)
+    bound = {name: make(obstacle) for name, make in forms.items()}
+    return render_obstacle(request, obstacle, status=409, conflict=conflict, **bound)
+
+
+@require_POST
+def obstacle_status(request, pk):
+    obstacle = get_obstacle_for_user(request, pk, Action.CHANGE_OBSTACLE)
+    form = StatusForm(request.POST, obstacle=obstacle)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            obstacle.change_status(
+                request.user, data["status"], data["resolution"], data["version"]
+            )
+        except Obstacle.Conflict as conflict:
+            return conflicted(
+                request,
+                pk,
+                conflict,
+                status_form=lambda o: StatusForm(with_version(request.POST, o), obstacle=o),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return done(request, pk, _("Status changed to %s.") % obstacle.get_status_display())
+    return render_obstacle(request, obstacle, status=422, status_form=form)
+
+
+@require_POST
+def obstacle_owner(request, pk):
+    obstacle = get_obstacle_for_user(request, pk, Action.CHANGE_OBSTACLE)
+    data = request.POST.copy()
+    if "take" in data:
+        data["owner"] = request.user.pk
+    form = OwnerForm(data, obstacle=obstacle, user=request.user)
+    if form.is_valid():
+        owner = form.cleaned_data["owner"]
+        try:
+            obstacle.assign(request.user, owner, form.cleaned_data["version"])
+        except Obstacle.Conflict as conflict:
+            return conflicted(
+                request,
+                pk,
+                conflict,
+                owner_form=lambda o: OwnerForm(
+                    with_version(data, o), obstacle=o, user=request.user
+                ),
+            )
+        name = (owner.get_full_name() or owner.username) if owner else _("nobody")
+        return done(request, pk, _("Owner: %s.") % name)
+    return render_obstacle(request, obstacle, status=422, owner_form=form)
+
+
+@require_POST
+def obstacle_urgency(request, pk):
+    obstacle = get_obstacle_for_user(request, pk, Action.CHANGE_OBSTACLE)
+    form = UrgencyForm(request.POST)
+    if not form.is_valid():
+        return render_obstacle(request, obstacle, status=422)
+    urgent = form.cleaned_data["is_urgent"]
+    try:
+        obstacle.set_urgent(request.user, urgent, form.cleaned_data["version"])
+    except Obstacle.Conflict as conflict:
+        return conflicted(request, pk, conflict)
+    if urgent:
+        return done(request, pk, _("Marked urgent: the team's leader is told now."))
+    return done(request, pk, _("No longer urgent."))
+
+
+@require_POST
+def obstacle_comment(request, pk):
+    obstacle = get_obstacle_for_user(request, pk, Action.COMMENT_OBSTACLE)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            obstacle.comment(request.user, form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return done(request, pk, _("Comment added."))
+    return render_obstacle(request, obstacle, status=422, comment_form=form)
+
+
+# The team page, with its obstacles
+
+
+def team_detail(request, slug):
+    """The team page of objectives, plus the team's open obstacles and "blocked by us":
+    other teams' open obstacles waiting on this one."""
+    team = get_team_for_user(request, slug)
+    context = team_context(request, team)
+    active = Obstacle.objects.active().select_related("owner", "blocking_team")
+    context["open_obstacles"] = active.filter(team=team)
+    context["blocked_by_us"] = (
+        active.blocked_by(team)
+        .select_related("team")
+        .order_by("team__name", *Obstacle._meta.ordering)
+    )
+    context["can_log_obstacle"] = allows(team.relations, Action.LOG_OBSTACLE)
+    return render(request, "obstacles/team.html", context)
