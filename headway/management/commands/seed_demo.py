@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from objectives.demo import DEMO_PASSWORD, seed_objectives, seed_organization
+from obstacles.demo import seed_obstacles
 
 
 class Command(BaseCommand):
@@ -12,6 +13,9 @@ class Command(BaseCommand):
             org = seed_organization()
             # objectives: this quarter's and last quarter's, with weekly check-ins
             seed_objectives(org)
+            # obstacles: every kind, the platform team as a bottleneck, no e-mail sent
+            obstacles = seed_obstacles(org)
+        self.stdout.write(f"Obstacles: {obstacles} logged.")
         self.stdout.write(
             f"Demo organization ready: {len(org.users)} people, {len(org.teams)} teams, "
             f"quarters {org.previous_quarter}, {org.current_quarter}, {org.next_quarter}. "
