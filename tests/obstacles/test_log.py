@@ -1,0 +1,165 @@
+"""The obstacle log: filters from the query string, htmx results, pages, constant queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ObstacleFactory, QuarterFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+LOG = reverse("obstacles:log")
+
+
+def titles(response):
+    return [o.title for o in response.context["page"].object_list]
+
+
+def test_open_and_in_progress_by_default_urgent_first(client_for, outsider, team, pm):
+    ObstacleFactory(team=team, created_by=pm, title="Minor", severity=1)
+    ObstacleFactory(team=team, created_by=pm, title="Started", status="in_progress", severity=3)
+    ObstacleFactory(team=team, created_by=pm, title="Fire", is_urgent=True, severity=2)
+    ObstacleFactory(team=team, created_by=pm, title="Done", status="resolved")
+
+    response = client_for(outsider).get(LOG)
+
+    assert titles(response) == ["Fire", "Started", "Minor"]
+    assert b'<form class="log-filters' in response.content
+
+
+def test_filters_combine(client_for, outsider, team, pm, other_team):
+    ObstacleFactory(
+        team=team,
+        created_by=pm,
+        title="Wanted",
+        kind="platform",
+        blocking_team=other_team,
+        is_urgent=True,
+        owner=pm,
+    )
+    ObstacleFactory(
+        team=team,
+        created_by=pm,
+        title="Not urgent",
+        kind="platform",
+        blocking_team=other_team,
+        owner=pm,
+    )
+    ObstacleFactory(
+        team=team, created_by=pm, title="Other kind", kind="customer", is_urgent=True, owner=pm
+    )
+    ObstacleFactory(team=TeamFactory(), created_by=pm, title="Other team", kind="customer")
+
+    response = client_for(outsider).get(
+        LOG,
+        {
+            "team": "checkout",
+            "kind": "platform",
+            "blocking": "payments-platform",
+            "urgency": "urgent",
+            "owner": pm.pk,
+        },
+    )
+
+    assert titles(response) == ["Wanted"]
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("resolved", {"Resolved"}),
+        ("closed", {"Resolved", "Withdrawn"}),
+        ("all", {"Open", "Resolved", "Withdrawn"}),
+        ("bogus", {"Open"}),
+    ],
+)
+def test_status_filter(client_for, outsider, team, pm, status, expected):
+    for title in ("Open", "Resolved", "Withdrawn"):
+        ObstacleFactory(team=team, created_by=pm, title=title, status=title.lower())
+
+    response = client_for(outsider).get(LOG, {"status": status})
+
+    assert set(titles(response)) == expected
+
+
+def test_quarter_filter(client_for, outsider, team, pm):
+    quarter = QuarterFactory(label="2025-Q1")
+    in_it = timezone.make_aware(timezone.datetime(2025, 2, 1))
+    ObstacleFactory(team=team, created_by=pm, title="Then", opened_at=in_it)
+    ObstacleFactory(team=team, created_by=pm, title="Now")
+
+    response = client_for(outsider).get(LOG, {"quarter": quarter.label})
+
+    assert titles(response) == ["Then"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("oldest", ["Old", "Young"]), ("newest", ["Young", "Old"]), ("activity", ["Old", "Young"])],
+)
+def test_sorts(client_for, outsider, team, pm, sort, expected):
+    old = ObstacleFactory(
+        team=team, created_by=pm, title="Old", opened_at=timezone.now() - timedelta(days=9)
+    )
+    ObstacleFactory(
+        team=team, created_by=pm, title="Young", opened_at=timezone.now() - timedelta(days=2)
+    )
+    old.comment(pm, "Moving again.")
+
+    assert titles(client_for(outsider).get(LOG, {"sort": sort})) == expected
+
+
+def test_htmx_gets_only_the_results(client_for, outsider, team, pm):
+    ObstacleFactory(team=team, created_by=pm, title="Blocked")
+
+    response = client_for(outsider).get(LOG, {"q": "blocked"}, headers={"HX-Request": "true"})
+
+    content = response.content.decode()
+    assert content.lstrip().startswith('<section id="results"')
+    assert "Blocked" in content
+    assert "<form" not in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_back_button_restoring_history_gets_the_whole_page(client_for, outsider):
+    response = client_for(outsider).get(
+        LOG, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert b"<html" in response.content
+
+
+def test_pages_of_25_keep_the_filters_in_their_links(client_for, outsider, team, pm):
+    ObstacleFactory.create_batch(30, team=team, created_by=pm)
+
+    first = client_for(outsider).get(LOG, {"team": "checkout"})
+    second = client_for(outsider).get(LOG, {"team": "checkout", "page": 2})
+
+    assert len(titles(first)) == 25
+    assert len(titles(second)) == 5
+    assert "?team=checkout&amp;page=2" in first.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(LOG)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("scale", [1, 10])
+def test_log_queries_do_not_grow_with_data(
+    client_for, django_assert_num_queries, outsider, pm, other_team, current_quarter, scale
+):
+    for _ in range(scale):
+        waiting = TeamFactory()
+        ObstacleFactory(
+            team=waiting, created_by=pm, kind="dependency", blocking_team=other_team, owner=pm
+        )
+        ObstacleFactory(team=waiting, created_by=pm, is_urgent=True)
+    client = client_for(outsider)
+
+    with django_assert_num_queries(8):
+        response = client.get(LOG, {"q": "obstacle", "status": "all"})
+
+    assert response.context["page"].paginator.count == 2 * scale
