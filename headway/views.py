@@ -3,37 +3,98 @@ import sys
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from objectives.models import Membership, Team
+from objectives.models import Membership, Quarter, Team
+from objectives.views import selected_quarter
 
+from . import dashboard
 from .forms import SignInForm
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """The user's natural start: a leader's teams, a PM's own team, or every team."""
-    user = request.user
-    led = Team.objects.active().led_by(user)
-    mine = Team.objects.active().with_member(user).select_related("leader")
-    if led.exists():
-        teams, heading = led.select_related("leader"), "leader"
-    elif mine.exists():
-        teams, heading = mine, "member"
+    """A leader's dashboard (or an administrator's); for anyone else, their team's home.
+
+    ?quarter=<label> picks the quarter, ?scope=all widens a leader's view to every team,
+    ?sort= orders the rows. htmx refreshes "Needs you" alone, from the same view.
+    """
+    leads = Team.objects.active().led_by(request.user).exists()
+    if not (leads or request.user.is_superuser):
+        if request.GET.get("scope") == dashboard.Scope.ALL:
+            raise PermissionDenied
+        return team_home(request)
+    context = dashboard_context(request, leads)
+    if request.htmx and request.htmx.target == "needs-you":
+        response = render(request, "dashboard.html#needs_you", context)
     else:
-        teams, heading = Team.objects.active().select_related("leader"), "all"
-    teams = teams.prefetch_related("memberships__user")
-    return render(
-        request,
-        "home.html",
-        {"teams": teams, "heading": heading, "pm_role": Membership.Role.PRODUCT_MANAGER},
-    )
+        context.update(dashboard_panels(request, context))
+        response = render(request, "dashboard.html", context)
+    # The panel and the page share a URL: caches and the back button must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def dashboard_context(request, leads):
+    """What both the page and its refreshed "Needs you" panel show."""
+    wide = request.GET.get("scope") == dashboard.Scope.ALL or not leads
+    sort = request.GET.get("sort")
+    today = timezone.localdate()
+    return {
+        "scope": dashboard.Scope.ALL if wide else dashboard.Scope.MINE,
+        "leads_teams": leads,
+        "sort": sort if sort in dashboard.SORTS else dashboard.DEFAULT_SORT,
+        "today": today,
+        "needing_you": dashboard.obstacles_needing(request.user, today),
+    }
+
+
+def dashboard_panels(request, context):
+    """The rest of the full page: team rows in the picked quarter, bottlenecks and the
+    waiting graph."""
+    quarter = selected_quarter(request)
+    teams = dashboard.teams_in_scope(request.user, context["scope"])
+    rows = None
+    if quarter is not None:
+        now, sort = timezone.now(), context["sort"]
+        rows = dashboard.team_rows(teams, quarter, now, context["today"], sort)
+    return {
+        "quarter": quarter,
+        "quarters": Quarter.objects.order_by("start"),
+        "rows": rows,
+        "bottlenecks": dashboard.bottlenecks(),
+        "waiting_graph": dashboard.waiting_graph(dashboard.waiting_pairs()),
+    }
+
+
+def team_home(request):
+    """A team member's home: their team's pace, its open obstacles."""
+    teams = Team.objects.active().with_member(request.user)
+    quarter = selected_quarter(request)
+    today = timezone.localdate()
+    context = {
+        "team_view": True,
+        # The teams whose obstacles the user may log (the matrix: their PM).
+        "pm_of": set(
+            teams.filter(
+                memberships__user=request.user, memberships__role=Membership.Role.PRODUCT_MANAGER
+            ).values_list("pk", flat=True)
+        ),
+        "quarter": quarter,
+        "today": today,
+        "quarters": Quarter.objects.order_by("start"),
+        "rows": dashboard.team_homes(teams, quarter, timezone.now(), today) if quarter else None,
+    }
+    return render(request, "dashboard.html", context)
 
 
 @login_not_required

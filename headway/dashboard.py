@@ -1,0 +1,224 @@
+"""The home page's figures: a leader's dashboard and a team member's home.
+
+The page composes the three apps, so it lives here, at the root, and reads each app through
+its queryset API (`Team.objects.with_pace`, `with_obstacle_counts`, `with_bottleneck`,
+`Obstacle.objects.needing_leader`...). Every figure is computed by the database; this module
+chooses the teams, the order and the panels, and lays out the waiting graph's boxes.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Prefetch,
+    Value,
+    Window,
+)
+from django.db.models.functions import Rank
+
+from objectives.models import RATIO, Membership, Objective, Team
+from obstacles.models import Obstacle, with_bottleneck, with_obstacle_counts
+
+
+class Scope(StrEnum):
+    """Whose teams the dashboard shows: the leader's own, or the whole organization's."""
+
+    MINE = "mine"
+    ALL = "all"
+
+
+def teams_in_scope(user, scope):
+    teams = Team.objects.active()
+    return teams if scope == Scope.ALL else teams.led_by(user)
+
+
+def days_between(later, earlier):
+    """`later - earlier` in whole days, for two date expressions (PostgreSQL date arithmetic)."""
+    return Func(
+        later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField()
+    )
+
+
+# The orders a leader can put the rows in: the biggest worry first, then by name.
+SORTS = {
+    "pace": [F("pace_gap").desc(nulls_last=True), F("name")],
+    "obstacles": [
+        F("open_obstacle_count").desc(),
+        F("urgent_obstacle_count").desc(),
+        F("oldest_open_obstacle_at").asc(nulls_last=True),
+        F("name"),
+    ],
+}
+DEFAULT_SORT = "pace"
+
+
+def team_rows(teams, quarter, now, today, sort=DEFAULT_SORT):
+    """One row per team: its pace in `quarter`, its open obstacles, and how long the
+    oldest has been open, with the team's PMs prefetched; in the order `sort` names.
+
+    Adds to `Team.objects.with_pace` and `with_obstacle_counts`: `pace_gap` (expected
+    minus progress; NULL without objectives) and `oldest_open_obstacle_age` (a duration).
+    """
+    rows = with_obstacle_counts(teams.with_pace(quarter, today)).annotate(
+        pace_gap=ExpressionWrapper(F("expected") - F("progress"), output_field=RATIO),
+        oldest_open_obstacle_age=ExpressionWrapper(
+            Value(now) - F("oldest_open_obstacle_at"), output_field=DurationField()
+        ),
+    )
+    pms = Membership.objects.filter(role=Membership.Role.PRODUCT_MANAGER).select_related("user")
+    return (
+        rows.select_related("leader")
+        .prefetch_related(Prefetch("memberships", queryset=pms, to_attr="pm_memberships"))
+        .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    )
+
+
+def obstacles_needing(leader, today):
+    """What asks for `leader` now (`Obstacle.objects.needing_leader`), urgent first, then
+    decisions by their date, then the most severe; each with `decision_days_left` and
+    `decision_days_overdue` (negative of each other; NULL without a decide-by date)."""
+    return (
+        Obstacle.objects.needing_leader(leader, today)
+        .annotate(
+            decision_days_left=days_between(F("decide_by"), Value(today)),
+            decision_days_overdue=days_between(Value(today), F("decide_by")),
+        )
+        .select_related("team", "owner", "blocking_team")
+        .order_by(
+            F("is_urgent").desc(),
+            F("decide_by").asc(nulls_last=True),
+            F("severity").desc(),
+            F("opened_at"),
+        )
+    )
+
+
+def waiting_obstacles():
+    """Active obstacles that wait on another team, with what they threaten."""
+    objectives = Objective.objects.select_related("team", "quarter")
+    return (
+        Obstacle.objects.active()
+        .filter(blocking_team__isnull=False)
+        .exclude(team=F("blocking_team"))
+        .select_related("team")
+        .prefetch_related(Prefetch("threatened_objectives", queryset=objectives))
+        .order_by("team__name", "opened_at")
+    )
+
+
+def bottlenecks():
+    """The teams other teams' open obstacles name as blocking (case 4 of the article),
+    ranked by how many teams, then objectives, they hold up; teams tied on both share a
+    `rank`. Each carries `waiting` (the obstacles, with their team and objectives)."""
+    ranking = [F("bottleneck_team_count").desc(), F("bottleneck_objective_count").desc()]
+    return (
+        with_bottleneck(Team.objects.active())
+        .filter(bottleneck_obstacle_count__gt=0)
+        .annotate(rank=Window(Rank(), order_by=ranking))
+        .prefetch_related(
+            Prefetch("blocking_obstacles", queryset=waiting_obstacles(), to_attr="waiting")
+        )
+        .order_by(*ranking, F("bottleneck_obstacle_count").desc(), "name")
+    )
+
+
+# The waiting graph: waiting teams in a column on the left, the teams they wait on on the
+# right, one arrow per pair, thicker for more obstacles. Sizes in SVG user units.
+GRAPH_WIDTH, GRAPH_ROW, GRAPH_BOX_W, GRAPH_BOX_H, GRAPH_PAD = 480, 36, 170, 26, 6
+
+
+@dataclass
+class GraphBox:
+    name: str
+    x: float
+    y: float
+
+    @property
+    def text_x(self):
+        return self.x + 8
+
+    @property
+    def text_y(self):
+        return self.y + GRAPH_BOX_H / 2 + 5
+
+
+@dataclass
+class GraphArrow:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    count: int
+    width: float
+    waiting: str
+    blocking: str
+
+
+def waiting_pairs():
+    """(waiting team, blocking team, obstacle count) for every pair, counted by the database."""
+    return (
+        waiting_obstacles()
+        .order_by()
+        .values("team__name", "blocking_team__name")
+        .annotate(count=Count("pk"))
+        .order_by("blocking_team__name", "team__name")
+    )
+
+
+def waiting_graph(pairs):
+    """Boxes and arrows for the SVG of who waits on whom, from `waiting_pairs()`."""
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    left = sorted({p["team__name"] for p in pairs})
+    right = sorted({p["blocking_team__name"] for p in pairs})
+
+    def column(names, x):
+        return {
+            name: GraphBox(name, x, GRAPH_PAD + i * GRAPH_ROW + offset)
+            for i, name in enumerate(names)
+            # Centre the shorter column against the longer one.
+            for offset in [(max(len(left), len(right)) - len(names)) * GRAPH_ROW / 2]
+        }
+
+    waiting = column(left, GRAPH_PAD)
+    blocking = column(right, GRAPH_WIDTH - GRAPH_BOX_W - GRAPH_PAD)
+    arrows = [
+        GraphArrow(
+            x1=waiting[p["team__name"]].x + GRAPH_BOX_W,
+            y1=waiting[p["team__name"]].y + GRAPH_BOX_H / 2,
+            x2=blocking[p["blocking_team__name"]].x - 4,
+            y2=blocking[p["blocking_team__name"]].y + GRAPH_BOX_H / 2,
+            count=p["count"],
+            width=min(1.5 + p["count"], 6),
+            waiting=p["team__name"],
+            blocking=p["blocking_team__name"],
+        )
+        for p in pairs
+    ]
+    return {
+        "width": GRAPH_WIDTH,
+        "height": 2 * GRAPH_PAD
+        + max(len(left), len(right)) * GRAPH_ROW
+        - (GRAPH_ROW - GRAPH_BOX_H),
+        "box_width": GRAPH_BOX_W,
+        "box_height": GRAPH_BOX_H,
+        "waiting": list(waiting.values()),
+        "blocking": list(blocking.values()),
+        "arrows": arrows,
+    }
+
+
+def team_homes(teams, quarter, now, today):
+    """A team member's teams as `team_rows`, each with its active obstacles
+    (`open_obstacles`), urgent and severe first."""
+    active = Obstacle.objects.active().select_related("owner", "blocking_team")
+    return team_rows(teams, quarter, now, today).prefetch_related(
+        Prefetch("obstacles", queryset=active, to_attr="open_obstacles")
+    )

@@ -1,0 +1,65 @@
+"""The leader's Monday morning: the demo organization on one screen, at desk and on a phone."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from .conftest import assert_accessible, assert_no_horizontal_scroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("seed_demo")
+
+
+def team_names(page):
+    return page.locator(".team-rows tbody th a").all_inner_texts()
+
+
+def test_the_leader_sees_where_teams_stand_and_what_needs_them(page, demo, sign_in, screenshot):
+    sign_in(page, "leader", "headway")
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Your teams"
+    # The team far behind pace comes first, and stands out.
+    assert team_names(page)[0] == "Onboarding"
+    assert "pace-row-off_track" in page.locator(".team-rows tbody tr").first.get_attribute("class")
+    # The urgent escalation heads "Needs you".
+    first_need = page.locator(".needs-you-item").first
+    assert "Urgent" in first_need.inner_text()
+    # The platform team leads the bottlenecks.
+    assert page.locator(".bottleneck-title a").first.inner_text() == "Payments Platform"
+    assert page.get_by_role("img", name=re.compile("Who waits on whom")).is_visible()
+    screenshot(page, "dashboard-leader")
+    assert_accessible(page)
+
+
+def test_the_leader_sorts_and_widens_the_view(page, demo, sign_in):
+    sign_in(page, "leader", "headway")
+    page.get_by_role("link", name="All teams").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "All teams"
+    assert "Growth" in team_names(page)
+    page.get_by_role("link", name="Obstacles", exact=True).last.click()
+    assert "sort=obstacles" in page.url
+    assert "scope=all" in page.url
+
+
+def test_the_dashboard_on_a_phone(phone_page, demo, sign_in, screenshot):
+    sign_in(phone_page, "leader", "headway")
+    assert team_names(phone_page)[0] == "Onboarding"
+    assert_no_horizontal_scroll(phone_page)
+    screenshot(phone_page, "dashboard-leader-phone")
+    assert_accessible(phone_page)
+
+
+def test_a_pm_sees_their_team(page, phone_page, demo, sign_in, screenshot):
+    sign_in(page, "pm", "headway")
+    assert page.get_by_role("heading", level=1).inner_text() == "Your team"
+    assert page.get_by_role("heading", name="Checkout").is_visible()
+    screenshot(page, "dashboard-pm")
+    assert_accessible(page)
+    sign_in(phone_page, "pm", "headway")
+    assert_no_horizontal_scroll(phone_page)
+    screenshot(phone_page, "dashboard-pm-phone")

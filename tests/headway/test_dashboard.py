@@ -1,0 +1,206 @@
+"""The leader's dashboard as a page: quarter and scope, who may see what, the htmx panel,
+and a query count that does not grow with the organization."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from objectives.models import Membership
+from tests.factories import (
+    CheckInFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    ObstacleFactory,
+    QuarterFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("home")
+NEEDS_YOU = {"HX-Request": "true", "HX-Target": "needs-you"}
+
+
+def test_the_quarter_picker_defaults_to_the_current_quarter(client_for, leader, current_quarter):
+    earlier = QuarterFactory(label="2020-Q1")
+    client = client_for(leader)
+
+    assert client.get(HOME).context["quarter"] == current_quarter
+    assert client.get(HOME, {"quarter": "2020-Q1"}).context["quarter"] == earlier
+    assert client.get(HOME, {"quarter": "1999-Q9"}).context["quarter"] == current_quarter
+
+
+def test_pace_is_read_in_the_picked_quarter(client_for, leader, team, pm, current_quarter):
+    earlier = QuarterFactory(label="2020-Q1")
+    key_result = KeyResultFactory(objective=ObjectiveFactory(team=team, quarter=earlier))
+    CheckInFactory(
+        key_result=key_result, value=40, created_at=timezone.now() - timedelta(days=2000)
+    )
+    client = client_for(leader)
+
+    assert client.get(HOME).context["rows"][0].progress is None
+    row = client.get(HOME, {"quarter": "2020-Q1"}).context["rows"][0]
+    assert (row.progress, row.expected) == (Decimal("0.4"), 1)
+
+
+def test_a_leader_widens_to_all_teams(client_for, leader, team, other_team, current_quarter):
+    client = client_for(leader)
+
+    assert [t.pk for t in client.get(HOME).context["rows"]] == [team.pk]
+    response = client.get(HOME, {"scope": "all"})
+    assert {t.pk for t in response.context["rows"]} == {team.pk, other_team.pk}
+    assert b"All teams" in response.content
+
+
+def test_archived_teams_are_left_out(client_for, leader, team, current_quarter):
+    TeamFactory(leader=leader, archived=True)
+    assert list(client_for(leader).get(HOME).context["rows"]) == [team]
+
+
+@pytest.mark.parametrize("scope", ["all", "mine"])
+def test_a_pm_cannot_see_a_leaders_view(client_for, pm, other_team, current_quarter, scope):
+    response = client_for(pm).get(HOME, {"scope": scope})
+    if scope == "all":
+        assert response.status_code == 403
+    else:
+        assert "needing_you" not in response.context
+
+
+def test_a_pm_asking_for_the_needs_you_panel_gets_their_own_home(
+    client_for, pm, team, current_quarter
+):
+    response = client_for(pm).get(HOME, headers=NEEDS_YOU)
+    assert response.status_code == 200
+    assert "needing_you" not in response.context
+    assert b"Your team" in response.content
+
+
+def test_needs_you_lists_only_what_asks_this_leader(
+    client_for, leader, team, pm, other_team, current_quarter
+):
+    mine = ObstacleFactory(team=team, created_by=pm, is_urgent=True)
+    ObstacleFactory(team=other_team, created_by=pm, is_urgent=True)
+    ObstacleFactory(team=team, created_by=pm)
+
+    response = client_for(leader).get(HOME, {"scope": "all"})
+
+    assert list(response.context["needing_you"]) == [mine]
+
+
+def test_needs_you_offers_one_click_actions(client_for, leader, team, pm, current_quarter):
+    obstacle = ObstacleFactory(team=team, created_by=pm, help_wanted="decision")
+    content = client_for(leader).get(HOME).content.decode()
+
+    assert f'action="{reverse("obstacles:owner", args=[obstacle.pk])}"' in content
+    assert f'action="{reverse("obstacles:status", args=[obstacle.pk])}"' in content
+    assert f'href="{obstacle.get_absolute_url()}"' in content
+
+
+def test_taking_ownership_from_the_dashboard(client_for, leader, team, pm, current_quarter):
+    obstacle = ObstacleFactory(team=team, created_by=pm, is_urgent=True)
+    client = client_for(leader)
+
+    client.post(
+        reverse("obstacles:owner", args=[obstacle.pk]),
+        {"take": "1", "version": obstacle.version, "next": HOME},
+    )
+
+    obstacle.refresh_from_db()
+    assert obstacle.owner == leader
+    content = client.get(HOME).content.decode()
+    assert f'action="{reverse("obstacles:owner", args=[obstacle.pk])}"' not in content
+
+
+def test_the_htmx_refresh_returns_only_the_panel(client_for, leader, team, pm, current_quarter):
+    ObstacleFactory(team=team, created_by=pm, is_urgent=True, title="Card payments fail")
+
+    response = client_for(leader).get(HOME, headers=NEEDS_YOU)
+
+    content = response.content.decode()
+    assert "Card payments fail" in content
+    assert "<html" not in content
+    assert 'id="needs-you"' not in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_page_names_its_panel_for_the_refresh(client_for, leader, team, current_quarter):
+    content = client_for(leader).get(HOME, {"sort": "obstacles"}).content.decode()
+    assert 'id="needs-you" hx-get="/?sort=obstacles" hx-trigger="every 60s"' in content
+    assert "hx-push-url" not in content
+
+
+def test_an_unknown_sort_falls_back_to_pace(client_for, leader, team, current_quarter):
+    assert client_for(leader).get(HOME, {"sort": "drop table"}).context["sort"] == "pace"
+
+
+def test_each_cell_links_to_what_is_behind_it(
+    client_for, leader, team, pm, other_team, current_quarter
+):
+    ObstacleFactory(team=team, created_by=pm, kind="platform", blocking_team=other_team)
+    ObjectiveFactory(team=team, quarter=current_quarter)
+    content = client_for(leader).get(HOME).content.decode()
+
+    log = reverse("obstacles:log")
+    assert f'href="{log}?team=checkout&amp;kind=platform"' in content
+    assert f'href="{log}?team=checkout"' in content
+    assert f'href="{log}?team=checkout&amp;sort=oldest"' in content
+    assert f'href="{reverse("team", args=["checkout"])}?quarter={current_quarter.label}"' in content
+    assert f'href="{log}?blocking=payments-platform"' in content
+
+
+def organization(leader, count, quarter):
+    """`count` teams led by `leader`, each with a PM, an objective with a check-in, and an
+    obstacle waiting on the next team."""
+    teams = TeamFactory.create_batch(count, leader=leader)
+    for index, team in enumerate(teams):
+        pm = UserFactory()
+        MembershipFactory(team=team, user=pm, role=Membership.Role.PRODUCT_MANAGER)
+        objective = ObjectiveFactory(team=team, quarter=quarter)
+        CheckInFactory(key_result=KeyResultFactory(objective=objective), author=pm)
+        ObstacleFactory(
+            team=team,
+            created_by=pm,
+            kind="platform",
+            blocking_team=teams[(index + 1) % count],
+            is_urgent=index % 3 == 0,
+            threatened_objectives=[objective],
+        )
+    return teams
+
+
+# Session and user, led teams, quarter, quarters, rows, their PMs, "Needs you",
+# bottlenecks, their waiting obstacles and those obstacles' objectives, the graph's pairs.
+DASHBOARD_QUERIES = 12
+TEAM_HOME_QUERIES = 9
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_dashboard_query_count_is_fixed_whatever_the_teams(
+    client_for, leader, current_quarter, django_assert_num_queries, count
+):
+    organization(leader, count, current_quarter)
+    client = client_for(leader)
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(HOME, {"scope": "all"})
+
+    assert len(response.context["rows"]) == count
+    assert len(response.context["needing_you"]) == len(range(0, count, 3))
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_a_team_home_query_count_is_fixed_whatever_the_obstacles(
+    client_for, pm, team, current_quarter, django_assert_num_queries, count
+):
+    ObstacleFactory.create_batch(count, team=team, created_by=pm)
+    client = client_for(pm)
+
+    with django_assert_num_queries(TEAM_HOME_QUERIES):
+        response = client.get(HOME)
+
+    assert len(response.context["rows"][0].open_obstacles) == count
