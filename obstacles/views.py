@@ -241,7 +241,7 @@ def render_obstacle(request, obstacle, status=200, **context):
     context = {
         "obstacle": obstacle,
         "events": obstacle.events.select_related("actor"),
-        "objectives": obstacle.threatened_objectives.select_related("quarter"),
+        "objectives": obstacle.threatened_objectives.select_related("quarter", "team"),
         "can_change": can_change,
         "can_comment": can_comment,
         "today": timezone.localdate(),
