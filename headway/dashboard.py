@@ -130,7 +130,7 @@ def bottlenecks():
 
 # The waiting graph: waiting teams in a column on the left, the teams they wait on on the
 # right, one arrow per pair, thicker for more obstacles. Sizes in SVG user units.
-GRAPH_WIDTH, GRAPH_ROW, GRAPH_BOX_W, GRAPH_BOX_H, GRAPH_PAD = 480, 36, 170, 26, 6
+GRAPH_WIDTH, GRAPH_ROW, GRAPH_BOX_W, GRAPH_BOX_H, GRAPH_PAD = 400, 34, 150, 26, 4
 
 
 @dataclass

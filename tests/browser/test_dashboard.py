@@ -3,11 +3,17 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import expect
+
+from objectives.models import Team
+from obstacles.models import Obstacle
 
 from .conftest import assert_accessible, assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+User = get_user_model()
 
 
 @pytest.fixture
@@ -63,3 +69,32 @@ def test_a_pm_sees_their_team(page, phone_page, demo, sign_in, screenshot):
     sign_in(phone_page, "pm", "headway")
     assert_no_horizontal_scroll(phone_page)
     screenshot(phone_page, "dashboard-pm-phone")
+
+
+def test_needs_you_refreshes_every_minute_keeping_focus_and_history(
+    page, demo, sign_in, screenshot
+):
+    page.clock.install()
+    sign_in(page, "leader", "headway")
+    url, history = page.url, page.evaluate("history.length")
+    first_take = page.locator(".needs-you-actions button").first
+    first_take.focus()
+    focused_id = page.evaluate("document.activeElement.id")
+    checkout = Team.objects.get(slug="checkout")
+    Obstacle.log(
+        team=checkout,
+        by=User.objects.get(username="pm"),
+        title="Checkout is down for every card",
+        kind="customer",
+        is_urgent=True,
+    )
+
+    with page.expect_response(lambda r: r.request.headers.get("hx-target") == "needs-you"):
+        page.clock.run_for(61_000)
+
+    panel = page.locator("#needs-you")
+    expect(panel.get_by_role("link", name="Checkout is down for every card")).to_be_visible()
+    assert page.url == url
+    assert page.evaluate("history.length") == history
+    assert page.evaluate("document.activeElement.id") == focused_id
+    screenshot(page, "dashboard-needs-you-refreshed")

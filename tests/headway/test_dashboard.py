@@ -107,7 +107,7 @@ def test_taking_ownership_from_the_dashboard(client_for, leader, team, pm, curre
 
     client.post(
         reverse("obstacles:owner", args=[obstacle.pk]),
-        {"take": "1", "version": obstacle.version, "next": HOME},
+        {"take": "1", "version": obstacle.version},
     )
 
     obstacle.refresh_from_db()
