@@ -86,6 +86,7 @@ class ObstacleForm(forms.ModelForm):
         self.fields["blocking_team"].queryset = Team.objects.active().exclude(
             pk=getattr(team, "pk", None)
         )
+        self.fields["blocking_team"].empty_label = _("Choose the team")
         self.fields["kind"].choices = [("", _("Choose a kind")), *Obstacle.Kind.choices]
         self.fields["kind"].widget.attrs["autofocus"] = not self.instance.pk
         self.fields["title"].widget.attrs["autofocus"] = bool(self.instance.pk)

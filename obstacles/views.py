@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 
 from headway.permissions import Action, Relation, allows
 from objectives.models import Membership
@@ -69,10 +70,23 @@ def obstacle_log(request):
     form, obstacles = filtered_obstacles(request)
     page = Paginator(obstacles, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "now": timezone.now()}
-    partial = request.htmx and not request.htmx.history_restore_request
-    return render(
-        request, "obstacles/log.html#results" if partial else "obstacles/log.html", context
-    )
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "obstacles/log.html#results", context)
+        # The address bar shows only the filters in use: a short URL to bookmark and share.
+        return push_url(response, f"{request.path}{filters_in_use(request.GET)}")
+    return render(request, "obstacles/log.html", context)
+
+
+def filters_in_use(query):
+    """The query string without its empty parameters ("" when none is left)."""
+    used = query.copy()
+    for name, values in query.lists():
+        kept = [value for value in values if value]
+        if kept:
+            used.setlist(name, kept)
+        else:
+            del used[name]
+    return f"?{used.urlencode()}" if used else ""
 
 
 class Echo:
@@ -160,8 +174,9 @@ def safe_next(request):
 
 def refreshing(request):
     """True when the form is posted only to show the fields of another kind or team."""
-    trigger = request.htmx.trigger_name if request.htmx else None
-    return trigger in ("kind", "team") or "refresh" in request.POST
+    if request.htmx and request.htmx.target == "obstacle-form-fields":
+        return True
+    return "refresh" in request.POST
 
 
 def form_response(request, context):

@@ -109,7 +109,7 @@ def test_changing_the_kind_with_htmx_shows_its_fields_without_errors(
     }
 
     response = client_for(pm).post(
-        NEW, data, headers={"HX-Request": "true", "HX-Trigger-Name": "kind"}
+        NEW, data, headers={"HX-Request": "true", "HX-Target": "obstacle-form-fields"}
     )
 
     content = response.content.decode()
