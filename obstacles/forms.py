@@ -72,6 +72,10 @@ class ObstacleForm(forms.ModelForm):
 
     # Fields shown only for some kinds; the others are shown for every kind.
     KIND_FIELDS = {"blocking_team": Obstacle.NEEDS_BLOCKING_TEAM, "decide_by": ("stakeholder",)}
+    KIND_MESSAGES = {
+        "blocking_team": _("Name the team this obstacle waits on."),
+        "decide_by": _("Say by when the decision is needed."),
+    }
 
     def __init__(self, *args, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +105,7 @@ class ObstacleForm(forms.ModelForm):
         self.kind = self["kind"].value() or (self.instance.kind if self.instance.pk else "")
         for name, kinds in self.KIND_FIELDS.items():
             self.fields[name].required = self.kind in kinds
+            self.fields[name].error_messages["required"] = self.KIND_MESSAGES[name]
             if self.kind and self.kind not in kinds:
                 self.fields[name].widget = forms.HiddenInput()
 
@@ -130,6 +135,12 @@ class ObstacleForm(forms.ModelForm):
         if cleaned.get("kind") not in Obstacle.NEEDS_BLOCKING_TEAM:
             cleaned["blocking_team"] = None
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model's rules repeat the message of a required field left empty: say it once.
+        for name, errors in self._errors.items():
+            self._errors[name] = self.error_class(list(dict.fromkeys(errors)))
 
     def details(self):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}

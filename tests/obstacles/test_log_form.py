@@ -241,3 +241,12 @@ def test_others_may_not_edit(request, client_for, pm, team, role):
     url = reverse("obstacles:edit", args=[obstacle.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, edit_data(obstacle, title="No")).status_code == 403
+
+
+def test_a_missing_blocking_team_is_explained_once(client_for, pm, team):
+    response = client_for(pm).post(
+        NEW, {"team": team.pk, "title": "X", "kind": "platform", "severity": 2}
+    )
+    assert response.context["form"].errors["blocking_team"] == [
+        "Name the team this obstacle waits on."
+    ]
