@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from objectives.models import Team
 from obstacles.models import Obstacle
 
-from .conftest import assert_accessible, assert_no_horizontal_scroll
+from .conftest import SCREENSHOTS, assert_accessible, assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 User = get_user_model()
@@ -57,6 +57,11 @@ def test_the_dashboard_on_a_phone(phone_page, demo, sign_in, screenshot):
     assert team_names(phone_page)[0] == "Onboarding"
     assert_no_horizontal_scroll(phone_page)
     screenshot(phone_page, "dashboard-leader-phone")
+    bottlenecks = phone_page.get_by_role("region", name="Bottlenecks")
+    bottlenecks.screenshot(path=SCREENSHOTS / "dashboard-bottlenecks-phone.png")
+    phone_page.locator(".team-rows tbody tr").first.screenshot(
+        path=SCREENSHOTS / "dashboard-row-phone.png"
+    )
     assert_accessible(phone_page)
 
 

@@ -204,3 +204,30 @@ def test_a_team_home_query_count_is_fixed_whatever_the_obstacles(
         response = client.get(HOME)
 
     assert len(response.context["rows"][0].open_obstacles) == count
+
+
+def test_needs_you_says_why_each_obstacle_is_there(client_for, leader, team, pm, current_quarter):
+    today = timezone.localdate()
+    ObstacleFactory(
+        team=team, created_by=pm, kind="stakeholder", decide_by=today - timedelta(days=3)
+    )
+    ObstacleFactory(
+        team=team, created_by=pm, kind="stakeholder", decide_by=today + timedelta(days=1)
+    )
+    ObstacleFactory(team=team, created_by=pm, help_wanted="engineer")
+
+    content = client_for(leader).get(HOME).content.decode()
+
+    assert "Decision overdue by 3 days" in content
+    assert "Decision due in 1 day" in content
+    assert "Asks for: An engineer" in content
+
+
+def test_a_team_home_lists_the_teams_open_obstacles(client_for, pm, team, current_quarter):
+    ObstacleFactory(team=team, created_by=pm, title="Waiting on legal")
+    ObstacleFactory(team=team, created_by=pm, title="Long solved", status="resolved")
+
+    content = client_for(pm).get(HOME).content.decode()
+
+    assert "Waiting on legal" in content
+    assert "Long solved" not in content
