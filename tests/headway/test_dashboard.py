@@ -231,3 +231,18 @@ def test_a_team_home_lists_the_teams_open_obstacles(client_for, pm, team, curren
 
     assert "Waiting on legal" in content
     assert "Long solved" not in content
+
+
+def test_setting_in_progress_from_the_dashboard(client_for, leader, team, pm, current_quarter):
+    obstacle = ObstacleFactory(team=team, created_by=pm, help_wanted="decision")
+    client = client_for(leader)
+
+    client.post(
+        reverse("obstacles:status", args=[obstacle.pk]),
+        {"status": "in_progress", "version": obstacle.version},
+    )
+
+    obstacle.refresh_from_db()
+    assert obstacle.status == "in_progress"
+    content = client.get(HOME).content.decode()
+    assert f'action="{reverse("obstacles:status", args=[obstacle.pk])}"' not in content
