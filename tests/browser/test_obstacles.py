@@ -142,6 +142,13 @@ def test_leader_sets_one_in_progress_then_resolves_it(page, phone_page, demo, si
     assert_accessible(page)
     obstacle.refresh_from_db()
     assert obstacle.status == "resolved"
+    page.get_by_role("link", name="Edit the details").click()
+    page.get_by_label("Severity").select_option(label="Critical")
+    screenshot(page, "obstacle-edit")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Obstacle saved.").wait_for()
+    assert page.get_by_text("Critical severity").first.is_visible()
 
     sign_in(phone_page, "leader", "headway")
     phone_page.goto(obstacle.get_absolute_url())

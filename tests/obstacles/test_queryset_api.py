@@ -132,9 +132,7 @@ def test_counts_combine_with_pace_in_one_query(
     ObstacleFactory(team=team, created_by=pm, kind="dependency", blocking_team=other_team)
 
     with django_assert_num_queries(1):
-        teams = list(
-            with_bottleneck(with_obstacle_counts(Team.objects.with_pace(current_quarter)))
-        )
+        teams = list(with_bottleneck(with_obstacle_counts(Team.objects.with_pace(current_quarter))))
 
     assert {t.slug: (t.open_obstacle_count, t.bottleneck_obstacle_count) for t in teams} == {
         "checkout": (1, 0),
