@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -274,12 +275,13 @@ def render_obstacle(request, obstacle, status=200, **context):
 
 
 def done(request, pk, message):
-    """After an action: the fresh obstacle in place for htmx, else back to its page."""
+    """After an action: the fresh obstacle in place for htmx, else back to its page (or to
+    a safe ?next=, for actions taken from another page such as the dashboard)."""
     if request.htmx:
         obstacle = get_obstacle_for_user(request, pk)
         return render_obstacle(request, obstacle, saved=message)
     messages.success(request, message)
-    return redirect("obstacles:obstacle", pk)
+    return redirect(safe_next(request) or reverse("obstacles:obstacle", args=[pk]))
 
 
 def conflicted(request, pk, conflict, **forms):

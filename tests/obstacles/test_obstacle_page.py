@@ -191,3 +191,13 @@ def test_page_queries_do_not_grow_with_the_timeline(
         response = client.get(obstacle.get_absolute_url())
 
     assert len(response.context["events"]) == 1 + 2 * scale
+
+
+def test_an_action_from_another_page_returns_there(client_for, leader, obstacle):
+    data = {"status": "in_progress", "version": 1}
+    back = client_for(leader).post(url("status", obstacle), {**data, "next": "/"})
+    assert back["Location"] == "/"
+    away = client_for(leader).post(
+        url("owner", obstacle), {"take": "1", "version": 2, "next": "https://evil.example/"}
+    )
+    assert away["Location"] == obstacle.get_absolute_url()
