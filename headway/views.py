@@ -55,6 +55,8 @@ def dashboard_context(request, leads):
         "sort": sort if sort in dashboard.SORTS else dashboard.DEFAULT_SORT,
         "today": today,
         "needing_you": dashboard.obstacles_needing(request.user, today),
+        # Where a one-click action on "Needs you" brings the leader back to.
+        "dashboard_url": request.get_full_path(),
     }
 
 

@@ -103,3 +103,16 @@ def test_needs_you_refreshes_every_minute_keeping_focus_and_history(
     assert page.evaluate("history.length") == history
     assert page.evaluate("document.activeElement.id") == focused_id
     screenshot(page, "dashboard-needs-you-refreshed")
+
+
+def test_the_leader_takes_ownership_in_one_click_and_comes_back(page, demo, sign_in):
+    sign_in(page, "leader", "headway")
+    page.get_by_role("link", name="All teams").click()
+    first = page.locator(".needs-you-item").first
+    title = first.get_by_role("heading").inner_text()
+
+    first.get_by_role("button", name="Take ownership").click()
+
+    assert page.url.endswith("/?scope=all")
+    assert page.get_by_role("status").inner_text() == "Owner: Maya Chen."
+    assert Obstacle.objects.get(title=title).owner.username == "leader"

@@ -94,21 +94,24 @@ def test_needs_you_lists_only_what_asks_this_leader(
 
 def test_needs_you_offers_one_click_actions(client_for, leader, team, pm, current_quarter):
     obstacle = ObstacleFactory(team=team, created_by=pm, help_wanted="decision")
-    content = client_for(leader).get(HOME).content.decode()
+    content = client_for(leader).get(HOME, {"sort": "obstacles"}).content.decode()
 
     assert f'action="{reverse("obstacles:owner", args=[obstacle.pk])}"' in content
     assert f'action="{reverse("obstacles:status", args=[obstacle.pk])}"' in content
     assert f'href="{obstacle.get_absolute_url()}"' in content
+    assert 'name="next" value="/?sort=obstacles"' in content
 
 
 def test_taking_ownership_from_the_dashboard(client_for, leader, team, pm, current_quarter):
     obstacle = ObstacleFactory(team=team, created_by=pm, is_urgent=True)
     client = client_for(leader)
 
-    client.post(
+    response = client.post(
         reverse("obstacles:owner", args=[obstacle.pk]),
-        {"take": "1", "version": obstacle.version},
+        {"take": "1", "version": obstacle.version, "next": "/?scope=all"},
     )
+
+    assert response.url == "/?scope=all"
 
     obstacle.refresh_from_db()
     assert obstacle.owner == leader
