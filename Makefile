@@ -54,9 +54,22 @@ endif
 migrate: db
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py createcachetable -v 0
+	$(COMPILE_MESSAGES)
 
+# DEMO_LANG=fr loads the demo organization with French names and texts (into an empty database).
+DEMO_LANG ?= en
 demo: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --lang $(DEMO_LANG)
+
+# Translations: gather every marked string into locale/fr/LC_MESSAGES/django.po (new ones
+# untranslated, changed ones fuzzy: translate them, tests/headway/test_i18n_catalogue.py
+# fails until then), then compile. The compiled .mo files are not committed: `make run`,
+# `make serve` and `make test` compile them.
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
+COMPILE_MESSAGES := $(PY) manage.py compilemessages $(MESSAGES_IGNORE) -v 0
+messages: $(INSTALLED)
+	$(PY) manage.py makemessages -l fr $(MESSAGES_IGNORE) --add-location=file -v 0
+	$(COMPILE_MESSAGES)
 
 # Production-like serving on this machine: DEBUG off, gunicorn, settings from the environment,
 # .env, or local defaults (bin/prodenv). WORKERS=n overrides the worker count.

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from obstacles.views import team_detail
 
-from . import views
+from . import i18n, views
 from .forms import AdminSignInForm
 
 # The admin's sign-in page is throttled like Headway's own.
@@ -13,9 +13,10 @@ handler500 = "headway.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", views.sign_in, name="login"),
+    # Sign-in also brings back the language the person chose (headway.i18n).
+    path("accounts/login/", i18n.sign_in, name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", i18n.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
     # Pages that show several apps' parts are routed here, to the view of the highest app
     # that contributes to them, so that apps keep depending one way only.
