@@ -1,1 +1,373 @@
-from django.db import models  # noqa: F401
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Case, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import Extract, Now, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from objectives.models import Team
+
+# A PM not seen in a 1:1 for longer than this is overdue (the article: weekly 1:1s).
+OVERDUE_AFTER_DAYS = 7
+DEFAULT_INTERVAL = timedelta(days=7)
+
+
+class OneOnOneQuerySet(models.QuerySet):
+    def involving(self, user):
+        """The 1:1s the user is in: nobody else may see them in the app."""
+        return self.filter(Q(leader=user) | Q(pm=user))
+
+    def held(self):
+        return self.filter(held_at__isnull=False)
+
+    def upcoming(self):
+        return self.filter(held_at__isnull=True)
+
+    def of_pair(self, leader, pm, team):
+        return self.filter(leader=leader, pm=pm, team=team)
+
+
+def with_cadence(teams):
+    """Annotate teams with their leader's last held 1:1 with the team's PM, and days since.
+
+    `last_one_on_one_at` is NULL when they never met; `days_since_one_on_one` then too.
+    """
+    last = (
+        OneOnOne.objects.held()
+        .filter(team=OuterRef("pk"), leader=OuterRef("leader"))
+        .order_by("-held_at")
+        .values("held_at")[:1]
+    )
+    return teams.annotate(last_one_on_one_at=Subquery(last)).annotate(
+        days_since_one_on_one=Extract(
+            ExpressionWrapper(
+                TruncDate(Now()) - TruncDate("last_one_on_one_at"), output_field=DurationField()
+            ),
+            "day",
+        ),
+        one_on_one_overdue=Case(
+            models.When(last_one_on_one_at__isnull=True, then=True),
+            models.When(
+                last_one_on_one_at__lt=Now() - timedelta(days=OVERDUE_AFTER_DAYS), then=True
+            ),
+            default=False,
+            output_field=models.BooleanField(),
+        ),
+    )
+
+
+class OneOnOne(models.Model):
+    """A weekly 1:1 between a leader and a team's product manager.
+
+    The pair's meetings form a series; the next one exists before it happens so both can
+    prepare. Only the two of them see it in the app; the private notes only the leader.
+    """
+
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
+        on_delete=models.PROTECT,
+        related_name="one_on_ones_led",
+    )
+    pm = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("product manager"),
+        on_delete=models.PROTECT,
+        related_name="one_on_ones_attended",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="one_on_ones"
+    )
+    scheduled_for = models.DateTimeField(_("scheduled for"))
+    held_at = models.DateTimeField(_("held"), null=True, blank=True)
+    shared_notes = models.TextField(_("shared notes"), blank=True)
+    shared_notes_version = models.PositiveIntegerField(default=1, editable=False)
+    private_notes = models.TextField(_("leader's private notes"), blank=True)
+    private_notes_version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OneOnOneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-scheduled_for"]
+        verbose_name = _("1:1")
+        verbose_name_plural = _("1:1s")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(leader=F("pm")), name="one_on_one_between_two_people"
+            ),
+            models.UniqueConstraint(
+                fields=["leader", "pm", "team"],
+                condition=Q(held_at__isnull=True),
+                name="one_upcoming_one_on_one_per_pair",
+                violation_error_message=_("This pair already has a 1:1 coming up."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "leader", "-held_at"], name="one_on_one_cadence"),
+            models.Index(fields=["pm", "-scheduled_for"], name="one_on_one_pm"),
+            models.Index(fields=["leader", "-scheduled_for"], name="one_on_one_leader"),
+        ]
+
+    class Conflict(Exception):
+        """Notes saved from a stale copy: `current` is the text saved meanwhile."""
+
+        def __init__(self, current, version):
+            super().__init__("notes changed meanwhile")
+            self.current, self.version = current, version
+
+    NOTES = {"shared": "shared_notes", "private": "private_notes"}
+
+    def __str__(self):
+        return f"{self.leader} · {self.pm} ({self.team})"
+
+    def get_absolute_url(self):
+        return reverse("coaching:one_on_one", args=[self.pk])
+
+    @property
+    def is_held(self):
+        return self.held_at is not None
+
+    def visible_to(self, user):
+        return user.pk in (self.leader_id, self.pm_id)
+
+    def series(self):
+        return OneOnOne.objects.of_pair(self.leader_id, self.pm_id, self.team_id)
+
+    def previous(self):
+        """The pair's last 1:1 held before this one."""
+        held = self.series().held().exclude(pk=self.pk)
+        if self.held_at:
+            held = held.filter(held_at__lt=self.held_at)
+        return held.order_by("-held_at").first()
+
+    def agenda_since(self):
+        """The agenda covers what happened since the pair's previous 1:1 (or two weeks)."""
+        previous = self.previous()
+        if previous:
+            return previous.held_at
+        return (self.scheduled_for or timezone.now()) - 2 * DEFAULT_INTERVAL
+
+    def save_notes(self, which, text, version):
+        """Save shared or private notes unless someone saved them since `version`."""
+        field = self.NOTES[which]
+        version_field = f"{field}_version"
+        updated = OneOnOne.objects.filter(pk=self.pk, **{version_field: version}).update(
+            **{field: text, version_field: F(version_field) + 1}
+        )
+        current = OneOnOne.objects.values(field, version_field).get(pk=self.pk)
+        if not updated:
+            raise OneOnOne.Conflict(current[field], current[version_field])
+        setattr(self, field, current[field])
+        setattr(self, version_field, current[version_field])
+
+    @transaction.atomic
+    def mark_held(self, when=None):
+        """Record the meeting and schedule the pair's next one a week later."""
+        self.held_at = when or timezone.now()
+        self.save(update_fields=["held_at"])
+        upcoming = self.series().upcoming().first()
+        if upcoming is None:
+            upcoming = OneOnOne.objects.create(
+                leader_id=self.leader_id,
+                pm_id=self.pm_id,
+                team_id=self.team_id,
+                scheduled_for=max(self.scheduled_for, self.held_at) + DEFAULT_INTERVAL,
+            )
+        return upcoming
+
+    @classmethod
+    def next_for(cls, leader, pm, team):
+        """The pair's coming 1:1, created a week after the last one when there is none."""
+        upcoming = cls.objects.of_pair(leader, pm, team).upcoming().first()
+        if upcoming:
+            return upcoming
+        last = cls.objects.of_pair(leader, pm, team).held().order_by("-held_at").first()
+        start = last.held_at + DEFAULT_INTERVAL if last else timezone.now() + timedelta(days=1)
+        return cls.objects.create(leader=leader, pm=pm, team=team, scheduled_for=start)
+
+
+class TalkingPoint(models.Model):
+    """Something either side wants to raise at a coming 1:1."""
+
+    one_on_one = models.ForeignKey(
+        OneOnOne, verbose_name=_("1:1"), on_delete=models.CASCADE, related_name="talking_points"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="talking_points",
+    )
+    text = models.CharField(_("talking point"), max_length=500)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("talking point")
+        verbose_name_plural = _("talking points")
+
+    def __str__(self):
+        return self.text
+
+
+class DiscussedItem(models.Model):
+    """An agenda item ticked as discussed during a 1:1 (`key` such as "obstacle:12")."""
+
+    one_on_one = models.ForeignKey(
+        OneOnOne, verbose_name=_("1:1"), on_delete=models.CASCADE, related_name="discussed"
+    )
+    key = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["one_on_one", "key"], name="discussed_once"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def of_pair(self, one_on_one):
+        return self.filter(
+            one_on_one__leader_id=one_on_one.leader_id,
+            one_on_one__pm_id=one_on_one.pm_id,
+            one_on_one__team_id=one_on_one.team_id,
+        )
+
+    def for_agenda(self, one_on_one):
+        """Open items of the pair carried over, plus everything decided in this 1:1."""
+        return self.of_pair(one_on_one).filter(Q(done_at__isnull=True) | Q(one_on_one=one_on_one))
+
+    def overdue_first(self, today=None):
+        today = today or timezone.localdate()
+        return self.annotate(
+            is_overdue=Case(
+                models.When(due_date__lt=today, then=True),
+                default=False,
+                output_field=models.BooleanField(),
+            )
+        ).order_by("-is_overdue", F("due_date").asc(nulls_last=True), "created_at")
+
+
+class ActionItem(models.Model):
+    """Something to do after a 1:1, often by the leader (talk to a stakeholder, find an
+    engineer). Open items carry over to the pair's next 1:1 until done."""
+
+    one_on_one = models.ForeignKey(
+        OneOnOne,
+        verbose_name=_("from the 1:1"),
+        on_delete=models.CASCADE,
+        related_name="action_items",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+    )
+    text = models.CharField(_("action"), max_length=500)
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    obstacle = models.ForeignKey(
+        "obstacles.Obstacle",
+        verbose_name=_("obstacle"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        indexes = [
+            models.Index(fields=["owner", "done_at", "due_date"], name="action_item_queue"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_done(self):
+        return self.done_at is not None
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return not self.is_done and self.due_date is not None and self.due_date < today
+
+    def set_done(self, done=True):
+        self.done_at = timezone.now() if done else None
+        self.save(update_fields=["done_at"])
+
+
+class LearningQuerySet(models.QuerySet):
+    def shared_with(self, team):
+        """Learnings for everyone, for this team, or from it."""
+        return self.filter(Q(for_everyone=True) | Q(teams=team) | Q(source_team=team)).distinct()
+
+    def search(self, text):
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A") + SearchVector("body", weight="B")
+        query = SearchQuery(text, search_type="websearch")
+        return (
+            self.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-created_at")
+        )
+
+
+class Learning(models.Model):
+    """Something one team learned that others should know: shared by the leader with the
+    teams it concerns, or with everyone."""
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("what we learned"), help_text=_("Markdown is allowed."))
+    source_team = models.ForeignKey(
+        Team,
+        verbose_name=_("learned by"),
+        on_delete=models.PROTECT,
+        related_name="learnings",
+    )
+    for_everyone = models.BooleanField(_("share with every team"), default=False)
+    teams = models.ManyToManyField(
+        Team, verbose_name=_("share with"), blank=True, related_name="learnings_received"
+    )
+    one_on_one = models.ForeignKey(
+        OneOnOne,
+        verbose_name=_("from the 1:1"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="learnings",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="learnings",
+    )
+    created_at = models.DateTimeField(_("shared"), default=timezone.now)
+
+    objects = LearningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("learning")
+        verbose_name_plural = _("learnings")
+        indexes = [models.Index(fields=["-created_at"], name="learning_latest")]
+
+    def __str__(self):
+        return self.title
