@@ -4,7 +4,7 @@ browser they sign in from."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -35,9 +35,11 @@ def remember_in_browser(response, language):
 def switch_language(request):
     """The language switcher's form: the cookie for this browser (Django's set_language),
     and for a signed-in person their preference, so that it follows them."""
-    response = set_language(request)
     language = request.POST.get("language", "")
-    if offered(language) and request.user.is_authenticated:
+    if not offered(language):
+        return HttpResponseBadRequest()
+    response = set_language(request)
+    if request.user.is_authenticated:
         Preference.remember_language(request.user, language)
     return response
 

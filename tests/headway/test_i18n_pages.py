@@ -1,0 +1,82 @@
+"""Pages served in French when the browser asks for it: the compiled catalogue, Django's
+own French (form labels, time spans), and dates and numbers written the French way."""
+
+from datetime import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
+
+pytestmark = pytest.mark.django_db
+
+FRENCH = {"accept-language": "fr-FR,fr;q=0.9"}
+
+
+@pytest.fixture
+def checked_in_key_result(team, pm, current_quarter):
+    objective = ObjectiveFactory(
+        team=team, quarter=current_quarter, owner=pm, title="Fewer fraud losses"
+    )
+    key_result = KeyResultFactory(
+        objective=objective,
+        description="Fraud losses per month",
+        unit="currency",
+        start_value=48000,
+        target_value=20000,
+    )
+    day = max(current_quarter.start, timezone.localdate().replace(day=1))
+    when = timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=9)))
+    CheckInFactory(key_result=key_result, author=pm, value="35250.5", created_at=when)
+    return key_result, day
+
+
+def test_sign_in_page_in_french_with_djangos_own_labels(client):
+    page = client.get(reverse("login"), headers=FRENCH).text
+    assert "<title>Se connecter" in page
+    assert "Nom d\u2019utilisateur" in page
+    assert "Mot de passe oublié\u202f?" in page
+    assert "Sign in" not in page
+
+
+def test_a_refused_sign_in_explains_itself_in_french(client):
+    response = client.post(
+        reverse("login"), {"username": "nobody", "password": "wrong"}, headers=FRENCH
+    )
+    assert "Saisissez un nom d\u2019utilisateur et un mot de passe valides" in response.text
+
+
+def test_team_page_in_french_with_french_dates_and_numbers(
+    client_for, pm, team, checked_in_key_result, current_quarter
+):
+    _key_result, day = checked_in_key_result
+
+    page = client_for(pm).get(reverse("team", args=[team.slug]), headers=FRENCH).text
+
+    assert f"Objectifs pour {current_quarter.label}" in page
+    assert "Ajouter un résultat clé" in page
+    assert "Confiance de l\u2019équipe" in page
+    assert "35\xa0250,50" in page and "48\xa0000" in page
+    months = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+    assert f"{day.day} {months.split()[day.month - 1]} {day.year}, par Sam Rivera" in page
+
+
+def test_the_same_team_page_in_english(client_for, pm, team, checked_in_key_result):
+    page = client_for(pm).get(reverse("team", args=[team.slug])).text
+    assert "Add a key result" in page
+    assert "35,250.50" in page and "48,000" in page
+
+
+def test_leaders_dashboard_in_french(client_for, leader, team, current_quarter):
+    page = client_for(leader).get(reverse("home"), headers=FRENCH).text
+    assert "Vos équipes" in page
+    assert "Goulots d\u2019étranglement" in page
+
+
+def test_a_refusal_in_french(client_for, outsider, team, current_quarter):
+    response = client_for(outsider).get(
+        reverse("objectives:objective_create", args=[team.slug]), headers=FRENCH
+    )
+    assert response.status_code == 403
+    assert "Vous ne pouvez pas faire cela" in response.text
