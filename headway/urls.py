@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from obstacles.views import team_detail
+from coaching.views import team_detail
 
 from . import i18n, views
 from .forms import AdminSignInForm
@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("objectives.urls")),
     # obstacles (issue 5)
     path("obstacles/", include("obstacles.urls")),
+    path("coaching/", include("coaching.urls")),
 ]

@@ -15,7 +15,8 @@ from django_htmx.http import push_url
 
 from headway.permissions import Action, Relation, allows
 from objectives.models import Membership
-from objectives.views import get_team_for_user, team_context
+from objectives.views import get_team_for_user
+from objectives.views import team_context as objectives_team_context
 
 from .forms import (
     CommentForm,
@@ -373,11 +374,10 @@ def obstacle_comment(request, pk):
 # The team page, with its obstacles
 
 
-def team_detail(request, slug):
+def team_context(request, team):
     """The team page of objectives, plus the team's open obstacles and "blocked by us":
     other teams' open obstacles waiting on this one."""
-    team = get_team_for_user(request, slug)
-    context = team_context(request, team)
+    context = objectives_team_context(request, team)
     active = Obstacle.objects.active().select_related("owner", "blocking_team")
     context["open_obstacles"] = active.filter(team=team)
     context["blocked_by_us"] = (
@@ -386,4 +386,9 @@ def team_detail(request, slug):
         .order_by("team__name", *Obstacle._meta.ordering)
     )
     context["can_log_obstacle"] = allows(team.relations, Action.LOG_OBSTACLE)
-    return render(request, "obstacles/team.html", context)
+    return context
+
+
+def team_detail(request, slug):
+    team = get_team_for_user(request, slug)
+    return render(request, "obstacles/team.html", team_context(request, team))

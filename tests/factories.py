@@ -116,3 +116,35 @@ class ObstacleFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, team, created_by, **fields):
         return model_class.log(team=team, by=created_by, **fields)
+
+
+# --- coaching (issue 6) ---
+class OneOnOneFactory(factory.django.DjangoModelFactory):
+    """A 1:1 between the team's leader and a PM of the team."""
+
+    class Meta:
+        model = "coaching.OneOnOne"
+
+    team = factory.SubFactory(TeamFactory)
+    leader = factory.LazyAttribute(lambda o: o.team.leader)
+    pm = factory.SubFactory(UserFactory)
+    scheduled_for = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=1))
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.ActionItem"
+
+    one_on_one = factory.SubFactory(OneOnOneFactory)
+    owner = factory.LazyAttribute(lambda o: o.one_on_one.leader)
+    text = factory.Sequence(lambda n: f"Action {n}")
+
+
+class LearningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coaching.Learning"
+
+    title = factory.Sequence(lambda n: f"Learning {n}")
+    body = "What we learned."
+    source_team = factory.SubFactory(TeamFactory)
+    author = factory.LazyAttribute(lambda o: o.source_team.leader)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from coaching.demo import seed_coaching
 from objectives.demo import DEMO_PASSWORD, seed_objectives, seed_organization
 from obstacles.demo import seed_obstacles
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
             seed_objectives(org)
             # obstacles: every kind, the platform team as a bottleneck, no e-mail sent
             obstacles = seed_obstacles(org)
+            # coaching: six weeks of 1:1s with the demo leader's PMs, the next one prepared
+            one_on_ones = seed_coaching(org)
         self.stdout.write(f"Obstacles: {obstacles} logged.")
+        self.stdout.write(f"1:1s: {one_on_ones} created.")
         self.stdout.write(
             f"Demo organization ready: {len(org.users)} people, {len(org.teams)} teams, "
             f"quarters {org.previous_quarter}, {org.current_quarter}, {org.next_quarter}. "

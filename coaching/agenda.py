@@ -1,0 +1,90 @@
+"""The agenda of a 1:1, built from what happened since the pair's previous one."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from objectives.models import CheckIn, KeyResult, Objective, Quarter
+from obstacles.models import Obstacle
+
+from .models import ActionItem
+
+STALE_CHECK_IN = timedelta(days=7)
+
+
+@dataclass
+class Agenda:
+    since: object
+    obstacles: list = field(default_factory=list)
+    key_results: list = field(default_factory=list)
+    action_items: list = field(default_factory=list)
+    talking_points: list = field(default_factory=list)
+    discussed: set = field(default_factory=set)
+
+    @property
+    def is_empty(self):
+        return not (self.obstacles or self.key_results or self.action_items or self.talking_points)
+
+
+def obstacles_since(one_on_one, since):
+    """The team's obstacles logged or changed since `since`, urgent first."""
+    return list(
+        Obstacle.objects.filter(team_id=one_on_one.team_id)
+        .filter(Q(opened_at__gte=since) | Q(last_activity_at__gte=since))
+        .select_related("owner", "blocking_team")
+        .order_by("-is_urgent", "-severity", "-last_activity_at")
+    )
+
+
+def key_results_needing_talk(one_on_one, now):
+    """The team's key results this quarter at risk, off track, or without a recent check-in."""
+    quarter = Quarter.objects.containing(timezone.localdate(one_on_one.scheduled_for)).first()
+    if quarter is None:
+        return []
+    return list(
+        KeyResult.objects.filter(
+            objective__team_id=one_on_one.team_id,
+            objective__quarter=quarter,
+            objective__status=Objective.Status.ACTIVE,
+        )
+        .with_latest_check_in()
+        .filter(
+            Q(latest_confidence__in=[CheckIn.Confidence.AT_RISK, CheckIn.Confidence.OFF_TRACK])
+            | Q(latest_checked_at__lt=now - STALE_CHECK_IN)
+            | Q(latest_checked_at__isnull=True)
+        )
+        .select_related("objective")
+        .order_by("objective__order", "order", "pk")
+    )
+
+
+def _keyed(items, prefix, discussed):
+    """Give each agenda item the key it is ticked by, and whether it was."""
+    for item in items:
+        item.agenda_key = f"{prefix}:{item.pk}"
+        item.is_discussed = item.agenda_key in discussed
+    return items
+
+
+def build_agenda(one_on_one):
+    now = timezone.now()
+    since = one_on_one.agenda_since()
+    agenda = Agenda(
+        since=since,
+        obstacles=obstacles_since(one_on_one, since),
+        key_results=key_results_needing_talk(one_on_one, now),
+        action_items=list(
+            ActionItem.objects.for_agenda(one_on_one)
+            .select_related("owner", "obstacle", "one_on_one")
+            .overdue_first()
+        ),
+        talking_points=list(one_on_one.talking_points.select_related("author")),
+        discussed=set(one_on_one.discussed.values_list("key", flat=True)),
+    )
+    _keyed(agenda.obstacles, "obstacle", agenda.discussed)
+    _keyed(agenda.key_results, "key_result", agenda.discussed)
+    _keyed(agenda.action_items, "action_item", agenda.discussed)
+    _keyed(agenda.talking_points, "talking_point", agenda.discussed)
+    return agenda

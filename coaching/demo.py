@@ -1,0 +1,131 @@
+"""The demo leader's weekly 1:1s with each PM, their action items and learnings."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from objectives.models import Membership
+from obstacles.models import Obstacle
+
+from .models import ActionItem, Learning, OneOnOne, TalkingPoint
+
+# Days since each team's last 1:1: Search's PM has not been seen for ten days.
+LAST_MET_DAYS_AGO = {"checkout": 5, "onboarding": 6, "search": 10, "payments-platform": 4}
+WEEKS = 6
+
+SHARED_NOTES = [
+    "Walked through the key results. **Confidence** holds on most of them.\n\n"
+    "- The team wants a clearer decision path for scope changes\n- Demo to sales next week",
+    "Talked about the dependency on the platform team and what the leader can do.\n\n"
+    "1. Raise it at the platform review\n2. Ask for a named contact",
+    "Retro of the last release: fewer incidents, one rollback. The team wants to keep the "
+    "release train weekly.",
+    "Hiring: one backend engineer joins next month. Onboarding plan drafted.",
+    "Customer interviews: three of five mentioned the same pain point. Worth sharing.",
+    "Quarter check: we are about where we should be; one key result needs attention.",
+]
+PRIVATE_NOTES = [
+    "Energy is good. Watch the load on the tech lead.",
+    "Coach on saying no to side requests; practise the conversation next week.",
+    "Ready for a bigger scope next quarter?",
+]
+TALKING_POINTS = {
+    "pm": "Can we get Finance to decide on manual fraud review before Friday?",
+    "leader": "How is the team coping with the escalation?",
+}
+
+
+def _series(leader, pm, team, last_met, now):
+    """Six weekly 1:1s ending `last_met` days ago, and the next one scheduled."""
+    held = []
+    for week in range(WEEKS, 0, -1):
+        when = now - timedelta(days=last_met + 7 * (week - 1))
+        index = (week + team.pk) % len(SHARED_NOTES)
+        held.append(
+            OneOnOne.objects.create(
+                leader=leader,
+                pm=pm,
+                team=team,
+                scheduled_for=when,
+                held_at=when,
+                shared_notes=SHARED_NOTES[index],
+                private_notes=PRIVATE_NOTES[index % len(PRIVATE_NOTES)],
+                created_at=when,
+            )
+        )
+    next_at = max(held[-1].held_at + timedelta(days=7), now + timedelta(days=1))
+    upcoming = OneOnOne.objects.create(
+        leader=leader, pm=pm, team=team, scheduled_for=next_at.replace(minute=0, second=0)
+    )
+    return held, upcoming
+
+
+def seed_coaching(org):
+    """Create the 1:1 history once; running it again changes nothing."""
+    leader = org.users["leader"]
+    if OneOnOne.objects.filter(leader=leader).exists():
+        return 0
+    now = timezone.now()
+    count = 0
+    for slug, last_met in LAST_MET_DAYS_AGO.items():
+        team = org.teams[slug]
+        membership = team.memberships.filter(role=Membership.Role.PRODUCT_MANAGER).first()
+        if membership is None:
+            continue
+        pm = membership.user
+        held, upcoming = _series(leader, pm, team, last_met, now)
+        count += len(held) + 1
+        obstacle = Obstacle.objects.filter(team=team).active().order_by("-severity").first()
+        ActionItem.objects.create(
+            one_on_one=held[-4],
+            owner=leader,
+            text="Ask the platform team for a named contact",
+            due_date=(held[-4].held_at + timedelta(days=5)).date(),
+            done_at=held[-3].held_at,
+            created_at=held[-4].held_at,
+        )
+        ActionItem.objects.create(
+            one_on_one=held[-2],
+            owner=leader,
+            text="Talk to the stakeholder before the decision is due",
+            due_date=(held[-2].held_at + timedelta(days=3)).date(),
+            obstacle=obstacle,
+            created_at=held[-2].held_at,
+        )
+        ActionItem.objects.create(
+            one_on_one=held[-1],
+            owner=pm,
+            text="Share the interview notes with the other PMs",
+            due_date=(now + timedelta(days=4)).date(),
+            created_at=held[-1].held_at,
+        )
+        TalkingPoint.objects.create(
+            one_on_one=upcoming, author=pm, text=TALKING_POINTS["pm"], created_at=now
+        )
+        TalkingPoint.objects.create(
+            one_on_one=upcoming, author=leader, text=TALKING_POINTS["leader"], created_at=now
+        )
+        if slug == "checkout":
+            learning = Learning.objects.create(
+                title="Wallet payments cut mobile abandonment",
+                body="Offering Apple Pay and Google Pay first on mobile cut abandonment at the "
+                "payment step by **a third** in two weeks. Teams with a payment step should "
+                "put wallets first.",
+                source_team=team,
+                one_on_one=held[-1],
+                author=leader,
+                created_at=held[-1].held_at,
+            )
+            learning.teams.set([org.teams["mobile"], org.teams["onboarding"]])
+        elif slug == "search":
+            Learning.objects.create(
+                title="Ask the platform team early, with a date",
+                body="Requests that reached the platform team with a date and a named "
+                "objective were planned within a week; the others waited a month.",
+                source_team=team,
+                one_on_one=held[-2],
+                author=leader,
+                for_everyone=True,
+                created_at=held[-2].held_at,
+            )
+    return count

@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from objectives.models import Team
+from obstacles.models import Obstacle
+
+from .models import ActionItem, Learning, OneOnOne, TalkingPoint
+
+
+class TalkingPointForm(forms.ModelForm):
+    class Meta:
+        model = TalkingPoint
+        fields = ["text"]
+        labels = {"text": _("Add a talking point")}
+
+
+class NotesForm(forms.Form):
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = OneOnOne
+        fields = ["scheduled_for"]
+        widgets = {
+            "scheduled_for": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            )
+        }
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["text", "owner", "due_date", "obstacle"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, one_on_one, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = get_user_model().objects.filter(pk__in=[one_on_one.leader_id, one_on_one.pm_id])
+        self.fields["owner"].queryset = people
+        self.fields["owner"].initial = one_on_one.leader_id
+        self.fields["obstacle"].queryset = Obstacle.objects.filter(
+            team_id=one_on_one.team_id
+        ).active()
+        self.fields["obstacle"].required = False
+
+
+class LearningForm(forms.ModelForm):
+    class Meta:
+        model = Learning
+        fields = ["title", "body", "source_team", "for_everyone", "teams"]
+        widgets = {"teams": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_team"].queryset = Team.objects.active()
+        self.fields["teams"].queryset = Team.objects.active()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("for_everyone") and not cleaned.get("teams"):
+            self.add_error(
+                "teams",
+                _("Choose the teams this learning should reach, or share it with every team."),
+            )
+        return cleaned
+
+
+class ShareLearningForm(forms.ModelForm):
+    class Meta:
+        model = Learning
+        fields = ["for_everyone", "teams"]
+        widgets = {"teams": forms.CheckboxSelectMultiple}
+        labels = {"teams": _("Share with these teams too")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = Team.objects.active()
