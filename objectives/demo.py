@@ -89,6 +89,7 @@ TEAMS = {
 
 @dataclass
 class DemoOrganization:
+    language: str = "en"
     users: dict = field(default_factory=dict)
     teams: dict = field(default_factory=dict)
     previous_quarter: Quarter | None = None
@@ -122,9 +123,10 @@ def _quarter(day):
     return calendar
 
 
-def seed_organization():
-    """Create (or find) the demo people, teams and quarters. Safe to run again."""
-    org = DemoOrganization()
+def seed_organization(language="en"):
+    """Create (or find) the demo people, teams and quarters, their texts in `language`
+    ("en" or "fr"). Safe to run again."""
+    org = DemoOrganization(language=language)
     org.users["admin"] = _user("admin", "Ada", "Admin", is_staff=True, is_superuser=True)
     for username, (first, last) in PEOPLE.items():
         org.users[username] = _user(username, first, last)
@@ -133,8 +135,8 @@ def seed_organization():
         team, _ = Team.objects.get_or_create(
             slug=slug,
             defaults={
-                "name": name,
-                "mission": mission,
+                "name": in_language(name, language),
+                "mission": in_language(mission, language),
                 "leader": org.users[leader],
                 "is_platform": platform,
             },
@@ -351,6 +353,212 @@ PREVIOUS_ACHIEVED = {
     "partner-api": ("Versioned API", "Every change broke some partner."),
 }
 
+# The same organization in French (`seed_demo --lang fr`): each text above, as a French product
+# team would write it. Every English text has its French here (tests/headway/test_i18n_demo.py).
+FRENCH = {
+    # Teams and missions
+    "Checkout": "Paiement",
+    "Make paying for a booking fast and trustworthy on every device.": (
+        "Rendre le paiement d'une réservation rapide et rassurant, sur tous les appareils."
+    ),
+    "Onboarding": "Onboarding entreprises",
+    "Get new business customers to their first booking in a day.": (
+        "Amener chaque nouveau client entreprise à sa première réservation en une journée."
+    ),
+    "Search & Discovery": "Recherche & découverte",
+    "Help travellers find the right trip in three searches or fewer.": (
+        "Aider les voyageurs à trouver le bon voyage en trois recherches au plus."
+    ),
+    "Payments Platform": "Plateforme paiements",
+    "Give every product team safe, simple building blocks for money movement.": (
+        "Donner à chaque équipe produit des briques simples et sûres pour faire circuler l'argent."
+    ),
+    "Mobile App": "Application mobile",
+    "Make the app the best way to manage a trip once it is booked.": (
+        "Faire de l'application le meilleur moyen de gérer un voyage une fois réservé."
+    ),
+    "Growth": "Croissance",
+    "Turn first-time travellers into returning customers.": (
+        "Transformer les nouveaux voyageurs en clients fidèles."
+    ),
+    "Partner API": "API partenaires",
+    "Let partners sell our inventory through a dependable API.": (
+        "Permettre aux partenaires de vendre notre offre grâce à une API fiable."
+    ),
+    # Checkout
+    "Paying takes under a minute on a phone": "Payer en moins d'une minute sur mobile",
+    "Mobile buyers abandon at the payment step twice as often as desktop ones.": (
+        "Sur mobile, les acheteurs abandonnent à l'étape du paiement deux fois plus souvent "
+        "que sur ordinateur."
+    ),
+    "Median time to pay on mobile (seconds)": "Temps médian de paiement sur mobile (secondes)",
+    "Mobile payment abandonment": "Taux d'abandon du paiement sur mobile",
+    "Wallet payments available in every market": (
+        "Paiement par portefeuille mobile ouvert sur tous les marchés"
+    ),
+    "Fewer failed payments": "Moins de paiements en échec",
+    "One payment in twelve fails and most of those buyers never come back.": (
+        "Un paiement sur douze échoue, et la plupart de ces acheteurs ne reviennent jamais."
+    ),
+    "Payment failure rate": "Taux d'échec des paiements",
+    "Recovered failed payments per week": "Paiements en échec récupérés par semaine",
+    "Trust at the moment of paying": "La confiance au moment de payer",
+    "Buyers tell us they are unsure what they will be charged.": (
+        "Les acheteurs nous disent ne pas savoir combien ils vont payer au final."
+    ),
+    "Bookings with a price change complaint": (
+        "Réservations avec une réclamation sur un changement de prix"
+    ),
+    "Checkout satisfaction (out of 100)": "Satisfaction au paiement (sur 100)",
+    "Full price breakdown shipped": "Détail complet du prix en production",
+    # Onboarding
+    "New business customers book within a day": (
+        "Les nouveaux clients entreprises réservent dans la journée"
+    ),
+    "Business accounts wait a week on average before their first booking.": (
+        "Les comptes entreprises attendent en moyenne une semaine avant leur première réservation."
+    ),
+    "Accounts booking within 24 hours": "Comptes qui réservent en moins de 24 heures",
+    "Median time to first booking (hours)": "Délai médian avant la première réservation (heures)",
+    "Self-serve company verification live": (
+        "Vérification des entreprises en libre-service en production"
+    ),
+    "Setup without calling support": "Une mise en route sans appeler le support",
+    "Most new accounts call support to invite colleagues or set a policy.": (
+        "La plupart des nouveaux comptes appellent le support pour inviter des collègues "
+        "ou définir une politique voyage."
+    ),
+    "Support calls per new account": "Appels au support par nouveau compte",
+    "Accounts that invite a colleague in week one": (
+        "Comptes qui invitent un collègue dès la première semaine"
+    ),
+    "Travel policies that work on day one": (
+        "Des politiques voyage opérationnelles dès le premier jour"
+    ),
+    "Admins cannot express their travel policy, so travellers book elsewhere.": (
+        "Les administrateurs ne peuvent pas exprimer leur politique voyage : "
+        "les voyageurs réservent ailleurs."
+    ),
+    "Accounts with a travel policy set": "Comptes avec une politique voyage définie",
+    "Policy templates available": "Modèles de politique disponibles",
+    "Policy approvals in the app": "Validation des demandes hors politique dans l'application",
+    # Search & Discovery
+    "The right trip in three searches": "Le bon voyage en trois recherches",
+    "Travellers search nine times on average before booking.": (
+        "Les voyageurs font en moyenne neuf recherches avant de réserver."
+    ),
+    "Searches per booking": "Recherches par réservation",
+    "Bookings from the first results page": "Réservations depuis la première page de résultats",
+    "Flexible dates that people use": "Des dates flexibles vraiment utilisées",
+    "Travellers with flexible dates cannot tell us so.": (
+        "Les voyageurs dont les dates sont flexibles n'ont aucun moyen de nous le dire."
+    ),
+    "Searches using flexible dates": "Recherches avec dates flexibles",
+    "Flexible-date conversion": "Conversion des recherches à dates flexibles",
+    "Price calendar shipped": "Calendrier des prix en production",
+    # Payments Platform
+    "Every team pays through one refund API": "Toutes les équipes remboursent via une seule API",
+    "Three product teams run their own refund code, each with its own bugs.": (
+        "Trois équipes produit maintiennent leur propre code de remboursement, "
+        "chacun avec ses bugs."
+    ),
+    "Teams on the refund API": "Équipes branchées sur l'API de remboursement",
+    "Refund incidents per month": "Incidents de remboursement par mois",
+    "Payouts partners can rely on": "Des reversements fiables pour les partenaires",
+    "Partner payouts are late one week in five.": (
+        "Les reversements aux partenaires sont en retard une semaine sur cinq."
+    ),
+    "Payouts on time": "Reversements à l'heure",
+    "Manual payout corrections per week": "Corrections manuelles de reversements par semaine",
+    "Automated reconciliation live": "Rapprochement automatique en production",
+    "Fraud losses under control": "Des pertes liées à la fraude maîtrisées",
+    "Card fraud losses doubled last year.": (
+        "Les pertes dues à la fraude à la carte ont doublé l'an dernier."
+    ),
+    "Fraud losses per month (EUR)": "Pertes liées à la fraude par mois (€)",
+    "Good bookings blocked by mistake": "Réservations légitimes bloquées à tort",
+    # Mobile App
+    "Everything about a trip in the app": "Tout le voyage dans l'application",
+    "Travellers switch to email and the website to manage a booked trip.": (
+        "Pour gérer un voyage réservé, les voyageurs passent par l'e-mail et le site web."
+    ),
+    "Trip changes made in the app": "Modifications de voyage faites dans l'application",
+    "Monthly active travellers (thousands)": "Voyageurs actifs par mois (milliers)",
+    "Offline boarding passes": "Cartes d'embarquement hors connexion",
+    "A stable app": "Une application stable",
+    "Crashes are the first complaint in store reviews.": (
+        "Les plantages sont le premier reproche dans les avis des stores."
+    ),
+    "Crash-free sessions": "Sessions sans plantage",
+    "Store rating": "Note sur les stores",
+    # Growth
+    "First-time travellers come back": "Les nouveaux voyageurs reviennent",
+    "Only one first-time traveller in five books again within a year.": (
+        "Seul un nouveau voyageur sur cinq réserve à nouveau dans l'année."
+    ),
+    "Second booking within 90 days": "Deuxième réservation sous 90 jours",
+    "Travellers who save a trip idea": "Voyageurs qui enregistrent une idée de voyage",
+    "Trip reminders launched": "Rappels de voyage lancés",
+    "Referrals that bring bookings": "Un parrainage qui apporte des réservations",
+    "The referral programme brings sign-ups that never book.": (
+        "Le programme de parrainage apporte des inscriptions qui ne réservent jamais."
+    ),
+    "Bookings from referrals per month": "Réservations issues du parrainage par mois",
+    "Referral reward cost per booking (EUR)": (
+        "Coût des récompenses de parrainage par réservation (€)"
+    ),
+    "Emails people want": "Des e-mails que l'on a envie d'ouvrir",
+    "Unsubscribe rates climbed with each campaign.": (
+        "Le taux de désabonnement a augmenté à chaque campagne."
+    ),
+    "Email unsubscribe rate": "Taux de désabonnement aux e-mails",
+    "Bookings from email per month": "Réservations issues des e-mails par mois",
+    # Partner API
+    "A dependable API for partners": "Une API fiable pour les partenaires",
+    "Partners report timeouts during peak hours.": (
+        "Les partenaires signalent des timeouts aux heures de pointe."
+    ),
+    "API availability": "Disponibilité de l'API",
+    "p95 latency (ms)": "Latence p95 (ms)",
+    "Partners onboard themselves": "Des partenaires autonomes pour s'intégrer",
+    "Each new partner takes two engineers a month to integrate.": (
+        "Chaque nouveau partenaire mobilise deux ingénieurs pendant un mois pour s'intégrer."
+    ),
+    "Partners live without our engineers": "Partenaires en production sans nos ingénieurs",
+    "Days from contract to first sale": "Jours entre la signature et la première vente",
+    "Sandbox with test bookings": "Bac à sable avec réservations de test",
+    "Partner satisfaction (out of 10)": "Satisfaction des partenaires (sur 10)",
+    # The previous quarter's achieved objectives
+    "Card payments in three steps": "Le paiement par carte en trois étapes",
+    "Card checkout took six screens.": "Le paiement par carte prenait six écrans.",
+    "Sign-up without a sales call": "L'inscription sans appel commercial",
+    "Business sign-up required a demo call.": (
+        "L'inscription d'une entreprise exigeait un appel de démonstration."
+    ),
+    "Results in under a second": "Des résultats en moins d'une seconde",
+    "Slow results drove travellers away.": "La lenteur des résultats faisait fuir les voyageurs.",
+    "One payment gateway": "Une seule passerelle de paiement",
+    "Two gateways doubled every change.": (
+        "Avec deux passerelles, chaque évolution était à faire deux fois."
+    ),
+    "Sign in with a passkey": "La connexion par clé d'accès",
+    "Passwords were the first support topic.": (
+        "Les mots de passe étaient le premier motif de contact du support."
+    ),
+    "Measure returning travellers": "Mesurer les voyageurs qui reviennent",
+    "We could not tell who came back.": "Nous ne savions pas qui revenait.",
+    "Versioned API": "Une API versionnée",
+    "Every change broke some partner.": "Chaque évolution cassait l'intégration d'un partenaire.",
+    # The achieved objectives' single key result: "<title>: shipped to every customer"
+    "%(title)s: shipped to every customer": "%(title)s : disponible pour tous les clients",
+}
+LANGUAGES = ("en", "fr")
+
+
+def in_language(text, language):
+    """`text` of the demo data as written in `language` ("en" or "fr")."""
+    return FRENCH[text] if language == "fr" else text
+
 
 def _team_progress(slug, share, index):
     """Progress of a team's `index`-th key result when `share` of the quarter has elapsed."""
@@ -417,6 +625,15 @@ def _objective(team, quarter, order, title, problem, key_results, owner, **extra
     return objective
 
 
+def _texts_in(language, title, problem, key_results):
+    """An objective's title, problem and key results as written in `language`."""
+    return (
+        in_language(title, language),
+        in_language(problem, language),
+        [(in_language(text, language), *figures) for text, *figures in key_results],
+    )
+
+
 def _pm_of(team):
     return team.memberships.get(role=Membership.Role.PRODUCT_MANAGER).user
 
@@ -426,7 +643,7 @@ def seed_objectives(org):
     carried over) and this quarter's objectives with weekly check-ins. Safe to run again:
     a team that already has objectives this quarter is left as it is."""
     today = timezone.localdate()
-    previous, current = org.previous_quarter, org.current_quarter
+    previous, current, language = org.previous_quarter, org.current_quarter, org.language
     for slug, objectives in OBJECTIVES.items():
         team = org.teams[slug]
         if team.objectives.filter(quarter__in=[previous, current]).exists():
@@ -434,16 +651,24 @@ def seed_objectives(org):
         pm = _pm_of(team)
         (title, problem, key_results), *rest = objectives
         missed = _objective(
-            team, previous, 0, title, problem, key_results, pm, status=Objective.Status.MISSED
+            team,
+            previous,
+            0,
+            *_texts_in(language, title, problem, key_results),
+            pm,
+            status=Objective.Status.MISSED,
         )
-        achieved_title, achieved_problem = PREVIOUS_ACHIEVED[slug]
+        achieved_title, achieved_problem = (
+            in_language(text, language) for text in PREVIOUS_ACHIEVED[slug]
+        )
+        shipped = in_language("%(title)s: shipped to every customer", language)
         achieved = _objective(
             team,
             previous,
             1,
             achieved_title,
             achieved_problem,
-            [(f"{achieved_title}: shipped to every customer", "milestone", 0, 1)],
+            [(shipped % {"title": achieved_title}, "milestone", 0, 1)],
             pm,
             status=Objective.Status.ACHIEVED,
         )
@@ -461,7 +686,7 @@ def seed_objectives(org):
 
         missed.carry_over(by=pm)
         for order, (title, problem, key_results) in enumerate(rest, start=1):
-            _objective(team, current, order, title, problem, key_results, pm)
+            _objective(team, current, order, *_texts_in(language, title, problem, key_results), pm)
         _weekly_check_ins(
             slug,
             list(KeyResult.objects.filter(objective__team=team, objective__quarter=current)),

@@ -2,16 +2,30 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from coaching.demo import seed_coaching
-from objectives.demo import DEMO_PASSWORD, seed_objectives, seed_organization
+from headway.models import Preference
+from objectives.demo import DEMO_PASSWORD, LANGUAGES, seed_objectives, seed_organization
 from obstacles.demo import seed_obstacles
 
 
 class Command(BaseCommand):
     help = "Load the demo organization (idempotent: running it again changes nothing)."
 
+    def add_arguments(self, parser):
+        # i18n (issue 9)
+        parser.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default="en",
+            help="The language of the demo's names and texts, and of its people's interface. "
+            "It applies when the demo is first loaded into an empty database.",
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
-            org = seed_organization()
+            org = seed_organization(options["lang"])
+            if options["lang"] != "en":
+                for user in org.users.values():
+                    Preference.remember_language(user, options["lang"])
             # objectives: this quarter's and last quarter's, with weekly check-ins
             seed_objectives(org)
             # obstacles: every kind, the platform team as a bottleneck, no e-mail sent
