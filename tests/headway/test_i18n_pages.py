@@ -1,6 +1,7 @@
 """Pages served in French when the browser asks for it: the compiled catalogue, Django's
 own French (form labels, time spans), and dates and numbers written the French way."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -80,3 +81,17 @@ def test_a_refusal_in_french(client_for, outsider, team, current_quarter):
     )
     assert response.status_code == 403
     assert "Vous ne pouvez pas faire cela" in response.text
+
+
+def test_charts_keep_svg_numbers_in_french(client_for, pm, team, checked_in_key_result):
+    """SVG wants 0.5, never the French 0,5: a chart's figures are not localized."""
+    page = client_for(pm).get(reverse("team", args=[team.slug]), headers=FRENCH).text
+    charts = "".join(re.findall(r"<svg.*?</svg>", page, re.DOTALL))
+    attributes = re.findall(
+        r'\b(x|y|x1|x2|y1|y2|cx|cy|width|height|points|viewBox)="([^"]*)"', charts
+    )
+    assert attributes
+    for name, value in attributes:
+        number = r"-?\d+(?:\.\d+)?"
+        pattern = rf"{number},{number}" if name == "points" else number
+        assert all(re.fullmatch(pattern, part) for part in value.split()), (name, value)

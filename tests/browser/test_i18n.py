@@ -1,0 +1,101 @@
+"""Headway in French, in a browser that asks for French: sign-in, the leader's dashboard and
+a team page at desktop and phone widths, and the switcher back to English, remembered in
+another browser. French runs longer than English: nothing may scroll sideways."""
+
+import pytest
+from django.core.management import call_command
+
+from .conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"desktop": {"viewport": DESKTOP}, "phone": {"viewport": PHONE, "is_mobile": True}}
+
+
+@pytest.fixture
+def french_demo(live_server):
+    call_command("seed_demo", lang="fr")
+
+
+@pytest.fixture
+def french_browser(browser, live_server):
+    """`french_browser(width)`: a new page in a browser of its own that asks for French."""
+    contexts = []
+
+    def open_page(width="desktop"):
+        context = browser.new_context(locale="fr-FR", base_url=live_server.url, **WIDTHS[width])
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in_in_french(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Nom d\u2019utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill("headway")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sign_in_page_in_french(french_browser, french_demo, screenshot, width):
+    page = french_browser(width)
+    page.goto("/")
+
+    assert page.get_by_role("heading", name="Se connecter à Headway").is_visible()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    switcher = page.get_by_role("group", name="Langue")
+    assert switcher.get_by_role("button", name="Français").get_attribute("aria-pressed") == "true"
+    assert_no_horizontal_scroll(page)
+    screenshot(page, f"i18n-sign-in-{width}")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_leaders_dashboard_in_french(french_browser, french_demo, screenshot, width):
+    page = french_browser(width)
+    sign_in_in_french(page, "leader")
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Vos équipes"
+    assert page.get_by_role("link", name="Plateforme paiements").first.is_visible()
+    assert_no_horizontal_scroll(page)
+    screenshot(page, f"i18n-dashboard-{width}")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_team_page_in_french(french_browser, french_demo, screenshot, width):
+    page = french_browser(width)
+    sign_in_in_french(page, "pm")
+    page.goto("/teams/checkout/")
+
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Paiement")
+    assert page.get_by_role("heading", name="Moins de paiements en échec").is_visible()
+    assert_no_horizontal_scroll(page)
+    screenshot(page, f"i18n-team-{width}")
+    assert_accessible(page)
+
+
+def test_the_user_menu_switches_to_english_and_another_browser_remembers(
+    french_browser, french_demo, screenshot
+):
+    page = french_browser("phone")
+    sign_in_in_french(page, "leader")
+    page.locator(".user-menu summary").click()
+    screenshot(page, "i18n-user-menu-phone")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Your teams"
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    elsewhere = french_browser("desktop")
+    sign_in_in_french(elsewhere, "leader")
+    assert elsewhere.get_by_role("heading", level=1).inner_text() == "Your teams"
