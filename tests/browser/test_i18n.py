@@ -5,7 +5,13 @@ another browser. French runs longer than English: nothing may scroll sideways.""
 import pytest
 from django.core.management import call_command
 
-from .conftest import DESKTOP, PHONE, assert_accessible, assert_no_horizontal_scroll
+from .conftest import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,6 +71,7 @@ def test_leaders_dashboard_in_french(french_browser, french_demo, screenshot, wi
     assert page.get_by_role("link", name="Plateforme paiements").first.is_visible()
     assert_no_horizontal_scroll(page)
     screenshot(page, f"i18n-dashboard-{width}")
+    page.locator(".team-rows").screenshot(path=SCREENSHOTS / f"i18n-dashboard-rows-{width}.png")
     assert_accessible(page)
 
 
@@ -78,16 +85,21 @@ def test_team_page_in_french(french_browser, french_demo, screenshot, width):
     assert page.get_by_role("heading", name="Moins de paiements en échec").is_visible()
     assert_no_horizontal_scroll(page)
     screenshot(page, f"i18n-team-{width}")
+    page.locator(".page-header").screenshot(path=SCREENSHOTS / f"i18n-team-header-{width}.png")
+    page.locator(".objectives > *").first.screenshot(
+        path=SCREENSHOTS / f"i18n-team-objective-{width}.png"
+    )
     assert_accessible(page)
 
 
 def test_the_user_menu_switches_to_english_and_another_browser_remembers(
-    french_browser, french_demo, screenshot
+    french_browser, french_demo
 ):
     page = french_browser("phone")
     sign_in_in_french(page, "leader")
     page.locator(".user-menu summary").click()
-    screenshot(page, "i18n-user-menu-phone")
+    page.locator(".site-header").screenshot(path=SCREENSHOTS / "i18n-user-menu-phone.png")
+    page.locator(".user-menu ul").screenshot(path=SCREENSHOTS / "i18n-user-menu-open-phone.png")
     assert_accessible(page)
 
     page.get_by_role("button", name="English").click()
