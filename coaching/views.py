@@ -342,7 +342,9 @@ def team_detail(request, slug):
     """The team page with its objectives and obstacles, plus the learnings shared with it."""
     team = get_team_for_user(request, slug)
     context = obstacles_team_context(request, team)
-    context["learnings"] = Learning.objects.shared_with(team).select_related(
-        "source_team", "author"
-    )[:10]
+    context["learnings"] = (
+        Learning.objects.shared_with(team)
+        .select_related("source_team", "author")
+        .prefetch_related("teams")[:10]
+    )
     return render(request, "coaching/team.html", context)
