@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 INSTALLED := $(VENV)/.installed
+# Translations: where makemessages and compilemessages look, and compiling (the .mo files
+# are not committed: every target that serves or tests compiles them).
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
+COMPILE_MESSAGES := $(PY) manage.py compilemessages $(MESSAGES_IGNORE) -v 0
 
 # Development defaults; export DATABASE_URL to use a database of your own.
 export DEBUG ?= 1
@@ -25,7 +29,7 @@ run: db migrate demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: db
-	$(PY) manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
+	$(COMPILE_MESSAGES)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 stop:
@@ -65,8 +69,6 @@ demo: migrate
 # untranslated, changed ones fuzzy: translate them, tests/headway/test_i18n_catalogue.py
 # fails until then), then compile. The compiled .mo files are not committed: `make run`,
 # `make serve` and `make test` compile them.
-MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
-COMPILE_MESSAGES := $(PY) manage.py compilemessages $(MESSAGES_IGNORE) -v 0
 messages: $(INSTALLED)
 	$(PY) manage.py makemessages -l fr $(MESSAGES_IGNORE) --add-location=file -v 0
 	$(COMPILE_MESSAGES)

@@ -86,7 +86,7 @@ def test_team_page_in_french(french_browser, french_demo, screenshot, width):
     assert_no_horizontal_scroll(page)
     screenshot(page, f"i18n-team-{width}")
     page.locator(".page-header").screenshot(path=SCREENSHOTS / f"i18n-team-header-{width}.png")
-    page.locator(".objectives > *").first.screenshot(
+    page.locator(".objective").first.screenshot(
         path=SCREENSHOTS / f"i18n-team-objective-{width}.png"
     )
     assert_accessible(page)
