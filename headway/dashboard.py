@@ -16,12 +16,16 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    OuterRef,
     Prefetch,
+    Q,
+    Subquery,
     Value,
     Window,
 )
 from django.db.models.functions import Rank
 
+from coaching.models import ActionItem, Learning, OneOnOne, with_cadence
 from objectives.models import RATIO, Membership, Objective, Team
 from obstacles.models import Obstacle, with_bottleneck, with_obstacle_counts
 
@@ -54,18 +58,25 @@ SORTS = {
         F("oldest_open_obstacle_at").asc(nulls_last=True),
         F("name"),
     ],
+    # Never met comes first: it is the longest wait of all.
+    "one_on_one": [F("last_one_on_one_at").asc(nulls_first=True), F("name")],
 }
 DEFAULT_SORT = "pace"
 
 
 def team_rows(teams, quarter, now, today, sort=DEFAULT_SORT):
-    """One row per team: its pace in `quarter`, its open obstacles, and how long the
-    oldest has been open, with the team's PMs prefetched; in the order `sort` names.
+    """One row per team: its pace in `quarter`, its open obstacles, how long the oldest
+    has been open, and the 1:1 cadence of its leader and PM, with the team's PMs
+    prefetched; in the order `sort` names.
 
-    Adds to `Team.objects.with_pace` and `with_obstacle_counts`: `pace_gap` (expected
-    minus progress; NULL without objectives) and `oldest_open_obstacle_age` (a duration).
+    Adds to `Team.objects.with_pace`, `with_obstacle_counts` and `with_cadence`:
+    `pace_gap` (expected minus progress; NULL without objectives),
+    `oldest_open_obstacle_age` (a duration) and `latest_one_on_one_id` (the pair's coming
+    1:1, else their last one: where the series is read).
     """
-    rows = with_obstacle_counts(teams.with_pace(quarter, today)).annotate(
+    series = OneOnOne.objects.filter(team=OuterRef("pk"), leader=OuterRef("leader"))
+    rows = with_cadence(with_obstacle_counts(teams.with_pace(quarter, today))).annotate(
+        latest_one_on_one_id=Subquery(series.order_by("-scheduled_for").values("pk")[:1]),
         pace_gap=ExpressionWrapper(F("expected") - F("progress"), output_field=RATIO),
         oldest_open_obstacle_age=ExpressionWrapper(
             Value(now) - F("oldest_open_obstacle_at"), output_field=DurationField()
@@ -96,6 +107,34 @@ def obstacles_needing(leader, today):
             F("severity").desc(),
             F("opened_at"),
         )
+    )
+
+
+def overdue_action_items(owner, today):
+    """The action items `owner` said they would do in their 1:1s and are late with."""
+    return (
+        ActionItem.objects.open()
+        .filter(
+            owner=owner,
+            due_date__lt=today,
+            one_on_one__in=OneOnOne.objects.involving(owner),
+        )
+        .annotate(days_late=days_between(Value(today), F("due_date")))
+        .select_related("one_on_one__team", "one_on_one__pm", "obstacle")
+        .order_by("due_date", "created_at")
+    )
+
+
+def latest_learnings(teams, limit=5):
+    """The latest learnings that concern any of `teams`: shared with everyone, with one of
+    them, or learned by one of them (`Learning.objects.shared_with`, for several teams)."""
+    shared = Learning.objects.filter(
+        Q(for_everyone=True) | Q(teams__in=teams) | Q(source_team__in=teams)
+    )
+    return (
+        Learning.objects.filter(pk__in=shared.values("pk"))
+        .select_related("source_team", "author")
+        .prefetch_related("teams")[:limit]
     )
 
 
@@ -215,10 +254,30 @@ def waiting_graph(pairs):
     }
 
 
-def team_homes(teams, quarter, now, today):
+def team_homes(user, teams, quarter, now, today):
     """A team member's teams as `team_rows`, each with its active obstacles
-    (`open_obstacles`), urgent and severe first."""
+    (`open_obstacles`, urgent and severe first) and the user's coming 1:1s with its leader
+    (`upcoming_one_on_ones`)."""
     active = Obstacle.objects.active().select_related("owner", "blocking_team")
+    upcoming = OneOnOne.objects.filter(pm=user).upcoming().select_related("leader")
     return team_rows(teams, quarter, now, today).prefetch_related(
-        Prefetch("obstacles", queryset=active, to_attr="open_obstacles")
+        Prefetch("obstacles", queryset=active, to_attr="open_obstacles"),
+        Prefetch(
+            "one_on_ones",
+            queryset=upcoming.order_by("scheduled_for"),
+            to_attr="upcoming_one_on_ones",
+        ),
     )
+
+
+def with_learnings(rows, limit=5):
+    """Each team row with `shared_learnings`: the latest shared with it (a member has one team or
+    two, so one query each is fine here)."""
+    rows = list(rows)
+    for team in rows:
+        team.shared_learnings = (
+            Learning.objects.shared_with(team)
+            .select_related("source_team", "author")
+            .prefetch_related("teams")[:limit]
+        )
+    return rows

@@ -55,6 +55,7 @@ def dashboard_context(request, leads):
         "sort": sort if sort in dashboard.SORTS else dashboard.DEFAULT_SORT,
         "today": today,
         "needing_you": dashboard.obstacles_needing(request.user, today),
+        "overdue_action_items": dashboard.overdue_action_items(request.user, today),
         # Where a one-click action on "Needs you" brings the leader back to.
         "dashboard_url": request.get_full_path(),
     }
@@ -74,12 +75,14 @@ def dashboard_panels(request, context):
         "quarters": Quarter.objects.order_by("start"),
         "rows": rows,
         "bottlenecks": dashboard.bottlenecks(),
+        "learnings": dashboard.latest_learnings(teams),
         "waiting_graph": dashboard.waiting_graph(dashboard.waiting_pairs()),
     }
 
 
 def team_home(request):
-    """A team member's home: their team's pace, its open obstacles."""
+    """A team member's home: their team's pace, its open obstacles, their next 1:1 and
+    the learnings shared with the team."""
     teams = Team.objects.active().with_member(request.user)
     quarter = selected_quarter(request)
     today = timezone.localdate()
@@ -94,8 +97,11 @@ def team_home(request):
         "quarter": quarter,
         "today": today,
         "quarters": Quarter.objects.order_by("start"),
-        "rows": dashboard.team_homes(teams, quarter, timezone.now(), today) if quarter else None,
+        "rows": None,
     }
+    if quarter is not None:
+        rows = dashboard.team_homes(request.user, teams, quarter, timezone.now(), today)
+        context["rows"] = dashboard.with_learnings(rows)
     return render(request, "dashboard.html", context)
 
 

@@ -10,11 +10,14 @@ from django.utils import timezone
 
 from objectives.models import Membership
 from tests.factories import (
+    ActionItemFactory,
     CheckInFactory,
     KeyResultFactory,
+    LearningFactory,
     MembershipFactory,
     ObjectiveFactory,
     ObstacleFactory,
+    OneOnOneFactory,
     QuarterFactory,
     TeamFactory,
     UserFactory,
@@ -100,6 +103,8 @@ def test_needs_you_offers_one_click_actions(client_for, leader, team, pm, curren
     assert f'action="{reverse("obstacles:status", args=[obstacle.pk])}"' in content
     assert f'href="{obstacle.get_absolute_url()}"' in content
     assert 'name="next" value="/?sort=obstacles"' in content
+    assert "{#" not in content
+    assert "{%" not in content
 
 
 def test_taking_ownership_from_the_dashboard(client_for, leader, team, pm, current_quarter):
@@ -157,8 +162,10 @@ def test_each_cell_links_to_what_is_behind_it(
 
 
 def organization(leader, count, quarter):
-    """`count` teams led by `leader`, each with a PM, an objective with a check-in, and an
-    obstacle waiting on the next team."""
+    """`count` teams led by `leader`, each with a PM, an objective with a check-in, an
+    obstacle waiting on the next team, a 1:1 held last week with an action item the
+    leader is late with, and a learning shared with the next team."""
+    last_week = timezone.now() - timedelta(days=7)
     teams = TeamFactory.create_batch(count, leader=leader)
     for index, team in enumerate(teams):
         pm = UserFactory()
@@ -173,13 +180,19 @@ def organization(leader, count, quarter):
             is_urgent=index % 3 == 0,
             threatened_objectives=[objective],
         )
+        one_on_one = OneOnOneFactory(team=team, pm=pm, scheduled_for=last_week, held_at=last_week)
+        ActionItemFactory(one_on_one=one_on_one, due_date=last_week.date())
+        LearningFactory(source_team=team).teams.add(teams[(index + 1) % count])
     return teams
 
 
-# Session and user, led teams, quarter, quarters, rows, their PMs, "Needs you",
-# bottlenecks, their waiting obstacles and those obstacles' objectives, the graph's pairs.
-DASHBOARD_QUERIES = 12
-TEAM_HOME_QUERIES = 9
+# Session and user, led teams, "Needs you" (obstacles, action items), quarter, quarters,
+# rows and their PMs, bottlenecks with their waiting obstacles and those obstacles'
+# objectives, the graph's pairs, learnings and the teams they are shared with.
+DASHBOARD_QUERIES = 15
+# Session and user, led teams, the teams the user is PM of, quarter, quarters, rows, their
+# PMs, open obstacles, coming 1:1s, learnings and the teams they are shared with.
+TEAM_HOME_QUERIES = 12
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -194,6 +207,7 @@ def test_the_dashboard_query_count_is_fixed_whatever_the_teams(
 
     assert len(response.context["rows"]) == count
     assert len(response.context["needing_you"]) == len(range(0, count, 3))
+    assert len(response.context["overdue_action_items"]) == count
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -201,6 +215,8 @@ def test_a_team_home_query_count_is_fixed_whatever_the_obstacles(
     client_for, pm, team, current_quarter, django_assert_num_queries, count
 ):
     ObstacleFactory.create_batch(count, team=team, created_by=pm)
+    OneOnOneFactory(team=team, pm=pm)
+    LearningFactory.create_batch(count, for_everyone=True)
     client = client_for(pm)
 
     with django_assert_num_queries(TEAM_HOME_QUERIES):

@@ -9,10 +9,13 @@ from django.utils import timezone
 from headway import dashboard
 from objectives.models import Pace, Team
 from tests.factories import (
+    ActionItemFactory,
     CheckInFactory,
     KeyResultFactory,
+    LearningFactory,
     ObjectiveFactory,
     ObstacleFactory,
+    OneOnOneFactory,
     QuarterFactory,
     TeamFactory,
 )
@@ -179,3 +182,62 @@ def test_waiting_graph_draws_one_arrow_per_pair(pm):
 
 def test_no_waiting_no_graph():
     assert dashboard.waiting_graph(dashboard.waiting_pairs()) is None
+
+
+def held_days_ago(team, pm, days):
+    when = timezone.now() - timedelta(days=days)
+    return OneOnOneFactory(team=team, pm=pm, scheduled_for=when, held_at=when)
+
+
+def test_one_on_one_cadence_counts_days_and_flags_past_seven(quarter, leader, pm, team):
+    recent, late, never = (TeamFactory(name=n, leader=leader) for n in ("Recent", "Late", "Never"))
+    held_days_ago(recent, pm, 9)
+    held_days_ago(recent, pm, 3)
+    held_days_ago(late, pm, 10)
+    held_days_ago(team, pm, 6)
+    OneOnOneFactory(team=never, pm=pm)  # scheduled, not held yet
+
+    rows = dashboard.team_rows(Team.objects.all(), quarter, NOW, HALFWAY, sort="one_on_one")
+
+    assert [(t.name, t.days_since_one_on_one, t.one_on_one_overdue) for t in rows] == [
+        ("Never", None, True),
+        ("Late", 10, True),
+        ("Checkout", 6, False),
+        ("Recent", 3, False),
+    ]
+    assert rows[0].latest_one_on_one_id == never.one_on_ones.get().pk
+
+
+def test_overdue_action_items_are_the_owners_late_open_ones(leader, pm, team):
+    today = timezone.localdate()
+    one_on_one = held_days_ago(team, pm, 14)
+    older = ActionItemFactory(one_on_one=one_on_one, due_date=today - timedelta(days=5))
+    newer = ActionItemFactory(one_on_one=one_on_one, due_date=today - timedelta(days=1))
+    ActionItemFactory(one_on_one=one_on_one, due_date=today)
+    ActionItemFactory(one_on_one=one_on_one)  # no due date
+    ActionItemFactory(
+        one_on_one=one_on_one, due_date=today - timedelta(days=3), done_at=timezone.now()
+    )
+    ActionItemFactory(one_on_one=one_on_one, owner=pm, due_date=today - timedelta(days=3))
+
+    overdue = list(dashboard.overdue_action_items(leader, today))
+
+    assert overdue == [older, newer]
+    assert [item.days_late for item in overdue] == [5, 1]
+
+
+def test_latest_learnings_are_those_that_concern_the_teams(team, other_team):
+    elsewhere = TeamFactory()
+    now = timezone.now()
+    for_all = LearningFactory(source_team=elsewhere, for_everyone=True, created_at=now)
+    ours = LearningFactory(source_team=team, created_at=now - timedelta(days=1))
+    to_us = LearningFactory(source_team=other_team, created_at=now - timedelta(days=2))
+    to_us.teams.add(team, elsewhere)
+    LearningFactory(source_team=elsewhere).teams.add(other_team)
+
+    assert list(dashboard.latest_learnings(Team.objects.filter(pk=team.pk))) == [
+        for_all,
+        ours,
+        to_us,
+    ]
+    assert list(dashboard.latest_learnings(Team.objects.filter(pk=team.pk), limit=1)) == [for_all]
