@@ -35,11 +35,16 @@ TALKING_POINTS = {
 }
 
 
+def _at_ten(moment):
+    """1:1s happen in office hours: ten in the morning, local time."""
+    return timezone.localtime(moment).replace(hour=10, minute=0, second=0, microsecond=0)
+
+
 def _series(leader, pm, team, last_met, now):
     """Six weekly 1:1s ending `last_met` days ago, and the next one scheduled."""
     held = []
     for week in range(WEEKS, 0, -1):
-        when = now - timedelta(days=last_met + 7 * (week - 1))
+        when = _at_ten(now - timedelta(days=last_met + 7 * (week - 1)))
         index = (week + team.pk) % len(SHARED_NOTES)
         held.append(
             OneOnOne.objects.create(
@@ -53,10 +58,8 @@ def _series(leader, pm, team, last_met, now):
                 created_at=when,
             )
         )
-    next_at = max(held[-1].held_at + timedelta(days=7), now + timedelta(days=1))
-    upcoming = OneOnOne.objects.create(
-        leader=leader, pm=pm, team=team, scheduled_for=next_at.replace(minute=0, second=0)
-    )
+    next_at = _at_ten(max(held[-1].held_at + timedelta(days=7), now + timedelta(days=1)))
+    upcoming = OneOnOne.objects.create(leader=leader, pm=pm, team=team, scheduled_for=next_at)
     return held, upcoming
 
 

@@ -9,6 +9,11 @@ from .models import ActionItem, Learning, OneOnOne, TalkingPoint
 
 
 class TalkingPointForm(forms.ModelForm):
+    # Several forms share a page: each has its own ids.
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "talking_point_%s")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = TalkingPoint
         fields = ["text"]
@@ -21,6 +26,10 @@ class NotesForm(forms.Form):
 
 
 class ScheduleForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "schedule_%s")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = OneOnOne
         fields = ["scheduled_for"]
@@ -38,6 +47,7 @@ class ActionItemForm(forms.ModelForm):
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, one_on_one, **kwargs):
+        kwargs.setdefault("auto_id", "action_item_%s")
         super().__init__(*args, **kwargs)
         people = get_user_model().objects.filter(pk__in=[one_on_one.leader_id, one_on_one.pm_id])
         self.fields["owner"].queryset = people

@@ -1,0 +1,94 @@
+import pytest
+from django.core.management import call_command
+
+from coaching.models import Learning, OneOnOne
+
+from .conftest import assert_accessible, assert_no_horizontal_scroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("seed_demo")
+
+
+def coming_one_on_one(pm="pm"):
+    return OneOnOne.objects.upcoming().get(pm__username=pm)
+
+
+def test_pm_prepares_the_next_one_on_one(page, demo, sign_in, screenshot):
+    sign_in(page, "pm", "headway")
+    page.goto("/coaching/next/")
+    assert page.get_by_role("heading", name="Agenda").is_visible()
+    page.get_by_label("Add a talking point").fill("Who decides on the refund policy?")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_text("Who decides on the refund policy?").wait_for()
+    assert coming_one_on_one().talking_points.filter(text__startswith="Who decides").exists()
+    assert page.get_by_role("link", name="Log an obstacle").is_visible()
+    assert "private" not in page.content().lower()
+    screenshot(page, "one-on-one-pm-prepares")
+    assert_accessible(page)
+
+
+def test_leader_runs_the_one_on_one(page, demo, sign_in, screenshot):
+    one_on_one = coming_one_on_one()
+    sign_in(page, "leader", "headway")
+    page.goto(one_on_one.get_absolute_url())
+    # The urgent escalation logged since last week is already on the agenda.
+    agenda = page.locator(".agenda-list").first
+    assert agenda.get_by_role(
+        "link", name="Card payments from our largest agency partner"
+    ).is_visible()
+
+    page.get_by_role("button", name="Mark discussed").first.click()
+    page.get_by_role("button", name="Discussed").first.wait_for()
+
+    page.get_by_label("Shared notes").fill("Agreed: **wallets first** on mobile.")
+    page.locator("#shared-notes-status.saved").wait_for()
+    page.get_by_label("Your private notes").fill("Sam handles the escalation well.")
+    page.locator("#private-notes-status.saved").wait_for()
+    page.reload()
+    assert page.get_by_label("Shared notes").input_value() == "Agreed: **wallets first** on mobile."
+
+    page.get_by_text("Add an action item").click()
+    page.get_by_label("Action").fill("Talk to Finance about fraud review")
+    page.get_by_label("Due").fill("2030-01-10")
+    page.get_by_role("button", name="Add the action item").click()
+    page.get_by_text("Talk to Finance about fraud review").wait_for()
+    screenshot(page, "one-on-one-leader-runs")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Share a learning").click()
+    page.get_by_label("Title").fill("Wallets first works on mobile")
+    page.get_by_label("What we learned").fill("Abandonment fell by a third.")
+    page.get_by_label("Growth").check()
+    page.get_by_role("button", name="Share it").click()
+    page.wait_for_load_state()
+    learning = Learning.objects.get(title="Wallets first works on mobile")
+    assert learning.one_on_one == one_on_one
+    page.goto("/teams/growth/")
+    assert page.get_by_text("Wallets first works on mobile").is_visible()
+
+
+def test_one_on_one_on_a_phone(phone_page, demo, sign_in, screenshot):
+    sign_in(phone_page, "leader", "headway")
+    phone_page.goto(coming_one_on_one().get_absolute_url())
+    assert_no_horizontal_scroll(phone_page)
+    screenshot(phone_page, "one-on-one-phone")
+    phone_page.goto("/coaching/")
+    assert_no_horizontal_scroll(phone_page)
+    screenshot(phone_page, "one-on-ones-phone")
+    assert_accessible(phone_page)
+
+
+def test_help_queue_and_learnings(page, demo, sign_in, screenshot):
+    sign_in(page, "leader", "headway")
+    page.goto("/coaching/actions/")
+    assert page.get_by_text("Overdue").first.is_visible()
+    screenshot(page, "help-queue")
+    assert_accessible(page)
+    page.goto("/coaching/learnings/?q=platform")
+    assert page.get_by_text("Ask the platform team early, with a date").is_visible()
+    screenshot(page, "learnings-search")
+    assert_accessible(page)
