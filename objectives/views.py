@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from headway.history import record_addition, record_change, record_deletion
 from headway.permissions import Action, allows
 
 from .forms import CheckInForm, KeyResultForm, ObjectiveForm
@@ -122,6 +123,7 @@ def objective_create(request, slug):
     if form.is_valid():
         objective.order = team.objectives.filter(quarter=quarter).count()
         form.save()
+        record_addition(request.user, objective)
         messages.success(request, _("Objective added. Now give it key results."))
         return redirect("objectives:key_result_create", team.slug, objective.pk)
     return render(
@@ -143,6 +145,7 @@ def objective_edit(request, slug, pk):
             theirs = team.objectives.select_related("owner", "team").get(pk=pk)
             form = form.with_conflict(theirs)
         else:
+            record_change(request.user, objective, [f for f in form.changed_data if f != "version"])
             messages.success(request, _("Objective saved."))
             return redirect(objective)
     context = {"form": form, "team": team, "quarter": objective.quarter, "objective": objective}
@@ -155,7 +158,9 @@ def objective_move(request, slug, pk):
     objective = get_object_or_404(team.objectives.select_related("quarter"), pk=pk)
     if objective.is_closed:
         return read_only(request, objective.quarter)
-    objective.move(-1 if request.POST.get("direction") == "up" else 1)
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    objective.move(-1 if direction == "up" else 1)
+    record_change(request.user, objective, message=f"Moved {direction}")
     return redirect(objective)
 
 
@@ -166,6 +171,7 @@ def objective_drop(request, slug, pk):
         return read_only(request, objective.quarter)
     if request.method == "POST":
         objective.drop()
+        record_change(request.user, objective, message="Dropped")
         messages.success(request, _("“%s” is dropped: it no longer counts for pace.") % objective)
         return redirect(objective)
     return render(request, "objectives/objective_drop.html", {"team": team, "objective": objective})
@@ -181,6 +187,8 @@ def objective_carry_over(request, slug, pk):
         except ValidationError as refusal:
             error = refusal.messages[0]
         else:
+            record_addition(request.user, carried)
+            record_change(request.user, objective, message=f"Carried over into {carried.quarter}")
             messages.success(request, _("Carried over into %s.") % carried.quarter)
             return redirect(carried)
     context = {
@@ -202,6 +210,7 @@ def key_result_create(request, slug, objective_pk):
     form = KeyResultForm(request.POST or None, instance=key_result)
     if form.is_valid():
         form.save()
+        record_addition(request.user, key_result)
         messages.success(request, _("Key result added."))
         if "add_another" in request.POST:
             return redirect("objectives:key_result_create", team.slug, objective.pk)
@@ -218,6 +227,7 @@ def key_result_edit(request, slug, pk):
     form = KeyResultForm(request.POST or None, instance=key_result)
     if form.is_valid():
         form.save()
+        record_change(request.user, key_result, form.changed_data)
         messages.success(request, _("Key result saved."))
         return redirect(key_result.objective)
     context = {
@@ -235,6 +245,7 @@ def key_result_delete(request, slug, pk):
     if key_result.objective.is_closed:
         return read_only(request, key_result.objective.quarter)
     if request.method == "POST":
+        record_deletion(request.user, key_result)
         key_result.delete()
         messages.success(request, _("Key result deleted, with its check-ins."))
         return redirect(key_result.objective)
