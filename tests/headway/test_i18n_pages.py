@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
+from tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory, ObstacleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +83,8 @@ def test_a_refusal_in_french(client_for, outsider, team, current_quarter):
     assert "Vous ne pouvez pas faire cela" in response.text
 
 
-def test_charts_keep_svg_numbers_in_french(client_for, pm, team, checked_in_key_result):
+def assert_svg_numbers_unlocalized(page):
     """SVG wants 0.5, never the French 0,5: a chart's figures are not localized."""
-    page = client_for(pm).get(reverse("team", args=[team.slug]), headers=FRENCH).text
     charts = "".join(re.findall(r"<svg.*?</svg>", page, re.DOTALL))
     attributes = re.findall(
         r'\b(x|y|x1|x2|y1|y2|cx|cy|width|height|points|viewBox)="([^"]*)"', charts
@@ -95,3 +94,15 @@ def test_charts_keep_svg_numbers_in_french(client_for, pm, team, checked_in_key_
         number = r"-?\d+(?:\.\d+)?"
         pattern = rf"{number},{number}" if name == "points" else number
         assert all(re.fullmatch(pattern, part) for part in value.split()), (name, value)
+
+
+def test_the_team_pages_charts_in_french(client_for, pm, team, checked_in_key_result):
+    page = client_for(pm).get(reverse("team", args=[team.slug]), headers=FRENCH).text
+    assert_svg_numbers_unlocalized(page)
+
+
+def test_the_dashboards_waiting_graph_in_french(client_for, leader, team, other_team):
+    ObstacleFactory(team=team, kind="platform", blocking_team=other_team, title="Refund API")
+    page = client_for(leader).get(reverse("home"), headers=FRENCH).text
+    assert 'class="waiting-graph"' in page
+    assert_svg_numbers_unlocalized(page)
