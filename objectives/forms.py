@@ -113,7 +113,10 @@ class CheckInForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Optional: what moved, what is in the way."),
     )
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes ISO dates only, whatever the language (French would write 25/11/2026).
+    day = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, key_result, author, **kwargs):
         self.key_result, self.author = key_result, author

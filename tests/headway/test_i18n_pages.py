@@ -106,3 +106,11 @@ def test_the_dashboards_waiting_graph_in_french(client_for, leader, team, other_
     page = client_for(leader).get(reverse("home"), headers=FRENCH).text
     assert 'class="waiting-graph"' in page
     assert_svg_numbers_unlocalized(page)
+
+
+def test_date_fields_keep_iso_dates_in_french(client_for, pm, team, checked_in_key_result):
+    key_result, _day = checked_in_key_result
+    url = reverse("objectives:check_in", args=[team.slug, key_result.pk])
+    page = client_for(pm).get(url, headers=FRENCH).text
+    today = timezone.localdate().isoformat()
+    assert re.search(rf'<input type="date" name="day" value="{today}"', page)
