@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -21,13 +23,14 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import Rank
 
 from coaching.models import ActionItem, Learning, OneOnOne, with_cadence
 from objectives.models import RATIO, Membership, Objective, Team
-from obstacles.models import Obstacle, with_bottleneck, with_obstacle_counts
+from obstacles.models import DECISION_DUE_SOON, Obstacle, with_bottleneck, with_obstacle_counts
 
 
 class Scope(StrEnum):
@@ -92,13 +95,18 @@ def team_rows(teams, quarter, now, today, sort=DEFAULT_SORT):
 
 def obstacles_needing(leader, today):
     """What asks for `leader` now (`Obstacle.objects.needing_leader`), urgent first, then
-    decisions by their date, then the most severe; each with `decision_days_left` and
-    `decision_days_overdue` (negative of each other; NULL without a decide-by date)."""
+    decisions by their date, then the most severe; each with `decision_due` (a stakeholder
+    decision due soon or overdue), `decision_days_left` and `decision_days_overdue`
+    (negative of each other; NULL without a decide-by date)."""
+    due_soon = Q(kind=Obstacle.Kind.STAKEHOLDER, decide_by__lte=today + DECISION_DUE_SOON)
     return (
         Obstacle.objects.needing_leader(leader, today)
         .annotate(
             decision_days_left=days_between(F("decide_by"), Value(today)),
             decision_days_overdue=days_between(Value(today), F("decide_by")),
+            decision_due=Case(
+                When(due_soon, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
         )
         .select_related("team", "owner", "blocking_team")
         .order_by(

@@ -108,6 +108,7 @@ def test_needs_you_puts_urgent_first_then_decisions_by_date(leader, pm, team):
     assert (needing[1].decision_days_left, needing[1].decision_days_overdue) == (-2, 2)
     assert needing[2].decision_days_left == 5
     assert needing[3].decision_days_left is None
+    assert [o.decision_due for o in needing] == [False, True, True, False]
 
 
 def wait_on(blocking, waiting_team, pm, objectives=(), kind="platform"):
