@@ -92,3 +92,16 @@ def test_help_queue_and_learnings(page, demo, sign_in, screenshot):
     assert page.get_by_text("Ask the platform team early, with a date").is_visible()
     screenshot(page, "learnings-search")
     assert_accessible(page)
+
+
+def test_a_failed_save_says_so_and_keeps_the_text(page, demo, sign_in):
+    one_on_one = coming_one_on_one()
+    sign_in(page, "pm", "headway")
+    page.goto(one_on_one.get_absolute_url())
+    page.route("**/notes/shared/", lambda route: route.abort())
+    page.get_by_label("Shared notes").fill("Text typed while the network is down")
+    page.locator("#shared-notes-status.failed").wait_for()
+    assert "Not saved" in page.locator("#shared-notes-status").inner_text()
+    assert page.get_by_label("Shared notes").input_value() == "Text typed while the network is down"
+    one_on_one.refresh_from_db()
+    assert one_on_one.shared_notes != "Text typed while the network is down"

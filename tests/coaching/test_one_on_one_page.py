@@ -186,3 +186,24 @@ def test_one_on_one_page_queries_do_not_grow_with_history(
     client = client_for(leader)
     with django_assert_num_queries(13):
         client.get(coming.get_absolute_url())
+
+
+def test_the_leader_shares_a_learning_with_more_teams_later(client_for, leader, team, other_team):
+    from tests.factories import LearningFactory
+
+    learning = LearningFactory(source_team=team)
+    learning.teams.add(team)
+    response = client_for(leader).post(
+        reverse("coaching:learning_share", args=[learning.pk]),
+        {"teams": [team.pk, other_team.pk]},
+    )
+    assert response.status_code == 302
+    assert set(learning.teams.all()) == {team, other_team}
+
+
+def test_only_the_source_teams_leader_shares_a_learning_further(client_for, outsider, team):
+    from tests.factories import LearningFactory
+
+    learning = LearningFactory(source_team=team)
+    response = client_for(outsider).get(reverse("coaching:learning_share", args=[learning.pk]))
+    assert response.status_code == 403
