@@ -41,21 +41,25 @@ def with_cadence(teams):
         .order_by("-held_at")
         .values("held_at")[:1]
     )
-    return teams.annotate(last_one_on_one_at=Subquery(last)).annotate(
-        days_since_one_on_one=Extract(
-            ExpressionWrapper(
-                TruncDate(Now()) - TruncDate("last_one_on_one_at"), output_field=DurationField()
-            ),
-            "day",
-        ),
-        one_on_one_overdue=Case(
-            models.When(last_one_on_one_at__isnull=True, then=True),
-            models.When(
-                last_one_on_one_at__lt=Now() - timedelta(days=OVERDUE_AFTER_DAYS), then=True
-            ),
-            default=False,
-            output_field=models.BooleanField(),
-        ),
+    return (
+        teams.annotate(last_one_on_one_at=Subquery(last))
+        .annotate(
+            days_since_one_on_one=Extract(
+                ExpressionWrapper(
+                    TruncDate(Now()) - TruncDate("last_one_on_one_at"),
+                    output_field=DurationField(),
+                ),
+                "day",
+            )
+        )
+        .annotate(
+            one_on_one_overdue=Case(
+                models.When(last_one_on_one_at__isnull=True, then=True),
+                models.When(days_since_one_on_one__gt=OVERDUE_AFTER_DAYS, then=True),
+                default=False,
+                output_field=models.BooleanField(),
+            )
+        )
     )
 
 

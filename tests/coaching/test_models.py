@@ -80,3 +80,10 @@ def test_learnings_search_ranks_titles_first():
     body_match = LearningFactory(title="Hiring", body="Wallets were a surprise")
     title_match = LearningFactory(title="Wallets first", body="Mobile")
     assert list(type(body_match).objects.search("wallets")) == [title_match, body_match]
+
+
+def test_a_one_on_one_exactly_a_week_ago_is_not_yet_overdue(team, leader, pm):
+    when = timezone.now() - timedelta(days=7)
+    OneOnOneFactory(team=team, leader=leader, pm=pm, scheduled_for=when, held_at=when)
+    row = with_cadence(Team.objects.filter(pk=team.pk)).get()
+    assert (row.days_since_one_on_one, row.one_on_one_overdue) == (7, False)
