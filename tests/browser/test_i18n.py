@@ -62,6 +62,18 @@ def test_sign_in_page_in_french(french_browser, french_demo, screenshot, width):
     assert_accessible(page)
 
 
+def test_an_anonymous_visitor_switches_the_sign_in_page_to_english(french_browser, french_demo):
+    page = french_browser("phone")
+    page.goto("/")
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", name="Sign in to Headway").is_visible()
+    assert page.get_by_role("button", name="English").get_attribute("aria-pressed") == "true"
+    assert_no_horizontal_scroll(page)
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_leaders_dashboard_in_french(french_browser, french_demo, screenshot, width):
     page = french_browser(width)
