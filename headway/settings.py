@@ -155,6 +155,10 @@ SIGNIN_LOCKOUT_MINUTES = envint("SIGNIN_LOCKOUT_MINUTES", 15)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language cookie (set by the switcher and on sign-in, headway.i18n) travels like the
+# session's: over HTTPS only when the session does, and no script reads it.
+LANGUAGE_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

@@ -129,3 +129,9 @@ def test_a_failed_sign_in_sets_no_language(client):
 def test_the_database_refuses_a_language_not_offered(pm):
     with pytest.raises(IntegrityError):
         Preference.objects.create(user=pm, language="de")
+
+
+def test_the_language_cookie_is_kept_from_scripts_and_travels_like_the_session(client):
+    switch(client, "fr")
+    assert client.cookies[COOKIE]["httponly"]
+    assert settings.LANGUAGE_COOKIE_SECURE == settings.SESSION_COOKIE_SECURE
