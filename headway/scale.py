@@ -1,0 +1,274 @@
+"""A large, deterministic organization for measuring Headway (`manage.py seed_scale`).
+
+Everything is proportional to the number of teams: about five people per team, eight
+quarters of three objectives with three key results each and weekly check-ins, about 250
+obstacles per team over those quarters with their timelines, weekly 1:1s with notes and
+action items, and learnings. Rows are written with bulk inserts in a fixed random order, so
+the same seed gives the same organization.
+"""
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from coaching.models import ActionItem, Learning, OneOnOne
+from objectives.models import CheckIn, KeyResult, Membership, Objective, Quarter, Team
+from obstacles.models import Obstacle, ObstacleEvent
+
+logger = logging.getLogger(__name__)
+
+PASSWORD = "headway"
+QUARTERS = 8
+OBJECTIVES_PER_QUARTER = 3
+KEY_RESULTS_PER_OBJECTIVE = 3
+OBSTACLES_PER_TEAM = 250
+TEAMS_PER_LEADER = 8
+BATCH = 5000
+KINDS = ["dependency", "capability", "customer", "platform", "stakeholder", "other"]
+KIND_WEIGHTS = [30, 12, 15, 25, 10, 8]
+WORDS = [
+    "checkout",
+    "payments",
+    "search",
+    "onboarding",
+    "invoices",
+    "refunds",
+    "wallets",
+    "latency",
+    "mobile",
+    "partners",
+    "pricing",
+    "fraud",
+    "churn",
+    "retention",
+    "reporting",
+    "api",
+    "migration",
+    "billing",
+    "catalogue",
+    "identity",
+]
+
+
+@dataclass
+class Counts:
+    users: int = 0
+    teams: int = 0
+    objectives: int = 0
+    key_results: int = 0
+    check_ins: int = 0
+    obstacles: int = 0
+    events: int = 0
+    one_on_ones: int = 0
+    action_items: int = 0
+    learnings: int = 0
+
+
+def _phrase(rng, words=4):
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
+
+
+def _quarters(today):
+    """The current calendar quarter and the seven before it, created where missing."""
+    quarters, day = [], today
+    for _ in range(QUARTERS):
+        quarter = Quarter.objects.containing(day).first()
+        if quarter is None:
+            quarter = Quarter.for_day(day)
+            quarter.save()
+        quarters.append(quarter)
+        day = quarter.start - timedelta(days=1)
+    return list(reversed(quarters))
+
+
+def seed_scale(teams=200, seed=7, prefix="s"):
+    rng = random.Random(seed)
+    now = timezone.now()
+    counts = Counts()
+    quarters = _quarters(timezone.localdate())
+    User = get_user_model()
+    password = make_password(PASSWORD)
+
+    # People and teams.
+    leaders = [
+        User(username=f"{prefix}-leader{i}", first_name="Leader", last_name=str(i),
+             password=password)
+        for i in range(max(1, teams // TEAMS_PER_LEADER))
+    ]  # fmt: skip
+    roles = ["pm", "tech_lead", "designer", "other", "other"]
+    members = [
+        User(username=f"{prefix}-t{t}-{n}", first_name=role.replace("_", " ").title(),
+             last_name=f"T{t}", password=password)
+        for t in range(teams) for n, role in enumerate(roles)
+    ]  # fmt: skip
+    User.objects.bulk_create(leaders + members, batch_size=BATCH)
+    leaders = list(User.objects.filter(username__startswith=f"{prefix}-leader").order_by("pk"))
+    people = {u.username: u for u in User.objects.filter(username__startswith=f"{prefix}-t")}
+    platform_count = max(1, teams // 25)
+    team_rows = [
+        Team(name=f"Team {prefix}{t}", slug=f"{prefix}-team-{t}", mission=_phrase(rng, 8),
+             is_platform=t < platform_count, leader=leaders[t // TEAMS_PER_LEADER % len(leaders)])
+        for t in range(teams)
+    ]  # fmt: skip
+    Team.objects.bulk_create(team_rows, batch_size=BATCH)
+    team_rows = list(Team.objects.filter(slug__startswith=f"{prefix}-team-").order_by("pk"))
+    pms = {}
+    memberships = []
+    for t, team in enumerate(team_rows):
+        for n, role in enumerate(roles):
+            user = people[f"{prefix}-t{t}-{n}"]
+            memberships.append(Membership(team=team, user=user, role=role))
+            if role == "pm":
+                pms[team.pk] = user
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    counts.users, counts.teams = len(leaders) + len(people), len(team_rows)
+
+    # Objectives, key results and weekly check-ins.
+    objectives = [
+        Objective(team=team, quarter=quarter, title=_phrase(rng, 5), problem=_phrase(rng, 10),
+                  owner=pms[team.pk], order=o,
+                  status="active" if quarter == quarters[-1] else rng.choice(
+                      ["achieved", "achieved", "missed", "dropped"]))
+        for team in team_rows for quarter in quarters for o in range(OBJECTIVES_PER_QUARTER)
+    ]  # fmt: skip
+    objectives = Objective.objects.bulk_create(objectives, batch_size=BATCH)
+    key_results = [
+        KeyResult(objective=objective, description=_phrase(rng, 6), order=k,
+                  start_value=Decimal(0), target_value=Decimal(rng.choice([10, 50, 100, 500])))
+        for objective in objectives for k in range(KEY_RESULTS_PER_OBJECTIVE)
+    ]  # fmt: skip
+    key_results = KeyResult.objects.bulk_create(key_results, batch_size=BATCH)
+    quarter_of = {q.pk: q for q in quarters}
+    team_pace = {team.pk: rng.uniform(0.4, 1.2) for team in team_rows}
+    check_ins = []
+    for key_result in key_results:
+        objective = key_result.objective
+        quarter = quarter_of[objective.quarter_id]
+        pace = team_pace[objective.team_id] * rng.uniform(0.7, 1.2)
+        week, day = 0, quarter.start + timedelta(days=6)
+        while day <= min(quarter.end, timezone.localdate()):
+            share = min(1.0, pace * (day - quarter.start).days / quarter.days)
+            gap = (day - quarter.start).days / quarter.days - share
+            check_ins.append(CheckIn(
+                key_result=key_result, author_id=pms[objective.team_id].pk,
+                value=Decimal(round(float(key_result.target_value) * share, 2)),
+                confidence="on_track" if gap < 0.1 else "at_risk" if gap < 0.25 else "off_track",
+                created_at=timezone.make_aware(timezone.datetime.combine(
+                    day, timezone.datetime.min.time())) + timedelta(hours=10),
+            ))  # fmt: skip
+            week, day = week + 1, day + timedelta(days=7)
+    CheckIn.objects.bulk_create(check_ins, batch_size=BATCH)
+    counts.objectives, counts.key_results = len(objectives), len(key_results)
+    counts.check_ins = len(check_ins)
+
+    # Obstacles with their timelines: a few platform teams block many others.
+    start = quarters[0].start
+    span = (now.date() - start).days
+    platform_weights = [1 / (i + 1) ** 1.5 for i in range(platform_count)]
+    obstacles, plans = [], []
+    for team in team_rows:
+        for _ in range(OBSTACLES_PER_TEAM):
+            age = int(span * rng.random() ** 1.7)  # skewed: more recent than old
+            opened = now - timedelta(days=age, hours=rng.randint(0, 23))
+            kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
+            blocking = None
+            if kind == "platform" and not team.is_platform:
+                blocking = rng.choices(team_rows[:platform_count], platform_weights)[0]
+            elif kind in ("dependency", "platform"):
+                kind = "dependency"
+                blocking = rng.choice([t for t in rng.sample(team_rows, 2) if t != team])
+            closed = rng.random() < (0.93 if age > 45 else 0.45)
+            closed_at = opened + timedelta(days=rng.uniform(0.5, min(age, 60) or 0.5))
+            closed_at = min(closed_at, now)
+            status = (rng.choice(["resolved", "resolved", "accepted", "withdrawn"]) if closed
+                      else rng.choice(["open", "open", "in_progress"]))  # fmt: skip
+            events = rng.randint(3, 6)
+            obstacles.append(Obstacle(
+                team=team, title=_phrase(rng, 6), description=_phrase(rng, 20), kind=kind,
+                blocking_team=blocking, severity=rng.choices([1, 2, 3, 4], [3, 5, 3, 1])[0],
+                is_urgent=not closed and rng.random() < 0.04,
+                help_wanted=rng.choice(["", "", "decision", "engineer", "team_time"]),
+                decide_by=(opened + timedelta(days=rng.randint(3, 21))).date()
+                if kind == "stakeholder" else None,
+                status=status, resolution=_phrase(rng, 8) if closed else "",
+                created_by=pms[team.pk], owner=pms[team.pk] if rng.random() < 0.5 else None,
+                opened_at=opened, closed_at=closed_at if closed else None,
+                last_activity_at=closed_at if closed else opened, version=events,
+            ))  # fmt: skip
+            plans.append(events)
+    obstacles = Obstacle.objects.bulk_create(obstacles, batch_size=BATCH)
+    events = []
+    for obstacle, n in zip(obstacles, plans, strict=True):
+        end = obstacle.closed_at or now
+        moments = sorted(
+            obstacle.opened_at + (end - obstacle.opened_at) * rng.random() for _ in range(n - 1)
+        )
+        events.append(
+            ObstacleEvent(
+                obstacle=obstacle,
+                kind="created",
+                version=1,
+                actor_id=obstacle.created_by_id,
+                created_at=obstacle.opened_at,
+            )
+        )
+        for v, moment in enumerate(moments, start=2):
+            last = obstacle.closed_at and v == n
+            events.append(ObstacleEvent(
+                obstacle=obstacle, version=v, actor_id=obstacle.team.leader_id
+                if v % 2 else obstacle.created_by_id, created_at=obstacle.closed_at if last
+                else moment, kind="status_changed" if last else "comment",
+                to_value=obstacle.status if last else "",
+                text="" if last else _phrase(rng, 12),
+            ))  # fmt: skip
+    ObstacleEvent.objects.bulk_create(events, batch_size=BATCH)
+    Obstacle.objects.filter(pk__in=[o.pk for o in obstacles if not o.closed_at]).update(
+        last_activity_at=now - timedelta(hours=1)
+    )
+    Obstacle.objects.filter(team__in=team_rows).refresh_search_vector()
+    counts.obstacles, counts.events = len(obstacles), len(events)
+
+    # Weekly 1:1s between each team's leader and PM, with action items; learnings.
+    one_on_ones = []
+    for team in team_rows:
+        day = now - timedelta(days=7 * 104 + rng.randint(0, 6))
+        while day < now - timedelta(days=1):
+            one_on_ones.append(OneOnOne(
+                leader_id=team.leader_id, pm=pms[team.pk], team=team, scheduled_for=day,
+                held_at=day, shared_notes=_phrase(rng, 30), private_notes=_phrase(rng, 10),
+            ))  # fmt: skip
+            day += timedelta(days=7)
+        one_on_ones.append(
+            OneOnOne(leader_id=team.leader_id, pm=pms[team.pk], team=team, scheduled_for=day)
+        )
+    one_on_ones = OneOnOne.objects.bulk_create(one_on_ones, batch_size=BATCH)
+    action_items = [
+        ActionItem(one_on_one=o, owner_id=o.leader_id if rng.random() < 0.7 else o.pm_id,
+                   text=_phrase(rng, 6), due_date=(o.scheduled_for + timedelta(days=7)).date(),
+                   done_at=o.scheduled_for + timedelta(days=3) if rng.random() < 0.85 else None,
+                   created_at=o.scheduled_for)
+        for o in one_on_ones if o.held_at
+    ]  # fmt: skip
+    ActionItem.objects.bulk_create(action_items, batch_size=BATCH)
+    learnings = [
+        Learning(title=_phrase(rng, 5), body=_phrase(rng, 40), source_team=team,
+                 author_id=team.leader_id, for_everyone=rng.random() < 0.2,
+                 created_at=now - timedelta(days=rng.randint(0, span)))
+        for team in team_rows for _ in range(5)
+    ]  # fmt: skip
+    learnings = Learning.objects.bulk_create(learnings, batch_size=BATCH)
+    Through = Learning.teams.through
+    Through.objects.bulk_create(
+        [Through(learning=learning, team=target) for learning in learnings
+         if not learning.for_everyone for target in rng.sample(team_rows, min(2, teams))],
+        batch_size=BATCH, ignore_conflicts=True,
+    )  # fmt: skip
+    counts.one_on_ones, counts.action_items = len(one_on_ones), len(action_items)
+    counts.learnings = len(learnings)
+    return counts
