@@ -58,3 +58,8 @@ def test_page_carries_csrf_token_for_htmx(client_for, leader):
     response = client_for(leader).get(reverse("home"))
     assert b'hx-headers=\'{"X-CSRFToken": "' in response.content
     assert b"django_htmx/htmx-2.min.js" in response.content
+
+
+def test_page_titles_name_the_page_then_headway(client):
+    response = client.get(reverse("login"))
+    assert b"<title>Sign in \xc2\xb7 Headway</title>" in response.content
