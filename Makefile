@@ -19,7 +19,7 @@ export DATABASE_URL := $(shell bin/localdb url)
 endif
 
 .PHONY: run test stop lint format shell psql db migrate demo messages clean \
-	serve cluster cluster-stop backup restore outage-check
+	serve cluster cluster-stop backup restore outage-check bench
 
 run: db migrate demo
 	@echo
@@ -101,6 +101,13 @@ restore: db
 # Stops and starts a throwaway PostgreSQL of its own under load: 503, then recovery.
 outage-check: $(INSTALLED)
 	$(BIN)/pytest tests/ops/test_outage.py -v $(PYTEST_ARGS)
+
+# The benchmark (bench/run.py): its own databases at 20 and 200 teams, gunicorn with DEBUG off,
+# locust at a fixed concurrency; writes bench/results.md and bench/results.json.
+# BENCH_ARGS="--sizes 20 --seconds 5 --no-report" for a quick look; --fresh reloads the data.
+bench: db
+	$(COMPILE_MESSAGES)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Installs again only when pyproject.toml changed.
 $(INSTALLED): pyproject.toml

@@ -226,7 +226,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 # One line per request from headway.requests; "json" makes every line a JSON object.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 if LOG_FORMAT not in ("plain", "json"):
