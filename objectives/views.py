@@ -256,7 +256,8 @@ def key_result_delete(request, slug, pk):
 
 def get_key_result(team, pk, queryset=None):
     """One of the team's key results, with its objective and quarter; 404 if not the team's."""
-    queryset = (queryset or KeyResult.objects).select_related(
+    # `queryset or ...` would run the whole queryset (and its prefetches) to test its truth.
+    queryset = (KeyResult.objects if queryset is None else queryset).select_related(
         "objective__quarter", "objective__team"
     )
     return get_object_or_404(queryset, pk=pk, objective__team=team)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from objectives.models import KeyResult
+from objectives.views import get_key_result
 from tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,14 @@ def test_deleting_asks_first_and_takes_the_check_ins(client_for, pm, objective):
     assert "1 check-in goes with it" in client.get(path("key_result_delete", key_result)).text
     client.post(path("key_result_delete", key_result))
     assert not KeyResult.objects.exists()
+
+
+def test_fetching_one_key_result_does_not_run_the_queryset_it_is_given(objective):
+    """The benchmark found every key result and check-in loaded to redraw one: a queryset
+    tested for truth runs in full, prefetches included."""
+    key_result = KeyResultFactory(objective=objective)
+    KeyResultFactory.create_batch(3, objective=objective)
+    given = KeyResult.objects.prefetch_related("check_ins")
+
+    assert get_key_result(objective.team, key_result.pk, given) == key_result
+    assert given._result_cache is None
