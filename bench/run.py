@@ -143,8 +143,16 @@ def load(page, pages_file, port, users, seconds, prefix, log):
         ],
         cwd=ROOT, env=env, check=False, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    return figures(prefix, page["name"])
+
+
+def figures(prefix, name):
+    """Requests, failures, requests per second, median and 95th percentile (ms; None when no
+    request completed within the run) of `name` in locust's CSV report at `prefix`."""
     with open(f"{prefix}_stats.csv", newline="") as stats:
-        row = next(row for row in csv.DictReader(stats) if row["Name"] == page["name"])
+        row = next((row for row in csv.DictReader(stats) if row["Name"] == name), None)
+    if row is None or not int(row["Request Count"]):
+        return {"requests": 0, "failures": 0, "rps": 0.0, "p50_ms": None, "p95_ms": None}
     return {
         "requests": int(row["Request Count"]),
         "failures": int(row["Failure Count"]),
@@ -235,12 +243,13 @@ def targets(results):
             )
         )
     for name in GROWTH_PAGES:
-        growth = by[(name, large)]["p50_ms"] / max(by[(name, small)]["p50_ms"], 1)
+        medians = by[(name, small)]["p50_ms"], by[(name, large)]["p50_ms"]
+        growth = medians[1] / max(medians[0], 1) if None not in medians else None
         checks.append(
             (
                 f"{name}: median at {large} teams at most {MAX_LATENCY_GROWTH}× at {small}",
-                growth <= MAX_LATENCY_GROWTH,
-                f"{growth:.2f}×",
+                growth is not None and growth <= MAX_LATENCY_GROWTH,
+                "no request completed" if growth is None else f"{growth:.2f}×",
             )
         )
     for size in results["sizes"]:
@@ -268,7 +277,15 @@ def targets(results):
             )
     failed = sum(row["failures"] for row in results["rows"])
     checks.append(("no failed request", failed == 0, str(failed)))
+    silent = [f"{row['name']} ({row['teams']})" for row in results["rows"] if not row["requests"]]
+    checks.append(
+        ("every page answered within the run", not silent, ", ".join(silent) or "all did")
+    )
     return checks
+
+
+def milliseconds(value):
+    return "–" if value is None else f"{value:.0f}"
 
 
 def kilobytes(count):
@@ -291,8 +308,8 @@ def table(results):
     for row in results["rows"]:
         fragment = kilobytes(row["fragment_bytes"]) if "fragment_bytes" in row else "–"
         lines.append(
-            f"| {row['name']} | {row['teams']} | {row['rps']:.1f} | {row['p50_ms']:.0f} "
-            f"| {row['p95_ms']:.0f} | {row['queries']} | {kilobytes(row['bytes'])} "
+            f"| {row['name']} | {row['teams']} | {row['rps']:.1f} | {milliseconds(row['p50_ms'])} "
+            f"| {milliseconds(row['p95_ms'])} | {row['queries']} | {kilobytes(row['bytes'])} "
             f"| {fragment} | {row['failures']} |"
         )
     lines += ["", "| Target | Met | Measured |", "| --- | --- | ---: |"]

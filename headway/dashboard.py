@@ -65,6 +65,11 @@ SORTS = {
     "one_on_one": [F("last_one_on_one_at").asc(nulls_first=True), F("name")],
 }
 DEFAULT_SORT = "pace"
+# How much of each list the dashboard shows: the rest is a link or a page away.
+TEAMS_PER_PAGE = 25
+NEEDS_YOU_SHOWN = 10
+OVERDUE_SHOWN = 5
+TEAM_HOME_OBSTACLES = 10
 
 
 def team_rows(teams, quarter, now, today, sort=DEFAULT_SORT):
@@ -264,12 +269,12 @@ def waiting_graph(pairs):
 
 def team_homes(user, teams, quarter, now, today):
     """A team member's teams as `team_rows`, each with its active obstacles
-    (`open_obstacles`, urgent and severe first) and the user's coming 1:1s with its leader
+    (`open_obstacles`: the first TEAM_HOME_OBSTACLES, urgent and severe first) and the user's coming 1:1s with its leader
     (`upcoming_one_on_ones`)."""
     active = Obstacle.objects.active().select_related("owner", "blocking_team")
     upcoming = OneOnOne.objects.filter(pm=user).upcoming().select_related("leader")
     return team_rows(teams, quarter, now, today).prefetch_related(
-        Prefetch("obstacles", queryset=active, to_attr="open_obstacles"),
+        Prefetch("obstacles", queryset=active[:TEAM_HOME_OBSTACLES], to_attr="open_obstacles"),
         Prefetch(
             "one_on_ones",
             queryset=upcoming.order_by("scheduled_for"),

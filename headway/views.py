@@ -18,6 +18,7 @@ from objectives.views import selected_quarter
 
 from . import dashboard
 from .forms import SignInForm
+from .lists import page_of, shortlist
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,12 @@ def dashboard_context(request, leads):
         "leads_teams": leads,
         "sort": sort if sort in dashboard.SORTS else dashboard.DEFAULT_SORT,
         "today": today,
-        "needing_you": dashboard.obstacles_needing(request.user, today),
-        "overdue_action_items": dashboard.overdue_action_items(request.user, today),
+        "needing_you": shortlist(
+            dashboard.obstacles_needing(request.user, today), dashboard.NEEDS_YOU_SHOWN
+        ),
+        "overdue_action_items": shortlist(
+            dashboard.overdue_action_items(request.user, today), dashboard.OVERDUE_SHOWN
+        ),
         # Where a one-click action on "Needs you" brings the leader back to.
         "dashboard_url": request.get_full_path(),
     }
@@ -69,7 +74,11 @@ def dashboard_panels(request, context):
     rows = None
     if quarter is not None:
         now, sort = timezone.now(), context["sort"]
-        rows = dashboard.team_rows(teams, quarter, now, context["today"], sort)
+        rows = page_of(
+            dashboard.team_rows(teams, quarter, now, context["today"], sort),
+            request.GET.get("page"),
+            dashboard.TEAMS_PER_PAGE,
+        )
     return {
         "quarter": quarter,
         "quarters": Quarter.objects.order_by("start"),

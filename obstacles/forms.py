@@ -234,6 +234,7 @@ class LogFilterForm(forms.Form):
         ("all", _("Any status")),
     ]
     URGENCY_CHOICES = [("", _("Urgent or not")), ("urgent", _("Urgent")), ("no", _("Not urgent"))]
+    ASKS_CHOICES = [("", _("Anyone or no one")), ("me", _("Me, as the team's leader"))]
     SORT_CHOICES = [
         ("", _("Urgent and severe first")),
         ("oldest", _("Oldest first")),
@@ -271,6 +272,12 @@ class LogFilterForm(forms.Form):
         empty_label=_("Any team or none"),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=URGENCY_CHOICES, required=False)
+    asks = forms.ChoiceField(
+        label=_("Asking for"),
+        choices=ASKS_CHOICES,
+        required=False,
+        help_text=_("Urgent, asking for help, or a decision due soon, in the teams you lead."),
+    )
     quarter = forms.ModelChoiceField(
         label=_("Quarter"),
         queryset=Quarter.objects.order_by("-start"),
@@ -286,8 +293,9 @@ class LogFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["owner"].label_from_instance = display_name
         self.fields["owner"].queryset = self.fields["owner"].queryset.order_by(
             "first_name", "last_name", "username"
@@ -310,6 +318,8 @@ class LogFilterForm(forms.Form):
                 obstacles = obstacles.filter(**{lookup: data[name]})
         if data.get("urgency"):
             obstacles = obstacles.filter(is_urgent=data["urgency"] == "urgent")
+        if data.get("asks") == "me" and self.user is not None:
+            obstacles = obstacles.needing_leader(self.user)
         if data.get("quarter"):
             obstacles = obstacles.for_quarter(data["quarter"])
         obstacles = obstacles.search(data.get("q"))

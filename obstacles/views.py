@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
+from headway.lists import shortlist
 from headway.permissions import Action, Relation, allows
 from objectives.models import Membership
 from objectives.views import get_team_for_user
@@ -30,6 +31,9 @@ from .forms import (
 from .models import Obstacle
 
 PAGE_SIZE = 25
+# Open obstacles, and other teams' obstacles waiting on the team, shown on a team page: the
+# obstacle log has the rest.
+TEAM_PAGE_SHOWN = 10
 # A spreadsheet runs a cell starting with one of these as a formula: CSV cells that start
 # with one are prefixed with an apostrophe, which spreadsheets show as text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -61,7 +65,7 @@ def get_obstacle_for_user(request, pk, action=Action.READ):
 
 
 def filtered_obstacles(request):
-    form = LogFilterForm(request.GET)
+    form = LogFilterForm(request.GET, user=request.user)
     obstacles = Obstacle.objects.select_related("team", "blocking_team", "owner")
     return form, form.filter(obstacles)
 
@@ -379,12 +383,11 @@ def team_context(request, team):
     other teams' open obstacles waiting on this one."""
     context = objectives_team_context(request, team)
     active = Obstacle.objects.active().select_related("owner", "blocking_team")
-    context["open_obstacles"] = active.filter(team=team)
-    context["blocked_by_us"] = (
-        active.blocked_by(team)
-        .select_related("team")
-        .order_by("team__name", *Obstacle._meta.ordering)
-    )
+    context["open_obstacles"] = shortlist(active.filter(team=team), TEAM_PAGE_SHOWN)
+    # The most pressing of the waits, then grouped by the team that waits (a stable sort).
+    blocked_by_us = shortlist(active.blocked_by(team).select_related("team"), TEAM_PAGE_SHOWN)
+    blocked_by_us.rows.sort(key=lambda obstacle: obstacle.team.name)
+    context["blocked_by_us"] = blocked_by_us
     context["can_log_obstacle"] = allows(team.relations, Action.LOG_OBSTACLE)
     return context
 

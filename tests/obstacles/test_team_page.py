@@ -58,3 +58,42 @@ def test_team_page_queries_stay_constant_with_obstacles(
 
     assert len(response.context["open_obstacles"]) == scale
     assert len(response.context["blocked_by_us"]) == scale
+
+
+def test_the_ten_most_pressing_open_obstacles_then_a_link_to_the_rest(client_for, pm, team):
+    ObstacleFactory.create_batch(11, team=team, created_by=pm, severity=1)
+    ObstacleFactory(team=team, created_by=pm, title="Most pressing", is_urgent=True)
+
+    response = client_for(pm).get(team.get_absolute_url())
+
+    shown = response.context["open_obstacles"]
+    assert len(shown) == 10
+    assert shown.total == 12
+    assert next(iter(shown)).title == "Most pressing"
+    content = response.content.decode()
+    assert '<a href="/obstacles/?team=checkout">All 12 open obstacles of this team</a>' in content
+
+
+def test_the_waits_on_a_team_are_shortlisted_by_urgency_then_grouped(client_for, pm, other_team):
+    alpha, beta = TeamFactory(name="Alpha"), TeamFactory(name="Beta")
+    for _ in range(10):
+        ObstacleFactory(team=alpha, created_by=pm, kind="platform", blocking_team=other_team)
+    ObstacleFactory(
+        team=beta, created_by=pm, kind="platform", blocking_team=other_team, is_urgent=True
+    )
+
+    response = client_for(pm).get(other_team.get_absolute_url())
+
+    waiting = [o.team.name for o in response.context["blocked_by_us"]]
+    assert waiting == ["Alpha"] * 9 + ["Beta"]
+    content = response.content.decode()
+    assert "11 open obstacles of other teams wait on Payments Platform." in content
+    assert "?blocking=payments-platform" in content
+
+
+def test_a_short_list_has_no_link_to_the_rest(client_for, pm, team):
+    ObstacleFactory.create_batch(10, team=team, created_by=pm)
+
+    content = client_for(pm).get(team.get_absolute_url()).content.decode()
+
+    assert "open obstacles of this team</a>" not in content

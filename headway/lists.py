@@ -1,0 +1,60 @@
+"""Long lists shown in part: the first rows with the full length, or one page of them.
+
+Both read the rows and their total in one query (a window count over the filtered rows), so
+showing part of a list costs no more queries than showing all of it, however long it grows.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+
+
+def with_full_count(queryset):
+    return queryset.annotate(full_count=Window(Count("pk")))
+
+
+@dataclass
+class Shortlist:
+    """The first rows of a longer list (iterate it), `total` its full length, `more` how
+    many rows are not shown."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self):
+        return self.total - len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+
+def shortlist(queryset, limit):
+    """The first `limit` rows of `queryset` and how many there are in all."""
+    rows = list(with_full_count(queryset)[:limit])
+    return Shortlist(rows, rows[0].full_count if rows else 0)
+
+
+def page_of(queryset, number, per_page):
+    """Page `number` (a query string value: anything invalid means the first page) of
+    `queryset`, as Django's Paginator gives it. A page past the end gives the last page, at
+    the cost of a second query."""
+    paginator = Paginator(with_full_count(queryset), per_page)
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * per_page
+    rows = list(paginator.object_list[offset : offset + per_page])
+    if not rows and number > 1:
+        return page_of(queryset, Paginator(queryset, per_page).num_pages, per_page)
+    # The total came with the rows: the paginator need not count them again.
+    paginator.count = rows[0].full_count if rows else 0
+    return Page(rows, number, paginator)
