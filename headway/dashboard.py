@@ -70,6 +70,9 @@ TEAMS_PER_PAGE = 25
 NEEDS_YOU_SHOWN = 10
 OVERDUE_SHOWN = 5
 TEAM_HOME_OBSTACLES = 10
+BOTTLENECKS_SHOWN = 5
+WAITS_SHOWN = 5
+GRAPH_PAIRS = 12
 
 
 def team_rows(teams, quarter, now, today, sort=DEFAULT_SORT):
@@ -167,14 +170,19 @@ def waiting_obstacles():
 def bottlenecks():
     """The teams other teams' open obstacles name as blocking (case 4 of the article),
     ranked by how many teams, then objectives, they hold up; teams tied on both share a
-    `rank`. Each carries `waiting` (the obstacles, with their team and objectives)."""
+    `rank`. Each carries `waiting`: the first WAITS_SHOWN of the obstacles, with their team
+    and objectives (the log lists them all)."""
     ranking = [F("bottleneck_team_count").desc(), F("bottleneck_objective_count").desc()]
     return (
         with_bottleneck(Team.objects.active())
         .filter(bottleneck_obstacle_count__gt=0)
         .annotate(rank=Window(Rank(), order_by=ranking))
         .prefetch_related(
-            Prefetch("blocking_obstacles", queryset=waiting_obstacles(), to_attr="waiting")
+            Prefetch(
+                "blocking_obstacles",
+                queryset=waiting_obstacles()[:WAITS_SHOWN],
+                to_attr="waiting",
+            )
         )
         .order_by(*ranking, F("bottleneck_obstacle_count").desc(), "name")
     )
@@ -213,19 +221,22 @@ class GraphArrow:
 
 
 def waiting_pairs():
-    """(waiting team, blocking team, obstacle count) for every pair, counted by the database."""
+    """(waiting team, blocking team, obstacle count) for every pair, counted by the database,
+    the heaviest first."""
     return (
         waiting_obstacles()
         .order_by()
         .values("team__name", "blocking_team__name")
         .annotate(count=Count("pk"))
-        .order_by("blocking_team__name", "team__name")
+        .order_by("-count", "blocking_team__name", "team__name")
     )
 
 
-def waiting_graph(pairs):
-    """Boxes and arrows for the SVG of who waits on whom, from `waiting_pairs()`."""
-    pairs = list(pairs)
+def waiting_graph(pairs, limit=GRAPH_PAIRS):
+    """Boxes and arrows for the SVG of who waits on whom, from `waiting_pairs()`: the `limit`
+    heaviest pairs (`more` says whether there are others), so that it stays readable."""
+    pairs = list(pairs[: limit + 1])
+    more, pairs = len(pairs) > limit, pairs[:limit]
     if not pairs:
         return None
     left = sorted({p["team__name"] for p in pairs})
@@ -264,6 +275,7 @@ def waiting_graph(pairs):
         "waiting": list(waiting.values()),
         "blocking": list(blocking.values()),
         "arrows": arrows,
+        "more": more,
     }
 
 

@@ -83,7 +83,7 @@ def dashboard_panels(request, context):
         "quarter": quarter,
         "quarters": Quarter.objects.order_by("start"),
         "rows": rows,
-        "bottlenecks": dashboard.bottlenecks(),
+        "bottlenecks": shortlist(dashboard.bottlenecks(), dashboard.BOTTLENECKS_SHOWN),
         "learnings": dashboard.latest_learnings(teams),
         "waiting_graph": dashboard.waiting_graph(dashboard.waiting_pairs()),
     }

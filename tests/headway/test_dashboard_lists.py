@@ -99,3 +99,39 @@ def test_one_page_of_teams_has_no_page_links(client_for, leader, team, current_q
 
     assert "Next teams" not in content
     assert 'aria-label="Pages of teams"' not in content
+
+
+def test_the_five_worst_bottlenecks_each_with_five_waits_and_a_link_to_all(
+    client_for, leader, team, pm, other_team
+):
+    for _ in range(dashboard.WAITS_SHOWN + 2):
+        ObstacleFactory(team=team, created_by=pm, kind="platform", blocking_team=other_team)
+    for blocking in TeamFactory.create_batch(dashboard.BOTTLENECKS_SHOWN + 1):
+        ObstacleFactory(team=team, created_by=pm, kind="dependency", blocking_team=blocking)
+
+    response = client_for(leader).get(HOME)
+
+    bottlenecks = response.context["bottlenecks"]
+    assert len(bottlenecks) == dashboard.BOTTLENECKS_SHOWN
+    worst = next(iter(bottlenecks))
+    assert worst == other_team
+    assert len(worst.waiting) == dashboard.WAITS_SHOWN
+    content = response.content.decode()
+    assert "All 7 obstacles waiting on Payments Platform, in the obstacle log" in content
+    assert "2 other teams hold up others." in content
+
+
+def test_the_waiting_graph_draws_the_heaviest_waits_only(client_for, leader, team, pm):
+    blocking = TeamFactory.create_batch(dashboard.GRAPH_PAIRS + 2)
+    for index, blocker in enumerate(blocking):
+        # The first team is waited on most: its arrow must be drawn.
+        for _ in range(3 if index == 0 else 1):
+            ObstacleFactory(team=team, created_by=pm, kind="dependency", blocking_team=blocker)
+
+    response = client_for(leader).get(HOME)
+
+    graph = response.context["waiting_graph"]
+    assert len(graph["arrows"]) == dashboard.GRAPH_PAIRS
+    assert graph["more"]
+    assert blocking[0].name in {arrow.blocking for arrow in graph["arrows"]}
+    assert "Only the 12 heaviest waits are drawn." in response.content.decode()
