@@ -112,6 +112,8 @@ class OneOnOne(models.Model):
         ]
         indexes = [
             models.Index(fields=["team", "leader", "-held_at"], name="one_on_one_cadence"),
+            # A pair's latest 1:1 (the dashboard's rows): one index entry, not years of them.
+            models.Index(fields=["team", "leader", "-scheduled_for"], name="one_on_one_series"),
             models.Index(fields=["pm", "-scheduled_for"], name="one_on_one_pm"),
             models.Index(fields=["leader", "-scheduled_for"], name="one_on_one_leader"),
         ]

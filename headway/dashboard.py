@@ -281,8 +281,8 @@ def waiting_graph(pairs, limit=GRAPH_PAIRS):
 
 def team_homes(user, teams, quarter, now, today):
     """A team member's teams as `team_rows`, each with its active obstacles
-    (`open_obstacles`: the first TEAM_HOME_OBSTACLES, urgent and severe first) and the user's coming 1:1s with its leader
-    (`upcoming_one_on_ones`)."""
+    (`open_obstacles`: the first TEAM_HOME_OBSTACLES, urgent and severe first) and the
+    user's coming 1:1s with its leader (`upcoming_one_on_ones`)."""
     active = Obstacle.objects.active().select_related("owner", "blocking_team")
     upcoming = OneOnOne.objects.filter(pm=user).upcoming().select_related("leader")
     return team_rows(teams, quarter, now, today).prefetch_related(
