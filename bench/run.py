@@ -16,6 +16,7 @@ the targets of the scale issue, and prints the table.
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -60,10 +61,22 @@ def run(command, env, **kwargs):
 
 
 def prepared_database(base_url, teams, fresh):
-    """The URL of a database holding the scale organization of `teams` teams, migrated."""
-    name = f"headway_bench_{teams}"
+    """The URL of a database holding the scale organization of `teams` teams, migrated.
+
+    Its name carries a digest of the generator (headway/scale.py): when the generator
+    changes, the next run loads a new database and drops the outdated one.
+    """
+    digest = hashlib.sha256((ROOT / "headway" / "scale.py").read_bytes()).hexdigest()[:8]
+    name = f"headway_bench_{teams}_{digest}"
     url = database_url(base_url, name)
     with psycopg.connect(base_url, autocommit=True) as server:
+        outdated = server.execute(
+            "SELECT datname FROM pg_database WHERE datname ~ %s AND datname <> %s",
+            [f"^headway_bench_{teams}(_[0-9a-f]+)?$", name],
+        ).fetchall()
+        for (old,) in outdated:
+            say(f"dropping {old}, loaded by another version of the generator")
+            server.execute(f'DROP DATABASE "{old}" WITH (FORCE)')
         exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and fresh:
             say(f"dropping {name}")

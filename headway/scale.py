@@ -32,28 +32,27 @@ TEAMS_PER_LEADER = 8
 BATCH = 5000
 KINDS = ["dependency", "capability", "customer", "platform", "stakeholder", "other"]
 KIND_WEIGHTS = [30, 12, 15, 25, 10, 8]
-WORDS = [
-    "checkout",
-    "payments",
-    "search",
-    "onboarding",
-    "invoices",
-    "refunds",
-    "wallets",
-    "latency",
-    "mobile",
-    "partners",
-    "pricing",
-    "fraud",
-    "churn",
-    "retention",
-    "reporting",
-    "api",
-    "migration",
-    "billing",
-    "catalogue",
-    "identity",
-]
+# Titles and descriptions draw words from this vocabulary with Zipf's law (the k-th word
+# about 1/k as often as the first), as text does: a two-word search then matches a few
+# obstacles in a hundred, as it would in a real log, not nearly all of them.
+WORDS = """
+payments checkout search onboarding invoices refunds wallets latency mobile partners pricing
+fraud churn retention reporting api migration billing catalogue identity release android ios
+timeout deploy schema database cache queue webhook contract legal budget hiring design review
+roadmap vendor security audit compliance gdpr consent login password session token sso
+analytics dashboard tracking experiment variant funnel conversion signup trial upgrade
+downgrade cancellation subscription plan discount coupon tax currency exchange settlement
+payout ledger reconciliation dispute chargeback risk scoring model training data pipeline
+warehouse export import csv integration salesforce hubspot zendesk support ticket escalation
+outage incident postmortem alert monitoring logging tracing capacity scaling cluster region
+failover backup restore latency throughput memory cpu disk network firewall certificate dns
+cdn images video upload storage quota limits throttling pagination sorting filters ranking
+recommendations personalization notifications email sms push templates translations locale
+accessibility contrast keyboard screen reader performance bundle javascript css framework
+upgrade deprecation sunset feature flag rollout beta pilot customer enterprise agency
+""".split()
+WORDS = list(dict.fromkeys(WORDS))
+WEIGHTS = [1 / rank for rank in range(1, len(WORDS) + 1)]
 
 
 @dataclass
@@ -71,7 +70,7 @@ class Counts:
 
 
 def _phrase(rng, words=4):
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
+    return " ".join(rng.choices(WORDS, WEIGHTS, k=words)).capitalize()
 
 
 def _quarters(today):
