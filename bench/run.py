@@ -35,6 +35,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# Every command runs with the production settings of this machine (DEBUG off).
+PRODENV = str(ROOT / "bin" / "prodenv")
 WORK = ROOT / "var" / "bench"
 RESULTS_JSON = ROOT / "bench" / "results.json"
 RESULTS_MD = ROOT / "bench" / "results.md"
@@ -84,16 +86,16 @@ def prepared_database(base_url, teams, fresh):
             exists = None
         if not exists:
             server.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": url}
-    run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], env)
-    run([sys.executable, "manage.py", "createcachetable", "-v", "0"], env)
+    env = production_env(url)
+    run([PRODENV, sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+    run([PRODENV, sys.executable, "manage.py", "createcachetable", "-v", "0"], env)
     with psycopg.connect(url, autocommit=True) as db:
         loaded = db.execute("SELECT count(*) FROM objectives_team").fetchone()[0]
     if loaded not in (0, teams):
         raise SystemExit(f"{name} holds {loaded} teams, not {teams}: run with --fresh.")
     if loaded == 0:
         say(f"loading {teams} teams into {name} (manage.py seed_scale)")
-        run([sys.executable, "manage.py", "seed_scale", "--teams", str(teams)], env)
+        run([PRODENV, sys.executable, "manage.py", "seed_scale", "--teams", str(teams)], env)
     with psycopg.connect(url, autocommit=True) as db:
         # Fresh statistics, as autovacuum would have after a bulk load.
         db.execute("VACUUM ANALYZE")
@@ -113,7 +115,7 @@ def production_env(url, **extra):
 def start_server(url, port, log):
     env = production_env(url, PORT=str(port))
     server = subprocess.Popen(
-        [str(ROOT / "bin" / "prodenv"), str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+        [PRODENV, str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -181,7 +183,7 @@ def bench_size(base_url, teams, args):
     say(f"{teams} teams: counting queries and bytes")
     run(
         [
-            str(ROOT / "bin" / "prodenv"),
+            PRODENV,
             sys.executable,
             "bench/probe.py",
             str(pages_file),
@@ -352,7 +354,7 @@ def main():
     sizes = [int(size) for size in args.sizes.split(",")]
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    run([str(ROOT / "bin" / "prodenv"), sys.executable, "manage.py", "collectstatic",
+    run([PRODENV, sys.executable, "manage.py", "collectstatic",
          "--no-input", "-v", "0"], os.environ)  # fmt: skip
     rows = []
     for teams in sizes:
