@@ -66,7 +66,7 @@ SORTS = {
 }
 DEFAULT_SORT = "pace"
 # How much of each list the dashboard shows: the rest is a link or a page away.
-TEAMS_PER_PAGE = 25
+TEAMS_PER_PAGE = 20
 NEEDS_YOU_SHOWN = 10
 OVERDUE_SHOWN = 5
 TEAM_HOME_OBSTACLES = 10

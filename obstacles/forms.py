@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from headway.forms import QuickSelect
 from objectives.models import Membership, Objective, Quarter, Team
 
 from .models import Obstacle
@@ -255,10 +256,11 @@ class LogFilterForm(forms.Form):
     )
     team = forms.ModelChoiceField(
         label=_("Team"),
-        queryset=Team.objects.all(),
+        queryset=Team.objects.only("slug", "name").order_by("name"),
         to_field_name="slug",
         required=False,
         empty_label=_("All teams"),
+        widget=QuickSelect,
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *Obstacle.Kind.choices], required=False
@@ -266,10 +268,11 @@ class LogFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     blocking = forms.ModelChoiceField(
         label=_("Blocked by"),
-        queryset=Team.objects.all(),
+        queryset=Team.objects.only("slug", "name").order_by("name"),
         to_field_name="slug",
         required=False,
         empty_label=_("Any team or none"),
+        widget=QuickSelect,
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=URGENCY_CHOICES, required=False)
     asks = forms.ChoiceField(
@@ -284,6 +287,7 @@ class LogFilterForm(forms.Form):
         to_field_name="label",
         required=False,
         empty_label=_("Any time"),
+        widget=QuickSelect,
     )
     owner = forms.ModelChoiceField(
         label=_("Owner"),
@@ -292,6 +296,7 @@ class LogFilterForm(forms.Form):
         queryset=get_user_model().objects.filter(pk__in=Obstacle.objects.values("owner")),
         required=False,
         empty_label=_("Anyone"),
+        widget=QuickSelect,
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
@@ -299,8 +304,10 @@ class LogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["owner"].label_from_instance = display_name
-        self.fields["owner"].queryset = self.fields["owner"].queryset.order_by(
-            "first_name", "last_name", "username"
+        self.fields["owner"].queryset = (
+            self.fields["owner"]
+            .queryset.only("username", "first_name", "last_name")
+            .order_by("first_name", "last_name", "username")
         )
 
     def filter(self, obstacles):

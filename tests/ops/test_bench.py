@@ -1,0 +1,55 @@
+"""`make bench` end to end on a tiny organization: it loads, serves, loads and reports.
+
+The figures of a two-team organization for two seconds mean nothing; this checks that the
+benchmark still runs (generator, probe, gunicorn, locust, report) so that `make bench` works
+on a fresh clone. Its results files are left as they are (--no-report).
+"""
+
+import os
+import subprocess
+
+import psycopg
+import pytest
+
+from .conftest import PYTHON, ROOT
+
+TEAMS = 2
+PAGES = [
+    "healthz",
+    "dashboard (all teams)",
+    "obstacle log (filter)",
+    "obstacle log (search)",
+    "admin obstacles (filter)",
+    "team page",
+    "1:1 page",
+    "check-in save",
+]
+
+
+@pytest.fixture
+def server_url():
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        pytest.skip("DATABASE_URL is not set: run through `make test`")
+    yield url
+    with psycopg.connect(url, autocommit=True) as server:
+        for (name,) in server.execute(
+            "SELECT datname FROM pg_database WHERE datname ~ %s", [f"^headway_bench_{TEAMS}_"]
+        ).fetchall():
+            server.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_the_benchmark_runs_every_page_and_checks_the_targets(server_url):
+    finished = subprocess.run(
+        [PYTHON, "bench/run.py", "--sizes", str(TEAMS), "--seconds", "2", "--users", "2",
+         "--no-report"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": server_url}, capture_output=True,
+        text=True, timeout=600,
+    )  # fmt: skip
+
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    table = finished.stdout
+    for page in PAGES:
+        assert f"| {page} | {TEAMS} |" in table
+    assert "| no failed request | yes | 0 |" in table
+    assert "| every page answered within the run | yes | all did |" in table
