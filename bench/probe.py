@@ -93,6 +93,21 @@ def pages():
             "query": LOG_SEARCH,
             "fragment": {"HX-Request": "true", "HX-Target": "results"},
         },
+        # What filtering and searching cost once the log is open: htmx asks for the results.
+        {
+            "name": "obstacle log (filter, htmx)",
+            "user": leader,
+            "path": log,
+            "query": LOG_FILTER,
+            "headers": {"HX-Request": "true", "HX-Target": "results"},
+        },
+        {
+            "name": "obstacle log (search, htmx)",
+            "user": leader,
+            "path": log,
+            "query": LOG_SEARCH,
+            "headers": {"HX-Request": "true", "HX-Target": "results"},
+        },
         {
             "name": "admin obstacles (filter)",
             "user": admin,

@@ -46,7 +46,13 @@ MAX_QUERIES = 15
 MAX_LATENCY_GROWTH = 1.3
 MIN_LOG_OVER_ADMIN = 2.0
 MAX_FRAGMENT_SHARE = 0.25
-GROWTH_PAGES = ("dashboard (all teams)", "obstacle log (filter)", "obstacle log (search)")
+GROWTH_PAGES = (
+    "dashboard (all teams)",
+    "obstacle log (filter)",
+    "obstacle log (search)",
+    "obstacle log (filter, htmx)",
+    "obstacle log (search, htmx)",
+)
 
 
 def say(message):

@@ -19,6 +19,8 @@ PAGES = [
     "dashboard (all teams)",
     "obstacle log (filter)",
     "obstacle log (search)",
+    "obstacle log (filter, htmx)",
+    "obstacle log (search, htmx)",
     "admin obstacles (filter)",
     "team page",
     "1:1 page",
