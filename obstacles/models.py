@@ -1,4 +1,5 @@
 import logging
+import re
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from headway.models import Preference
 from objectives.models import Objective, Team, aggregate_subquery
 
 logger = logging.getLogger(__name__)
@@ -476,11 +478,13 @@ class Obstacle(models.Model):
         sent once the transaction commits, and retried by `send_notifications`."""
         leader = self.team.leader
         context = {"obstacle": self, "by": by, "leader": leader, "url": self.full_url()}
-        with translation.override(settings.LANGUAGE_CODE):
+        # Written in the leader's language, whoever escalates and in whatever language.
+        language = Preference.objects.language_of(leader) or settings.LANGUAGE_CODE
+        with translation.override(language):
             subject = render_to_string("obstacles/emails/escalation_subject.txt", context)
             body = render_to_string("obstacles/emails/escalation_body.txt", context)
         notification = Notification.objects.create(
-            obstacle=self, recipient=leader, subject=" ".join(subject.split()), body=body
+            obstacle=self, recipient=leader, subject=one_line(subject), body=body
         )
         transaction.on_commit(lambda: Notification.send_by_pk(notification.pk))
         return notification
@@ -555,6 +559,12 @@ class NotificationQuerySet(models.QuerySet):
     def unsent(self):
         """Not sent yet, and not given up on."""
         return self.filter(sent_at__isnull=True, attempts__lt=MAX_SEND_ATTEMPTS)
+
+
+def one_line(text):
+    """`text` on one line, its runs of spaces and newlines made one space (a no-break space,
+    which French puts before a colon, is kept)."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 class Notification(models.Model):

@@ -5,7 +5,9 @@ import logging
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
+from headway.models import Preference
 from obstacles.models import Notification, Obstacle
 from tests.factories import ObstacleFactory
 
@@ -102,3 +104,19 @@ def test_send_notifications_retries_what_failed(
     assert notification.attempts == 2
     call_command("send_notifications")
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("fr", "Obstacle urgent pour Checkout\u00a0: Paiements refusés"), (None, "Urgent obstacle")],
+)
+def test_the_leader_reads_the_escalation_in_their_own_language(
+    team, pm, leader, language, subject, django_capture_on_commit_callbacks
+):
+    if language:
+        Preference.remember_language(leader, language)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        Obstacle.log(team=team, by=pm, title="Paiements refusés", kind="customer", is_urgent=True)
+
+    [message] = mail.outbox
+    assert message.subject.startswith(subject)
