@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from objectives.demo import in_language
 from objectives.models import Membership
 from obstacles.models import Obstacle
 
@@ -33,6 +34,88 @@ TALKING_POINTS = {
     "pm": "Can we get Finance to decide on manual fraud review before Friday?",
     "leader": "How is the team coping with the escalation?",
 }
+# The same 1:1s in French (`seed_demo --lang fr`), as a French leader and PM would write them;
+# typeset by objectives.demo.french_typography. Seeding in French stops on a text missing here
+# (tests/headway/test_i18n_demo.py).
+FRENCH = {
+    # Shared notes (Markdown)
+    "Walked through the key results. **Confidence** holds on most of them.\n\n"
+    "- The team wants a clearer decision path for scope changes\n- Demo to sales next week": (
+        "Revue des résultats clés : la **confiance** tient sur la plupart d'entre eux.\n\n"
+        "- L'équipe veut un circuit de décision plus clair quand le périmètre change\n"
+        "- Démo à l'équipe commerciale la semaine prochaine"
+    ),
+    "Talked about the dependency on the platform team and what the leader can do.\n\n"
+    "1. Raise it at the platform review\n2. Ask for a named contact": (
+        "Point sur la dépendance à l'équipe plateforme, et sur ce que je peux faire pour "
+        "débloquer la situation.\n\n"
+        "1. En parler à la revue plateforme\n2. Demander un interlocuteur attitré"
+    ),
+    "Retro of the last release: fewer incidents, one rollback. The team wants to keep the "
+    "release train weekly.": (
+        "Rétro de la dernière mise en production : moins d'incidents, un seul rollback. "
+        "L'équipe veut garder un train de livraison hebdomadaire."
+    ),
+    "Hiring: one backend engineer joins next month. Onboarding plan drafted.": (
+        "Recrutement : un ingénieur back-end arrive le mois prochain. Son plan d'intégration "
+        "est prêt."
+    ),
+    "Customer interviews: three of five mentioned the same pain point. Worth sharing.": (
+        "Entretiens clients : trois sur cinq évoquent le même point de friction. "
+        "À partager avec les autres équipes."
+    ),
+    "Quarter check: we are about where we should be; one key result needs attention.": (
+        "Point sur le trimestre : nous sommes à peu près là où nous devrions être ; un résultat "
+        "clé est à surveiller."
+    ),
+    # The leader's private notes
+    "Energy is good. Watch the load on the tech lead.": (
+        "Bonne énergie. Surveiller la charge du tech lead."
+    ),
+    "Coach on saying no to side requests; practise the conversation next week.": (
+        "Coaching : apprendre à dire non aux demandes annexes ; on répète la conversation la "
+        "semaine prochaine."
+    ),
+    "Ready for a bigger scope next quarter?": (
+        "Lui confier un périmètre plus large le trimestre prochain ?"
+    ),
+    # Talking points for the next 1:1
+    "Can we get Finance to decide on manual fraud review before Friday?": (
+        "Peut-on obtenir l'arbitrage de la direction financière sur le contrôle manuel "
+        "anti-fraude avant vendredi ?"
+    ),
+    "How is the team coping with the escalation?": (
+        "Comment l'équipe tient-elle le coup face à l'escalade client ?"
+    ),
+    # Action items
+    "Ask the platform team for a named contact": (
+        "Demander un interlocuteur attitré à l'équipe plateforme"
+    ),
+    "Talk to the stakeholder before the decision is due": (
+        "Parler à la partie prenante avant l'échéance de la décision"
+    ),
+    "Share the interview notes with the other PMs": (
+        "Partager les notes d'entretiens avec les autres PM"
+    ),
+    # Learnings
+    "Wallet payments cut mobile abandonment": (
+        "Apple Pay et Google Pay font baisser l'abandon sur mobile"
+    ),
+    "Offering Apple Pay and Google Pay first on mobile cut abandonment at the payment step "
+    "by **a third** in two weeks. Teams with a payment step should put wallets first.": (
+        "Proposer Apple Pay et Google Pay en premier sur mobile a réduit d'**un tiers** "
+        "l'abandon à l'étape de paiement, en deux semaines. Les équipes qui ont une étape de "
+        "paiement devraient mettre les portefeuilles mobiles en avant."
+    ),
+    "Ask the platform team early, with a date": (
+        "Solliciter l'équipe plateforme tôt, avec une date"
+    ),
+    "Requests that reached the platform team with a date and a named objective were "
+    "planned within a week; the others waited a month.": (
+        "Les demandes arrivées à l'équipe plateforme avec une date et un objectif précis ont été "
+        "planifiées sous une semaine ; les autres ont attendu un mois."
+    ),
+}
 
 
 def _at_ten(moment):
@@ -40,7 +123,7 @@ def _at_ten(moment):
     return timezone.localtime(moment).replace(hour=10, minute=0, second=0, microsecond=0)
 
 
-def _series(leader, pm, team, last_met, now):
+def _series(leader, pm, team, last_met, now, language):
     """Six weekly 1:1s ending `last_met` days ago, and the next one scheduled."""
     held = []
     for week in range(WEEKS, 0, -1):
@@ -53,8 +136,10 @@ def _series(leader, pm, team, last_met, now):
                 team=team,
                 scheduled_for=when,
                 held_at=when,
-                shared_notes=SHARED_NOTES[index],
-                private_notes=PRIVATE_NOTES[index % len(PRIVATE_NOTES)],
+                shared_notes=in_language(SHARED_NOTES[index], language, FRENCH),
+                private_notes=in_language(
+                    PRIVATE_NOTES[index % len(PRIVATE_NOTES)], language, FRENCH
+                ),
                 created_at=when,
             )
         )
@@ -70,19 +155,23 @@ def seed_coaching(org):
         return 0
     now = timezone.now()
     count = 0
+
+    def text(english):
+        return in_language(english, org.language, FRENCH)
+
     for slug, last_met in LAST_MET_DAYS_AGO.items():
         team = org.teams[slug]
         membership = team.memberships.filter(role=Membership.Role.PRODUCT_MANAGER).first()
         if membership is None:
             continue
         pm = membership.user
-        held, upcoming = _series(leader, pm, team, last_met, now)
+        held, upcoming = _series(leader, pm, team, last_met, now, org.language)
         count += len(held) + 1
         obstacle = Obstacle.objects.filter(team=team).active().order_by("-severity").first()
         ActionItem.objects.create(
             one_on_one=held[-4],
             owner=leader,
-            text="Ask the platform team for a named contact",
+            text=text("Ask the platform team for a named contact"),
             due_date=(held[-4].held_at + timedelta(days=5)).date(),
             done_at=held[-3].held_at,
             created_at=held[-4].held_at,
@@ -90,7 +179,7 @@ def seed_coaching(org):
         ActionItem.objects.create(
             one_on_one=held[-2],
             owner=leader,
-            text="Talk to the stakeholder before the decision is due",
+            text=text("Talk to the stakeholder before the decision is due"),
             due_date=(held[-2].held_at + timedelta(days=3)).date(),
             obstacle=obstacle,
             created_at=held[-2].held_at,
@@ -98,22 +187,24 @@ def seed_coaching(org):
         ActionItem.objects.create(
             one_on_one=held[-1],
             owner=pm,
-            text="Share the interview notes with the other PMs",
+            text=text("Share the interview notes with the other PMs"),
             due_date=(now + timedelta(days=4)).date(),
             created_at=held[-1].held_at,
         )
         TalkingPoint.objects.create(
-            one_on_one=upcoming, author=pm, text=TALKING_POINTS["pm"], created_at=now
+            one_on_one=upcoming, author=pm, text=text(TALKING_POINTS["pm"]), created_at=now
         )
         TalkingPoint.objects.create(
-            one_on_one=upcoming, author=leader, text=TALKING_POINTS["leader"], created_at=now
+            one_on_one=upcoming, author=leader, text=text(TALKING_POINTS["leader"]), created_at=now
         )
         if slug == "checkout":
             learning = Learning.objects.create(
-                title="Wallet payments cut mobile abandonment",
-                body="Offering Apple Pay and Google Pay first on mobile cut abandonment at the "
-                "payment step by **a third** in two weeks. Teams with a payment step should "
-                "put wallets first.",
+                title=text("Wallet payments cut mobile abandonment"),
+                body=text(
+                    "Offering Apple Pay and Google Pay first on mobile cut abandonment at the "
+                    "payment step by **a third** in two weeks. Teams with a payment step should "
+                    "put wallets first."
+                ),
                 source_team=team,
                 one_on_one=held[-1],
                 author=leader,
@@ -122,9 +213,11 @@ def seed_coaching(org):
             learning.teams.set([org.teams["mobile"], org.teams["onboarding"]])
         elif slug == "search":
             Learning.objects.create(
-                title="Ask the platform team early, with a date",
-                body="Requests that reached the platform team with a date and a named "
-                "objective were planned within a week; the others waited a month.",
+                title=text("Ask the platform team early, with a date"),
+                body=text(
+                    "Requests that reached the platform team with a date and a named "
+                    "objective were planned within a week; the others waited a month."
+                ),
                 source_team=team,
                 one_on_one=held[-2],
                 author=leader,

@@ -1,5 +1,6 @@
 """The demo organization's people, teams and quarters (used by `manage.py seed_demo`)."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -125,8 +126,9 @@ def _quarter(day):
 
 def seed_organization(language="en"):
     """Create (or find) the demo people, teams and quarters, their texts in `language`
-    ("en" or "fr"). Safe to run again."""
-    org = DemoOrganization(language=language)
+    ("en" or "fr"), or in the language they were first loaded in. Safe to run again."""
+    org = DemoOrganization(language=language_already_loaded(language))
+    language = org.language
     org.users["admin"] = _user("admin", "Ada", "Admin", is_staff=True, is_superuser=True)
     for username, (first, last) in PEOPLE.items():
         org.users[username] = _user(username, first, last)
@@ -354,7 +356,8 @@ PREVIOUS_ACHIEVED = {
 }
 
 # The same organization in French (`seed_demo --lang fr`): each text above, as a French product
-# team would write it. Every English text has its French here (tests/headway/test_i18n_demo.py).
+# team would write it (typeset by `french_typography`). Every English text has its French here,
+# or seeding in French stops (tests/headway/test_i18n_demo.py).
 FRENCH = {
     # Teams and missions
     "Checkout": "Paiement",
@@ -554,10 +557,47 @@ FRENCH = {
 }
 LANGUAGES = ("en", "fr")
 
+# French typography, applied to the French texts as they are read: the texts above are written
+# with plain apostrophes and spaces, as no-break spaces are invisible in code (and ruff flags
+# them), and one set of rules keeps every French text of the demo typeset the same way.
+FRENCH_TYPOGRAPHY = [
+    (re.compile(r"'"), "\u2019"),  # typographic apostrophe
+    (re.compile(r" (?=:)"), "\u00a0"),  # no-break space before a colon
+    (re.compile(r" (?=[;?!])"), "\u202f"),  # narrow no-break space before ; ? !
+    (re.compile(r"(?<=«) | (?=»)"), "\u00a0"),  # inside guillemets
+    (re.compile(r"(?<=\d) (?=[%€])"), "\u00a0"),  # 30 %, 24 €
+    (re.compile(r"(?<=\d) (?=\d{3}\b)"), "\u202f"),  # 48 000
+]
 
-def in_language(text, language):
-    """`text` of the demo data as written in `language` ("en" or "fr")."""
-    return FRENCH[text] if language == "fr" else text
+
+def french_typography(text):
+    """`text` with French apostrophes and no-break spaces where French typography puts them."""
+    for pattern, replacement in FRENCH_TYPOGRAPHY:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def in_language(text, language, french=FRENCH):
+    """`text` of the demo data as written in `language` ("en" or "fr"), its French taken from
+    `french` (each app's demo module has its FRENCH). A text missing from it stops the seeding:
+    the French demo never falls back to English. An empty text is empty in both."""
+    if language == "en" or not text:
+        return text
+    try:
+        return french_typography(french[text])
+    except KeyError:
+        raise KeyError(f"The French demo has no French for {text!r}: add it to FRENCH.") from None
+
+
+def language_already_loaded(requested):
+    """The language the demo teams were first loaded in, if they are there, else `requested`:
+    seeding again keeps the language the organization has, so that it never mixes the two."""
+    for slug, (name, *_rest) in TEAMS.items():
+        existing = Team.objects.filter(slug=slug).values_list("name", flat=True).first()
+        for language in LANGUAGES:
+            if existing == in_language(name, language):
+                return language
+    return requested
 
 
 def _team_progress(slug, share, index):

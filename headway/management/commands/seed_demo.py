@@ -6,6 +6,9 @@ from headway.models import Preference
 from objectives.demo import DEMO_PASSWORD, LANGUAGES, seed_objectives, seed_organization
 from obstacles.demo import seed_obstacles
 
+# i18n (issue 9): the operator reads the command's output in English, whatever the demo's language.
+LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+
 
 class Command(BaseCommand):
     help = "Load the demo organization (idempotent: running it again changes nothing)."
@@ -23,19 +26,28 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             org = seed_organization(options["lang"])
-            if options["lang"] != "en":
+            if org.language != "en":
+                # Someone who switched to another language since keeps it.
                 for user in org.users.values():
-                    Preference.remember_language(user, options["lang"])
+                    Preference.objects.get_or_create(user=user, defaults={"language": org.language})
             # objectives: this quarter's and last quarter's, with weekly check-ins
             seed_objectives(org)
             # obstacles: every kind, the platform team as a bottleneck, no e-mail sent
             obstacles = seed_obstacles(org)
             # coaching: six weeks of 1:1s with the demo leader's PMs, the next one prepared
             one_on_ones = seed_coaching(org)
+        if org.language != options["lang"]:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The demo organization was loaded in {LANGUAGE_NAMES[org.language]} and "
+                    "stays so: --lang applies to an empty database."
+                )
+            )
         self.stdout.write(f"Obstacles: {obstacles} logged.")
         self.stdout.write(f"1:1s: {one_on_ones} created.")
         self.stdout.write(
-            f"Demo organization ready: {len(org.users)} people, {len(org.teams)} teams, "
+            f"Demo organization ready in {LANGUAGE_NAMES[org.language]}: "
+            f"{len(org.users)} people, {len(org.teams)} teams, "
             f"quarters {org.previous_quarter}, {org.current_quarter}, {org.next_quarter}. "
             f"Sign in as leader, pm or admin (password: {DEMO_PASSWORD})."
         )
