@@ -112,3 +112,36 @@ def assert_accessible(page):
 
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# --- i18n (issue 9) ---
+FRENCH_WIDTHS = {"desktop": {"viewport": DESKTOP}, "phone": {"viewport": PHONE, "is_mobile": True}}
+
+
+@pytest.fixture
+def french_page(browser, live_server):
+    """`french_page(width)`: a new page, "desktop" or "phone", in a browser of its own that asks
+    for French (Accept-Language: fr-FR)."""
+    contexts = []
+
+    def open_page(width="desktop"):
+        context = browser.new_context(
+            locale="fr-FR", base_url=live_server.url, **FRENCH_WIDTHS[width]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in_in_french(page, username, password="headway"):
+    """Through the sign-in form as a French browser sees it."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Nom d\u2019utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
