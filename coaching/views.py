@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -211,7 +211,11 @@ def mark_held(request, pk):
     messages.success(
         request,
         _("1:1 recorded. The next one is scheduled for %(date)s; open action items carry over.")
-        % {"date": timezone.localtime(upcoming.scheduled_for).strftime("%Y-%m-%d %H:%M")},
+        % {
+            "date": formats.date_format(
+                timezone.localtime(upcoming.scheduled_for), "DATETIME_FORMAT"
+            )
+        },
     )
     return redirect(one_on_one)
 

@@ -76,7 +76,7 @@ class KeyResultForm(forms.ModelForm):
         fields = ["description", "unit", "start_value", "target_value"]
         widgets = {"start_value": DECIMAL_INPUT, "target_value": DECIMAL_INPUT}
         help_texts = {
-            "target_value": _("It may be below the start: reduce churn from 8 % to 5 %."),
+            "target_value": _("It may be below the start: reduce churn from 8% to 5%."),
             "unit": _("A yes/no milestone is done or not: its start and target are ignored."),
         }
 

@@ -594,11 +594,6 @@ class KeyResult(models.Model):
         return reverse("objectives:key_result", args=[self.objective.team.slug, self.pk])
 
     @property
-    def unit_suffix(self):
-        """What follows a value when shown: " %" for percentages, nothing otherwise."""
-        return " %" if self.unit == KeyResult.Unit.PERCENT else ""
-
-    @property
     def is_milestone(self):
         return self.unit == KeyResult.Unit.MILESTONE
 

@@ -6,21 +6,53 @@ The numbers come from the database (progress annotations); these tags only place
 from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from objectives.models import CheckIn, Pace
+from objectives.models import CheckIn, KeyResult, Pace
 
 register = template.Library()
 
 LINE_WIDTH, LINE_HEIGHT, LINE_PAD = 160, 40, 4
 
 
-@register.filter
-def percent(ratio):
-    """A 0..1 ratio as a whole percentage (0.456 → 46); empty for no value."""
+def whole_percent(ratio):
+    """A 0..1 ratio as a whole percentage (0.456 → 46); None for no value."""
     if ratio in (None, ""):
-        return ""
+        return None
     return int((Decimal(ratio) * 100).quantize(Decimal(1)))
+
+
+def with_percent_sign(number):
+    """`number` (already formatted) with the percent sign, written as the reader's language
+    writes it: 46% in English, 46 % in French (a narrow no-break space, which never wraps)."""
+    # Translators: a percentage. French puts a narrow no-break space (U+202F) before the sign.
+    return gettext("%(number)s%%") % {"number": number}
+
+
+@register.filter
+def percentage(ratio):
+    """A 0..1 ratio as a whole percentage for the reader: "46%", "46 %" in French; empty
+    for no value."""
+    number = whole_percent(ratio)
+    return "" if number is None else with_percent_sign(number)
+
+
+@register.filter
+def in_unit(value, key_result):
+    """A key result's value as the reader's language writes it, thousands grouped: an
+    amount with its cents when it has any (35,250.50), other figures with the decimals
+    they need, at most two (3.5, 3,5 in French), a percentage with its sign."""
+    if value in (None, ""):
+        return ""
+    if key_result.unit == KeyResult.Unit.CURRENCY:
+        return floatformat(value, "-2g")
+    value = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+    number = floatformat(value, f"{max(0, -value.as_tuple().exponent)}g")
+    if key_result.unit == KeyResult.Unit.PERCENT:
+        return with_percent_sign(number)
+    return number
 
 
 def _clamp(share):

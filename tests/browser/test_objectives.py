@@ -52,7 +52,7 @@ def test_pm_records_a_check_in_inline_and_sees_progress_move(page, demo, sign_in
     page.get_by_role("status").filter(has_text="Check-in saved.").wait_for()
     assert page.evaluate("window.notReloaded") is True
     assert progress.inner_text() != before
-    assert "100 %" in row.inner_text()
+    assert "100%" in row.inner_text()
     assert CheckIn.objects.filter(comment="Wallets went live in Spain").exists()
     row.get_by_text(re.compile(r"History: \d+ check-ins")).click()
     assert row.get_by_text("Wallets went live in Spain").is_visible()

@@ -71,7 +71,7 @@ def test_an_inline_save_redraws_the_row_the_objective_and_the_pace(client_for, p
     assert f'id="key-result-{key_result.pk}"' in text
     assert f'id="objective-{key_result.objective.pk}-progress" class="objective-progress"' in text
     assert 'id="team-pace" class="team-pace" hx-swap-oob="true"' in text
-    assert "<strong>50 %</strong> done" in text
+    assert "<strong>50%</strong> done" in text
     assert "Check-in saved." in text
 
 

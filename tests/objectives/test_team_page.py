@@ -72,7 +72,7 @@ def test_the_page_shows_progress_against_where_the_team_should_be(
 
     expected = round(current_quarter.elapsed_share() * 100)
     assert response.context["standing"].progress * 100 == 25
-    assert f"{expected} % expected today" in response.text
+    assert f"{expected}% expected today" in response.text
     assert 'class="pace-bar-today"' in response.text
     assert 'class="progress-line-expected"' in response.text
 

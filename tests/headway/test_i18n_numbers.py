@@ -1,0 +1,109 @@
+"""Figures written the way the reader's language writes them: percentages (46% in English,
+46 % in French, with a narrow no-break space that never wraps), decimals (3.5, 3,5) and the
+dates of messages."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from objectives.templatetags.objectives_charts import in_unit, percentage
+from tests.factories import (
+    CheckInFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+    OneOnOneFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FRENCH = {"accept-language": "fr-FR,fr;q=0.9"}
+NARROW_NBSP = "\u202f"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "46%"), ("fr", f"46{NARROW_NBSP}%")])
+def test_a_ratio_as_a_percentage(language, expected):
+    with translation.override(language):
+        assert percentage(Decimal("0.456")) == expected
+        assert percentage(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "unit", "expected"),
+    [
+        ("en", "percent", "3.5%"),
+        ("fr", "percent", f"3,5{NARROW_NBSP}%"),
+        ("en", "number", "1,200.5"),
+        ("fr", "number", "1\xa0200,5"),
+    ],
+)
+def test_a_key_results_value_in_its_unit(language, unit, expected):
+    key_result = KeyResultFactory.build(unit=unit)
+    value = Decimal("3.5") if unit == "percent" else Decimal("1200.5")
+    with translation.override(language):
+        assert in_unit(value, key_result) == expected
+
+
+@pytest.fixture
+def churn(team, pm, current_quarter):
+    objective = ObjectiveFactory(team=team, quarter=current_quarter, owner=pm)
+    key_result = KeyResultFactory(
+        objective=objective,
+        description="Monthly churn",
+        unit="percent",
+        start_value=Decimal("8"),
+        target_value=Decimal("5"),
+    )
+    CheckInFactory(key_result=key_result, author=pm, value=Decimal("6.5"))
+    return key_result
+
+
+def test_the_team_page_writes_percentages_the_english_way(client_for, pm, team, churn):
+    page = client_for(pm).get(reverse("team", args=[team.slug])).text
+
+    assert "<strong>6.5%</strong> of 5% (from 8%)" in page
+    assert "· 50%" in page
+    assert " %" not in page
+
+
+def test_the_team_page_writes_percentages_the_french_way(client_for, pm, team, churn):
+    page = client_for(pm).get(reverse("team", args=[team.slug]), headers=FRENCH).text
+
+    nb = NARROW_NBSP
+    assert f"<strong>6,5{nb}%</strong> sur 5{nb}% (départ\xa0: 8{nb}%)" in page
+    assert f"· 50{nb}%" in page
+    assert f"<strong>50{nb}%</strong> réalisés" in page
+    assert " %" not in page
+
+
+def test_the_key_result_page_and_its_check_ins_in_french(client_for, pm, team, churn):
+    url = reverse("objectives:key_result", args=[team.slug, churn.pk])
+    page = client_for(pm).get(url, headers=FRENCH).text
+
+    assert f"<dd>8{NARROW_NBSP}%</dd>" in page
+    assert f"<strong>6,5{NARROW_NBSP}%</strong>" in page
+    assert "Courbe d’avancement tirée de 1 point\xa0: 50\u202f% aujourd’hui" in page
+
+
+def test_the_message_after_a_one_on_one_dates_the_next_the_french_way(client_for, team, leader, pm):
+    when = timezone.make_aware(datetime(2030, 3, 4, 10, 0))
+    one_on_one = OneOnOneFactory(team=team, pm=pm, scheduled_for=when)
+
+    response = client_for(leader).post(
+        reverse("coaching:mark_held", args=[one_on_one.pk]), headers=FRENCH, follow=True
+    )
+
+    assert "Le prochain est prévu le 11 mars 2030 10:00\u202f;" in response.text
+
+
+def test_and_the_english_way(client_for, team, leader, pm):
+    when = timezone.make_aware(datetime(2030, 3, 4, 10, 0))
+    one_on_one = OneOnOneFactory(team=team, pm=pm, scheduled_for=when)
+
+    response = client_for(leader).post(
+        reverse("coaching:mark_held", args=[one_on_one.pk]), follow=True
+    )
+
+    assert "The next one is scheduled for March 11, 2030, 10 a.m.;" in response.text
