@@ -3,13 +3,15 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext_lazy
 
+from .models import Preference
 from .throttling import SignInThrottle
 
 logger = logging.getLogger(__name__)
@@ -50,6 +52,18 @@ class SignInForm(ThrottledSignInMixin, AuthenticationForm):
 
 class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
     pass
+
+
+class RecipientLanguagePasswordResetForm(PasswordResetForm):
+    """Django's password reset, its e-mail written in the language the account's owner chose
+    (headway.models.Preference); without a choice, in the language of the page the reset
+    was asked from, which the person asking for it reads."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        default = translation.get_language()
+        language = Preference.objects.language_to_write_to(context["user"], default)
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class QuickSelect(forms.Select):

@@ -7,6 +7,7 @@ own, richer timeline, which their admin page shows.)
 """
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.utils import translation
 
 
 def _log(user, obj, flag, message):
@@ -26,7 +27,10 @@ def record_addition(user, obj):
 def record_change(user, obj, fields=(), message=""):
     """`fields`: the names of the changed fields (a form's changed_data), or a `message`."""
     if fields:
-        labels = [str(obj._meta.get_field(name).verbose_name) for name in fields]
+        # Kept in English, as Django's admin keeps them: the history translates them into
+        # the language of whoever reads it.
+        with translation.override(None):
+            labels = [str(obj._meta.get_field(name).verbose_name) for name in fields]
         _log(user, obj, CHANGE, [{"changed": {"fields": labels}}])
     else:
         _log(user, obj, CHANGE, message)

@@ -11,6 +11,11 @@ class PreferenceQuerySet(models.QuerySet):
         """The language `user` chose for the interface, or None if they never chose."""
         return self.filter(user=user).values_list("language", flat=True).first()
 
+    def language_to_write_to(self, user, default=None):
+        """The language of an e-mail to `user`: the one they chose, else `default`, else the
+        site's (settings.LANGUAGE_CODE)."""
+        return self.language_of(user) or default or settings.LANGUAGE_CODE
+
 
 class Preference(models.Model):
     """What a person chose for themselves, kept with them rather than in one browser: the

@@ -1,13 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from coaching.views import team_detail
 
 from . import i18n, views
-from .forms import AdminSignInForm
+from .forms import AdminSignInForm, RecipientLanguagePasswordResetForm
 
 # The admin's sign-in page is throttled like Headway's own.
 admin.site.login_form = AdminSignInForm
+# i18n: the administration's titles in the reader's language, and Headway's name.
+admin.site.site_header = _("Headway administration")
+admin.site.site_title = _("Headway administration")
 handler500 = "headway.views.server_error"
 
 urlpatterns = [
@@ -15,6 +20,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Sign-in also brings back the language the person chose (headway.i18n).
     path("accounts/login/", i18n.sign_in, name="login"),
+    # The reset e-mail in the account owner's language (headway.forms).
+    path(
+        "accounts/password_reset/",
+        PasswordResetView.as_view(form_class=RecipientLanguagePasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", i18n.switch_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, StringAgg, TextField, Value
@@ -362,8 +362,9 @@ class Obstacle(models.Model):
         if urgency:
             changed.remove("is_urgent")
         if changed:
-            labels = ", ".join(str(self._meta.get_field(name).verbose_name) for name in changed)
-            self._bump(by, ObstacleEvent.Kind.EDITED, text=labels)
+            # The fields' names, not their labels: the timeline shows them in the language
+            # of whoever reads it (ObstacleEvent.edited_fields).
+            self._bump(by, ObstacleEvent.Kind.EDITED, text=",".join(changed))
         if urgency:
             self._escalation_changed(by)
         self._refresh_search()
@@ -479,8 +480,7 @@ class Obstacle(models.Model):
         leader = self.team.leader
         context = {"obstacle": self, "by": by, "leader": leader, "url": self.full_url()}
         # Written in the leader's language, whoever escalates and in whatever language.
-        language = Preference.objects.language_of(leader) or settings.LANGUAGE_CODE
-        with translation.override(language):
+        with translation.override(Preference.objects.language_to_write_to(leader)):
             subject = render_to_string("obstacles/emails/escalation_subject.txt", context)
             body = render_to_string("obstacles/emails/escalation_body.txt", context)
         notification = Notification.objects.create(
@@ -540,6 +540,17 @@ class ObstacleEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.obstacle}"
+
+    @property
+    def edited_fields(self):
+        """For an edit, the labels of the fields it changed, in the reader's language."""
+        labels = []
+        for name in self.text.split(","):
+            try:
+                labels.append(str(Obstacle._meta.get_field(name.strip()).verbose_name))
+            except FieldDoesNotExist:
+                labels.append(name.strip())
+        return ", ".join(labels)
 
     @property
     def from_label(self):

@@ -114,3 +114,28 @@ def test_date_fields_keep_iso_dates_in_french(client_for, pm, team, checked_in_k
     page = client_for(pm).get(url, headers=FRENCH).text
     today = timezone.localdate().isoformat()
     assert re.search(rf'<input type="date" name="day" value="{today}"', page)
+
+
+def test_an_edit_on_the_timeline_names_the_fields_in_the_readers_language(
+    client_for, pm, leader, team
+):
+    obstacle = ObstacleFactory(team=team, created_by=pm, title="Refund API")
+    client_for(pm).post(
+        reverse("obstacles:edit", args=[obstacle.pk]),
+        {
+            "title": "Remboursements bloqués",
+            "kind": "other",
+            "description": obstacle.description,
+            "severity": 4,
+            "help_wanted": "",
+            "version": obstacle.version,
+        },
+        headers=FRENCH,
+    )
+    url = obstacle.get_absolute_url()
+
+    english = client_for(leader).get(url).text
+    french = client_for(leader).get(url, headers=FRENCH).text
+
+    assert "</strong> edited: title, severity" in english
+    assert "</strong> a modifié\xa0: titre, gravité" in french
