@@ -3,9 +3,11 @@ placeholders as the English, and French typography (no-break spaces before : ; ?
 inside « », typographic apostrophes).
 
 `make messages` adds new strings untranslated and marks changed ones fuzzy: this test then
-names each of them until it is translated. The .po file is read with a small parser of its
-own (no dependency): comments, msgid, msgid_plural, msgstr and msgstr[n], with their
-continuation lines.
+names each of them until it is translated. A string marked in the code but never gathered
+(`make messages` forgotten) is named too: makemessages runs on a copy of the sources.
+
+The .po file is read with a small parser of its own (no dependency): comments, msgid,
+msgid_plural, msgstr and msgstr[n], with their continuation lines.
 """
 
 import ast
@@ -123,21 +125,55 @@ def test_the_checker_catches_what_is_left_to_do():
     ]
 
 
-def test_every_marked_string_is_in_the_catalogue(tmp_path):
-    """`make messages` was run after the last string was marked for translation: Django's
-    makemessages, run on a copy of the sources, finds no msgid the catalogue lacks."""
-    for name in ["headway", "objectives", "obstacles", "coaching", "templates", "locale"]:
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("*.pyc"))
-    shutil.copy(ROOT / "manage.py", tmp_path)
-    subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "fr", "-v", "0"],
-        cwd=tmp_path, env={**os.environ, "DEBUG": "1"}, check=True,
-    )  # fmt: skip
+# What `make messages` leaves out (the Makefile's MESSAGES_IGNORE), besides hidden folders.
+NOT_SCANNED = {".venv", "var", "staticfiles", "tests", "bench"}
 
-    def msgids(path):
-        entries = catalogue_entries(path.read_text(encoding="utf-8"))
+
+def copy_of_the_sources(destination):
+    """The project as makemessages sees it, copied into `destination`."""
+    for path in ROOT.iterdir():
+        if path.name.startswith(".") or path.name in NOT_SCANNED:
+            continue
+        if path.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
+            shutil.copytree(path, destination / path.name, ignore=ignore)
+        else:
+            shutil.copy(path, destination)
+    return destination
+
+
+def strings_missing_from_the_catalogue(sources):
+    """Django's makemessages, run on a copy of the sources (never on the committed
+    catalogue): the msgids it finds that the catalogue lacks."""
+    catalogue = sources / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+    def msgids():
+        entries = catalogue_entries(catalogue.read_text(encoding="utf-8"))
         return {(entry.get("msgctxt"), entry["msgid"]) for entry in entries}
 
-    fresh = msgids(tmp_path / "locale" / "fr" / "LC_MESSAGES" / "django.po")
-    missing = sorted(msgid for _context, msgid in fresh - msgids(FRENCH))
+    before = msgids()
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "fr", "-v", "0"],
+        cwd=sources, env={**os.environ, "DEBUG": "1"}, check=True,
+    )  # fmt: skip
+    return sorted(msgid for _context, msgid in msgids() - before)
+
+
+def test_every_marked_string_is_in_the_catalogue(tmp_path):
+    """`make messages` was run after the last string was marked for translation."""
+    missing = strings_missing_from_the_catalogue(copy_of_the_sources(tmp_path))
     assert not missing, f"run `make messages` and translate: {missing}"
+
+
+def test_a_string_marked_but_not_gathered_is_caught(tmp_path):
+    sources = copy_of_the_sources(tmp_path)
+    (sources / "templates" / "forgotten.html").write_text(
+        '<p>{% translate "A string nobody gathered" %}</p>'
+    )
+    with (sources / "headway" / "views.py").open("a") as views:
+        views.write('\nFORGOTTEN = _("Nor this one")\n')
+
+    assert strings_missing_from_the_catalogue(sources) == [
+        "A string nobody gathered",
+        "Nor this one",
+    ]
