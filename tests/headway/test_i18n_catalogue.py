@@ -1,5 +1,5 @@
 """The French catalogue is complete: every entry translated, none fuzzy, the same
-placeholders as the English, and French typography (no-break spaces before : ; ? ! and
+placeholders as the English, and French typography (no-break spaces before : ; ? ! % and
 inside « », typographic apostrophes).
 
 `make messages` adds new strings untranslated and marks changed ones fuzzy: this test then
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FRENCH = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|%%")
 FIELD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (\".*\")$")
-PLAIN_SPACE_BEFORE = re.compile(r" [:;?!»]|« ")
+PLAIN_SPACE_BEFORE = re.compile(r" [:;?!»]| %(?![(sd])|« ")
 
 
 def catalogue_entries(text):
@@ -111,6 +111,9 @@ def test_the_checker_catches_what_is_left_to_do():
             "",
             'msgid "Saved"',
             'msgstr "Enregistré"',
+            "",
+            'msgid "%(share)s%% done by %(owner)s"',
+            'msgstr "%(share)s %% réalisés par %(owner)s"',
         ]
     )
     assert catalogue_problems(text) == [
@@ -122,6 +125,8 @@ def test_the_checker_catches_what_is_left_to_do():
         "line 22: 'Start %(start)s.': placeholders differ in 'Départ : %(begin)s.'",
         "line 22: 'Start %(start)s.': typography (\u2019 and no-break spaces) in "
         "'Départ : %(begin)s.'",
+        "line 28: '%(share)s%% done by %(owner)s': typography (\u2019 and no-break spaces) "
+        "in '%(share)s %% réalisés par %(owner)s'",
     ]
 
 
