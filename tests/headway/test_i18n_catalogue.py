@@ -53,10 +53,16 @@ def translations(entry):
 
 def catalogue_problems(text):
     problems = []
+    # Django's French has three plural forms (one, many, other): an entry with fewer falls
+    # back to English for the counts of the missing form.
+    plurals = int(re.search(r"nplurals=(\d+)", text).group(1))
     for entry in catalogue_entries(text):
         where = f"line {entry['line']}: {entry['msgid'][:60]!r}"
         if "fuzzy" in entry["flags"]:
             problems.append(f"{where} is fuzzy")
+        forms = len(translations(entry))
+        if "msgid_plural" in entry and forms != plurals:
+            problems.append(f"{where} has {forms} plural forms, not the header's {plurals}")
         if not all(translations(entry)):
             problems.append(f"{where} is not translated")
             continue
@@ -86,7 +92,7 @@ def test_the_checker_catches_what_is_left_to_do():
     text = "\n".join(
         [
             'msgid ""',
-            'msgstr "Language: fr\\n"',
+            'msgstr "Language: fr\\nPlural-Forms: nplurals=3; plural=(n > 1);\\n"',
             "",
             "#, fuzzy, python-format",
             'msgid "Objective: %(objective)s"',
@@ -114,6 +120,11 @@ def test_the_checker_catches_what_is_left_to_do():
             "",
             'msgid "%(share)s%% done by %(owner)s"',
             'msgstr "%(share)s %% réalisés par %(owner)s"',
+            "",
+            'msgid "%(counter)s week"',
+            'msgid_plural "%(counter)s weeks"',
+            'msgstr[0] "%(counter)s semaine"',
+            'msgstr[1] "%(counter)s semaines"',
         ]
     )
     assert catalogue_problems(text) == [
@@ -127,6 +138,7 @@ def test_the_checker_catches_what_is_left_to_do():
         "'Départ : %(begin)s.'",
         "line 28: '%(share)s%% done by %(owner)s': typography (\u2019 and no-break spaces) "
         "in '%(share)s %% réalisés par %(owner)s'",
+        "line 31: '%(counter)s week' has 2 plural forms, not the header's 3",
     ]
 
 

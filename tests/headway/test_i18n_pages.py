@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory, ObstacleFactory
+from tests.factories import (
+    ActionItemFactory,
+    CheckInFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+    ObstacleFactory,
+    OneOnOneFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +146,22 @@ def test_an_edit_on_the_timeline_names_the_fields_in_the_readers_language(
 
     assert "</strong> edited: title, severity" in english
     assert "</strong> a modifié\xa0: titre, gravité" in french
+
+
+def test_counts_of_every_size_read_in_french(client_for, leader, team, pm, current_quarter):
+    """French has three plural forms (0 and 1, millions, the rest): a count of ten used to
+    fall back to English when the catalogue gave only two."""
+    held = OneOnOneFactory(
+        team=team, pm=pm, scheduled_for=timezone.now() - timezone.timedelta(days=10)
+    )
+    held.mark_held(when=held.scheduled_for)
+    for days_late in (1, 10):
+        ActionItemFactory(
+            one_on_one=held, due_date=timezone.localdate() - timezone.timedelta(days=days_late)
+        )
+
+    page = client_for(leader).get(reverse("home"), headers=FRENCH).text
+
+    assert "1 jour de retard" in page and "10 jours de retard" in page
+    assert "il y a 10 jours" in page
+    assert "days" not in page
