@@ -75,6 +75,8 @@ class KeyResultForm(forms.ModelForm):
         model = KeyResult
         fields = ["description", "unit", "start_value", "target_value"]
         widgets = {"start_value": DECIMAL_INPUT, "target_value": DECIMAL_INPUT}
+        # Typed and shown the reader's way: 3,5 in French.
+        localized_fields = ["start_value", "target_value"]
         help_texts = {
             "target_value": _("It may be below the start: reduce churn from 8% to 5%."),
             "unit": _("A yes/no milestone is done or not: its start and target are ignored."),
@@ -102,7 +104,7 @@ class CheckInForm(forms.Form):
     MILESTONE_CHOICES = [("1", _("Yes, reached")), ("0", _("Not yet"))]
 
     value = forms.DecimalField(
-        label=_("Value"), max_digits=14, decimal_places=2, widget=DECIMAL_INPUT
+        label=_("Value"), max_digits=14, decimal_places=2, widget=DECIMAL_INPUT, localize=True
     )
     confidence = forms.ChoiceField(
         label=_("Confidence"), choices=CheckIn.Confidence.choices, widget=forms.RadioSelect

@@ -107,3 +107,46 @@ def test_and_the_english_way(client_for, team, leader, pm):
     )
 
     assert "The next one is scheduled for March 11, 2030, 10 a.m.;" in response.text
+
+
+def check_in_url(key_result):
+    return reverse("objectives:check_in", args=[key_result.objective.team.slug, key_result.pk])
+
+
+def test_a_french_check_in_takes_a_decimal_comma_and_shows_one(client_for, pm, team, churn):
+    client = client_for(pm)
+    form = client.get(check_in_url(churn), headers=FRENCH).text
+    assert 'value="6,50"' in form
+
+    client.post(
+        check_in_url(churn),
+        {"value": "5,75", "confidence": "on_track", "day": timezone.localdate().isoformat()},
+        headers=FRENCH,
+    )
+
+    assert churn.check_ins.latest("created_at").value == Decimal("5.75")
+
+
+def test_a_french_check_in_typed_with_a_dot_is_understood_too(client_for, pm, team, churn):
+    client_for(pm).post(
+        check_in_url(churn),
+        {"value": "5.25", "confidence": "on_track", "day": timezone.localdate().isoformat()},
+        headers=FRENCH,
+    )
+
+    assert churn.check_ins.latest("created_at").value == Decimal("5.25")
+
+
+def test_a_key_results_figures_typed_the_french_way(client_for, pm, team, churn):
+    url = reverse("objectives:key_result_edit", args=[team.slug, churn.pk])
+    form = client_for(pm).get(url, headers=FRENCH).text
+    assert 'value="8,00"' in form
+
+    client_for(pm).post(
+        url,
+        {"description": "Churn", "unit": "number", "start_value": "1200,5", "target_value": "2"},
+        headers=FRENCH,
+    )
+
+    churn.refresh_from_db()
+    assert (churn.start_value, churn.target_value) == (Decimal("1200.5"), 2)
