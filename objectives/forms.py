@@ -6,11 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import CheckIn, KeyResult, Objective
+from .templatetags.objectives_charts import in_unit
 
 # A text box that brings up a number pad: what was typed comes back to the server as it was,
 # so that a mistake is explained next to the field, not silently blanked by the browser.
@@ -148,8 +148,8 @@ class CheckInForm(forms.Form):
         else:
             self.fields["value"].widget.attrs["autofocus"] = True
             self.fields["value"].help_text = _("Start %(start)s, target %(target)s.") % {
-                "start": floatformat(key_result.start_value, "-2g"),
-                "target": floatformat(key_result.target_value, "-2g"),
+                "start": in_unit(key_result.start_value, key_result),
+                "target": in_unit(key_result.target_value, key_result),
             }
 
     def clean(self):
