@@ -165,3 +165,13 @@ def test_counts_of_every_size_read_in_french(client_for, leader, team, pm, curre
     assert "1 jour de retard" in page and "10 jours de retard" in page
     assert "il y a 10 jours" in page
     assert "days" not in page
+
+
+def test_the_obstacle_export_in_french(client_for, pm, team):
+    ObstacleFactory(team=team, created_by=pm, kind="customer", is_urgent=True, title="Refus")
+
+    response = client_for(pm).get(reverse("obstacles:export"), headers=FRENCH)
+
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("ID,Titre,Équipe,Type,Statut,Gravité,Urgent")
+    assert ",Refus,Checkout,Escalade client,Ouvert,Moyenne,oui," in lines[1]
