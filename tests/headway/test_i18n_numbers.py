@@ -2,6 +2,7 @@
 46 % in French, with a narrow no-break space that never wraps), decimals (3.5, 3,5) and the
 dates of messages."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -150,3 +151,18 @@ def test_a_key_results_figures_typed_the_french_way(client_for, pm, team, churn)
 
     churn.refresh_from_db()
     assert (churn.start_value, churn.target_value) == (Decimal("1200.5"), 2)
+
+
+def test_no_template_writes_its_own_percent_sign():
+    """`{{ x }} %` is right in no language (46% in English, 46 % in French): a percentage
+    goes through `percentage` or `in_unit`."""
+    from tests.headway.test_translations import template_files
+
+    own_sign = re.compile(r"\}\}\s*(&nbsp;|\u00a0|\u202f)?%(?![}(])")
+    offenders = [
+        f"{path.name}:{text.count(chr(10), 0, match.start()) + 1}"
+        for path in template_files()
+        for text in [path.read_text()]
+        for match in own_sign.finditer(text)
+    ]
+    assert offenders == []
