@@ -17,6 +17,7 @@ from tests.factories import (
     ObjectiveFactory,
     OneOnOneFactory,
 )
+from tests.headway.test_translations import template_files
 
 pytestmark = pytest.mark.django_db
 
@@ -156,8 +157,6 @@ def test_a_key_results_figures_typed_the_french_way(client_for, pm, team, churn)
 def test_no_template_writes_its_own_percent_sign():
     """`{{ x }} %` is right in no language (46% in English, 46 % in French): a percentage
     goes through `percentage` or `in_unit`."""
-    from tests.headway.test_translations import template_files
-
     own_sign = re.compile(r"\}\}\s*(&nbsp;|\u00a0|\u202f)?%(?![}(])")
     offenders = [
         f"{path.name}:{text.count(chr(10), 0, match.start()) + 1}"
