@@ -35,7 +35,7 @@ KIND_WEIGHTS = [30, 12, 15, 25, 10, 8]
 # Titles and descriptions draw words from this vocabulary with Zipf's law (the k-th word
 # about 1/k as often as the first), as text does: a two-word search then matches a few
 # obstacles in a hundred, as it would in a real log, not nearly all of them.
-WORDS = """
+VOCABULARY = """
 payments checkout search onboarding invoices refunds wallets latency mobile partners pricing
 fraud churn retention reporting api migration billing catalogue identity release android ios
 timeout deploy schema database cache queue webhook contract legal budget hiring design review
@@ -50,8 +50,8 @@ cdn images video upload storage quota limits throttling pagination sorting filte
 recommendations personalization notifications email sms push templates translations locale
 accessibility contrast keyboard screen reader performance bundle javascript css framework
 upgrade deprecation sunset feature flag rollout beta pilot customer enterprise agency
-""".split()
-WORDS = list(dict.fromkeys(WORDS))
+"""
+WORDS = list(dict.fromkeys(VOCABULARY.split()))
 WEIGHTS = [1 / rank for rank in range(1, len(WORDS) + 1)]
 
 
