@@ -6,16 +6,14 @@ import pytest
 from django.core.management import call_command
 
 from .conftest import (
-    DESKTOP,
-    PHONE,
+    FRENCH_WIDTHS,
     SCREENSHOTS,
     assert_accessible,
     assert_no_horizontal_scroll,
+    sign_in_in_french,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WIDTHS = {"desktop": {"viewport": DESKTOP}, "phone": {"viewport": PHONE, "is_mobile": True}}
 
 
 @pytest.fixture
@@ -23,34 +21,9 @@ def french_demo(live_server):
     call_command("seed_demo", lang="fr")
 
 
-@pytest.fixture
-def french_browser(browser, live_server):
-    """`french_browser(width)`: a new page in a browser of its own that asks for French."""
-    contexts = []
-
-    def open_page(width="desktop"):
-        context = browser.new_context(locale="fr-FR", base_url=live_server.url, **WIDTHS[width])
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def sign_in_in_french(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Nom d\u2019utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill("headway")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-def test_sign_in_page_in_french(french_browser, french_demo, screenshot, width):
-    page = french_browser(width)
+@pytest.mark.parametrize("width", FRENCH_WIDTHS)
+def test_sign_in_page_in_french(french_page, french_demo, screenshot, width):
+    page = french_page(width)
     page.goto("/")
 
     assert page.get_by_role("heading", name="Se connecter à Headway").is_visible()
@@ -62,8 +35,8 @@ def test_sign_in_page_in_french(french_browser, french_demo, screenshot, width):
     assert_accessible(page)
 
 
-def test_an_anonymous_visitor_switches_the_sign_in_page_to_english(french_browser, french_demo):
-    page = french_browser("phone")
+def test_an_anonymous_visitor_switches_the_sign_in_page_to_english(french_page, french_demo):
+    page = french_page("phone")
     page.goto("/")
 
     page.get_by_role("button", name="English").click()
@@ -74,9 +47,9 @@ def test_an_anonymous_visitor_switches_the_sign_in_page_to_english(french_browse
     assert_no_horizontal_scroll(page)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_leaders_dashboard_in_french(french_browser, french_demo, screenshot, width):
-    page = french_browser(width)
+@pytest.mark.parametrize("width", FRENCH_WIDTHS)
+def test_leaders_dashboard_in_french(french_page, french_demo, screenshot, width):
+    page = french_page(width)
     sign_in_in_french(page, "leader")
 
     assert page.get_by_role("heading", level=1).inner_text() == "Vos équipes"
@@ -87,9 +60,9 @@ def test_leaders_dashboard_in_french(french_browser, french_demo, screenshot, wi
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_team_page_in_french(french_browser, french_demo, screenshot, width):
-    page = french_browser(width)
+@pytest.mark.parametrize("width", FRENCH_WIDTHS)
+def test_team_page_in_french(french_page, french_demo, screenshot, width):
+    page = french_page(width)
     sign_in_in_french(page, "pm")
     page.goto("/teams/checkout/")
 
@@ -104,10 +77,8 @@ def test_team_page_in_french(french_browser, french_demo, screenshot, width):
     assert_accessible(page)
 
 
-def test_the_user_menu_switches_to_english_and_another_browser_remembers(
-    french_browser, french_demo
-):
-    page = french_browser("phone")
+def test_the_user_menu_switches_to_english_and_another_browser_remembers(french_page, french_demo):
+    page = french_page("phone")
     sign_in_in_french(page, "leader")
     page.locator(".user-menu summary").click()
     page.locator(".site-header").screenshot(path=SCREENSHOTS / "i18n-user-menu-phone.png")
@@ -120,6 +91,6 @@ def test_the_user_menu_switches_to_english_and_another_browser_remembers(
     assert page.get_by_role("heading", level=1).inner_text() == "Your teams"
     assert page.locator("html").get_attribute("lang") == "en"
 
-    elsewhere = french_browser("desktop")
+    elsewhere = french_page("desktop")
     sign_in_in_french(elsewhere, "leader")
     assert elsewhere.get_by_role("heading", level=1).inner_text() == "Your teams"
