@@ -38,7 +38,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from coaching.models import OneOnOne  # noqa: E402
-from headway.scale import PASSWORD  # noqa: E402
+from dashboard.scale import PASSWORD  # noqa: E402
 from objectives.models import CheckIn, KeyResult, Quarter, Team  # noqa: E402
 
 PREFIX = "s7"
@@ -47,7 +47,7 @@ PREFIX = "s7"
 TEAM_INDEX = 10
 ADMIN = f"{PREFIX}-bench-admin"
 LOG_FILTER = {"kind": "platform", "status": "active"}
-# Two words of middling frequency in the scale data's vocabulary (headway/scale.py).
+# Two words of middling frequency in the scale data's vocabulary (dashboard/scale.py).
 LOG_SEARCH = {"q": "chargeback dispute"}
 # The same filter as LOG_FILTER in the admin's own parameters (its "open or closed" filter).
 ADMIN_FILTER = {"active": "yes", "kind__exact": "platform"}

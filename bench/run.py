@@ -71,10 +71,10 @@ def run(command, env, **kwargs):
 def prepared_database(base_url, teams, fresh):
     """The URL of a database holding the scale organization of `teams` teams, migrated.
 
-    Its name carries a digest of the generator (headway/scale.py): when the generator
+    Its name carries a digest of the generator (dashboard/scale.py): when the generator
     changes, the next run loads a new database and drops the outdated one.
     """
-    digest = hashlib.sha256((ROOT / "headway" / "scale.py").read_bytes()).hexdigest()[:8]
+    digest = hashlib.sha256((ROOT / "dashboard" / "scale.py").read_bytes()).hexdigest()[:8]
     name = f"headway_bench_{teams}_{digest}"
     url = database_url(base_url, name)
     with psycopg.connect(base_url, autocommit=True) as server:

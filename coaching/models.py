@@ -137,9 +137,6 @@ class OneOnOne(models.Model):
     def is_held(self):
         return self.held_at is not None
 
-    def visible_to(self, user):
-        return user.pk in (self.leader_id, self.pm_id)
-
     def series(self):
         return OneOnOne.objects.of_pair(self.leader_id, self.pm_id, self.team_id)
 

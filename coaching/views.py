@@ -9,8 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from objectives.models import Membership, Team
-from objectives.views import get_team_for_user
-from obstacles.views import team_context as obstacles_team_context
 
 from .agenda import build_agenda
 from .forms import (
@@ -340,15 +338,3 @@ def learning_share(request, pk):
         {"form": form, "learning": learning},
         status=422 if form.is_bound else 200,
     )
-
-
-def team_detail(request, slug):
-    """The team page with its objectives and obstacles, plus the learnings shared with it."""
-    team = get_team_for_user(request, slug)
-    context = obstacles_team_context(request, team)
-    context["learnings"] = (
-        Learning.objects.shared_with(team)
-        .select_related("source_team", "author")
-        .prefetch_related("teams")[:10]
-    )
-    return render(request, "coaching/team.html", context)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "objectives",
     "obstacles",
     "coaching",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

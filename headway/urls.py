@@ -3,8 +3,6 @@ from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from coaching.views import team_detail
-
 from . import i18n, views
 from .forms import AdminSignInForm, RecipientLanguagePasswordResetForm
 
@@ -16,7 +14,6 @@ admin.site.site_title = _("Headway administration")
 handler500 = "headway.views.server_error"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Sign-in also brings back the language the person chose (headway.i18n).
     path("accounts/login/", i18n.sign_in, name="login"),
@@ -29,11 +26,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", i18n.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
-    # Pages that show several apps' parts are routed here, to the view of the highest app
-    # that contributes to them, so that apps keep depending one way only.
-    path("teams/<slug:slug>/", team_detail, name="team"),
+    # The homes and the team page compose every app: the dashboard app, at the top, serves them.
+    path("", include("dashboard.urls")),
     path("", include("objectives.urls")),
-    # obstacles (issue 5)
     path("obstacles/", include("obstacles.urls")),
     path("coaching/", include("coaching.urls")),
 ]

@@ -92,10 +92,7 @@ def progress_expression(value, start, target):
     Works the same when the target is below the start (both differences are negative) and
     for milestones (0 → 1). No value yet means no progress.
     """
-    ratio = (Coalesce(value, start) - start) / numeric(target - start)
-    return Round(
-        Greatest(Least(ratio, Value(Decimal(1))), Value(Decimal(0))), 4, output_field=RATIO
-    )
+    return clamped_ratio((Coalesce(value, start) - start) / numeric(target - start))
 
 
 def elapsed_share_expression(start, end, today):
@@ -103,10 +100,7 @@ def elapsed_share_expression(start, end, today):
     today = Value(today, output_field=models.DateField())
     elapsed = Func(today, start, template="(%(expressions)s + 1)", arg_joiner=" - ")
     days = Func(end, start, template="(%(expressions)s + 1)", arg_joiner=" - ")
-    share = numeric(elapsed) / numeric(days)
-    return Round(
-        Greatest(Least(share, Value(Decimal(1))), Value(Decimal(0))), 4, output_field=RATIO
-    )
+    return clamped_ratio(numeric(elapsed) / numeric(days))
 
 
 # Confidence as a rank, so that the most cautious of several can be taken with MAX().

@@ -89,11 +89,6 @@ def team_context(request, team):
     return context
 
 
-def team_detail(request, slug):
-    team = get_team_for_user(request, slug)
-    return render(request, "objectives/team.html", team_context(request, team))
-
-
 def team_list(request):
     quarter = Quarter.objects.current()
     teams = Team.objects.active().select_related("leader").prefetch_related("memberships__user")

@@ -399,9 +399,6 @@ class Obstacle(models.Model):
     def accept_risk(self, by, resolution, version=None):
         self.change_status(by, self.Status.ACCEPTED, resolution, version)
 
-    def withdraw(self, by, resolution, version=None):
-        self.change_status(by, self.Status.WITHDRAWN, resolution, version)
-
     @transaction.atomic
     def assign(self, by, owner, version=None):
         """Give it an owner (or none): the person who drives its removal."""

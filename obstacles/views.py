@@ -390,8 +390,3 @@ def team_context(request, team):
     context["blocked_by_us"] = blocked_by_us
     context["can_log_obstacle"] = allows(team.relations, Action.LOG_OBSTACLE)
     return context
-
-
-def team_detail(request, slug):
-    team = get_team_for_user(request, slug)
-    return render(request, "obstacles/team.html", team_context(request, team))

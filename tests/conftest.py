@@ -14,7 +14,7 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-# --- operations (issue 10) ---
+# --- operations ---
 @pytest.fixture(autouse=True)
 def _empty_cache_after_transactional_tests(request, django_db_blocker):
     """The cache is a database table (the sign-in throttle counts failures in it), and

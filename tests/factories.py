@@ -95,7 +95,7 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
 
 
-# --- obstacles (issue 5) ---
+# --- obstacles ---
 class ObstacleFactory(factory.django.DjangoModelFactory):
     """An obstacle logged through `Obstacle.log`, so it has its timeline and search text."""
 
@@ -118,7 +118,7 @@ class ObstacleFactory(factory.django.DjangoModelFactory):
         return model_class.log(team=team, by=created_by, **fields)
 
 
-# --- coaching (issue 6) ---
+# --- coaching ---
 class OneOnOneFactory(factory.django.DjangoModelFactory):
     """A 1:1 between the team's leader and a PM of the team."""
 

@@ -114,7 +114,7 @@ def assert_accessible(page):
     assert results.violations_count == 0, results.generate_report()
 
 
-# --- i18n (issue 9) ---
+# --- French pages ---
 FRENCH_WIDTHS = {"desktop": {"viewport": DESKTOP}, "phone": {"viewport": PHONE, "is_mobile": True}}
 
 

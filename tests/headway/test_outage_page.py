@@ -50,7 +50,7 @@ def test_the_503_page_speaks_the_visitors_language(browser):
 
 def test_other_errors_answer_the_plain_500_page(browser, leader):
     browser.force_login(leader)
-    with mock.patch("headway.views.render", side_effect=RuntimeError("a bug")):
+    with mock.patch("dashboard.views.render", side_effect=RuntimeError("a bug")):
         response = browser.get(reverse("home"))
 
     assert response.status_code == 500
@@ -60,7 +60,7 @@ def test_other_errors_answer_the_plain_500_page(browser, leader):
 
 def test_the_error_and_its_stack_go_to_the_log(browser, leader, caplog):
     browser.force_login(leader)
-    with mock.patch("headway.views.render", side_effect=RuntimeError("a bug")):
+    with mock.patch("dashboard.views.render", side_effect=RuntimeError("a bug")):
         browser.get(reverse("home"))
 
     record = next(r for r in caplog.records if r.name == "django.request")

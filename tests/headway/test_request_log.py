@@ -100,7 +100,7 @@ def test_errors_are_logged_with_their_stack_never_shown(leader):
     browser = Client(raise_request_exception=False)
     browser.force_login(leader)
     try:
-        with mock.patch("headway.views.render", side_effect=RuntimeError("a bug")):
+        with mock.patch("dashboard.views.render", side_effect=RuntimeError("a bug")):
             response = browser.get(reverse("home"))
     finally:
         logging.getLogger("django.request").removeHandler(handler)

@@ -42,9 +42,15 @@ def test_formula_prefixes_are_neutralized(client_for, outsider, team, pm, prefix
 
 
 def test_commas_quotes_and_newlines_survive(client_for, outsider, team, pm):
-    ObstacleFactory(team=team, created_by=pm, title='Waits, "again"', status="resolved")
+    ObstacleFactory(
+        team=team,
+        created_by=pm,
+        title='Waits, "again"',
+        status="resolved",
+        resolution="Done, at last.\nThe platform shipped it.",
+    )
 
     _header, row = rows(client_for(outsider).get(EXPORT, {"status": "resolved"}))
 
     assert row[1] == 'Waits, "again"'
-    assert row[14] == "Done."
+    assert row[14] == "Done, at last.\nThe platform shipped it."

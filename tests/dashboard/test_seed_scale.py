@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from coaching.models import OneOnOne
-from headway.scale import seed_scale
+from dashboard.scale import seed_scale
 from objectives.models import CheckIn, Team
 from obstacles.models import Obstacle, ObstacleEvent
 from tests.factories import TeamFactory

@@ -6,7 +6,7 @@ from headway.models import Preference
 from objectives.demo import DEMO_PASSWORD, LANGUAGES, seed_objectives, seed_organization
 from obstacles.demo import seed_obstacles
 
-# i18n (issue 9): the operator reads the command's output in English, whatever the demo's language.
+# The operator reads the command's output in English, whatever the demo's language.
 LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
 
@@ -14,7 +14,6 @@ class Command(BaseCommand):
     help = "Load the demo organization (idempotent: running it again changes nothing)."
 
     def add_arguments(self, parser):
-        # i18n (issue 9)
         parser.add_argument(
             "--lang",
             choices=LANGUAGES,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from headway import dashboard
+from dashboard import figures as dashboard
 from objectives.models import Membership
 from tests.factories import (
     ActionItemFactory,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from headway import dashboard
+from dashboard import figures as dashboard
 from objectives.models import Pace, Team
 from tests.factories import (
     ActionItemFactory,

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from headway.scale import PASSWORD, seed_scale
+from dashboard.scale import PASSWORD, seed_scale
 from objectives.models import Team
 
 

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+# Not namespaced: every app links to "home" and to a team's page ("team").
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("teams/<slug:slug>/", views.team_page, name="team"),
+]

@@ -1,0 +1,122 @@
+"""The homes: a leader's dashboard, a team member's home, and each team's page.
+
+These pages compose every app below (objectives, obstacles, coaching), so they live here, at
+the top, and read each app through its queryset API and its context builders.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from coaching.models import Learning
+from headway.lists import page_of, shortlist
+from objectives.models import Membership, Quarter, Team
+from objectives.views import get_team_for_user, selected_quarter
+from obstacles.views import team_context
+
+from . import figures
+
+
+def home(request):
+    """A leader's dashboard (or an administrator's); for anyone else, their team's home.
+
+    ?quarter=<label> picks the quarter, ?scope=all widens a leader's view to every team,
+    ?sort= orders the rows. htmx refreshes "Needs you" alone, from the same view.
+    """
+    leads = Team.objects.active().led_by(request.user).exists()
+    if not (leads or request.user.is_superuser):
+        if request.GET.get("scope") == figures.Scope.ALL:
+            raise PermissionDenied
+        return team_home(request)
+    context = dashboard_context(request, leads)
+    if request.htmx and request.htmx.target == "needs-you":
+        response = render(request, "dashboard/home.html#needs_you", context)
+    else:
+        context.update(dashboard_panels(request, context))
+        response = render(request, "dashboard/home.html", context)
+    # The panel and the page share a URL: caches and the back button must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def dashboard_context(request, leads):
+    """What both the page and its refreshed "Needs you" panel show."""
+    wide = request.GET.get("scope") == figures.Scope.ALL or not leads
+    sort = request.GET.get("sort")
+    today = timezone.localdate()
+    return {
+        "scope": figures.Scope.ALL if wide else figures.Scope.MINE,
+        "leads_teams": leads,
+        "sort": sort if sort in figures.SORTS else figures.DEFAULT_SORT,
+        "today": today,
+        "needing_you": shortlist(
+            figures.obstacles_needing(request.user, today), figures.NEEDS_YOU_SHOWN
+        ),
+        "overdue_action_items": shortlist(
+            figures.overdue_action_items(request.user, today), figures.OVERDUE_SHOWN
+        ),
+        # Where a one-click action on "Needs you" brings the leader back to.
+        "dashboard_url": request.get_full_path(),
+    }
+
+
+def dashboard_panels(request, context):
+    """The rest of the full page: team rows in the picked quarter, bottlenecks and the
+    waiting graph."""
+    quarter = selected_quarter(request)
+    teams = figures.teams_in_scope(request.user, context["scope"])
+    rows = None
+    if quarter is not None:
+        now, sort = timezone.now(), context["sort"]
+        rows = page_of(
+            figures.team_rows(teams, quarter, now, context["today"], sort),
+            request.GET.get("page"),
+            figures.TEAMS_PER_PAGE,
+        )
+    return {
+        "quarter": quarter,
+        "quarters": Quarter.objects.order_by("start"),
+        "rows": rows,
+        "bottlenecks": shortlist(figures.bottlenecks(), figures.BOTTLENECKS_SHOWN),
+        "learnings": figures.latest_learnings(teams),
+        "waiting_graph": figures.waiting_graph(figures.waiting_pairs()),
+    }
+
+
+def team_home(request):
+    """A team member's home: their team's pace, its open obstacles, their next 1:1 and
+    the learnings shared with the team."""
+    teams = Team.objects.active().with_member(request.user)
+    quarter = selected_quarter(request)
+    today = timezone.localdate()
+    context = {
+        "team_view": True,
+        # The teams whose obstacles the user may log (the matrix: their PM).
+        "pm_of": set(
+            teams.filter(
+                memberships__user=request.user, memberships__role=Membership.Role.PRODUCT_MANAGER
+            ).values_list("pk", flat=True)
+        ),
+        "quarter": quarter,
+        "today": today,
+        "quarters": Quarter.objects.order_by("start"),
+        "rows": None,
+    }
+    if quarter is not None:
+        rows = figures.team_homes(request.user, teams, quarter, timezone.now(), today)
+        context["rows"] = figures.with_learnings(rows)
+    return render(request, "dashboard/home.html", context)
+
+
+def team_page(request, slug):
+    """A team's page: its objectives and check-ins (objectives), its open obstacles and
+    those it holds up (obstacles), and the learnings shared with it (coaching)."""
+    team = get_team_for_user(request, slug)
+    context = team_context(request, team)
+    context["learnings"] = (
+        Learning.objects.shared_with(team)
+        .select_related("source_team", "author")
+        .prefetch_related("teams")[:10]
+    )
+    return render(request, "dashboard/team.html", context)
