@@ -1,5 +1,6 @@
 """The demo organization's people, teams and quarters (used by `manage.py seed_demo`)."""
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -342,6 +343,8 @@ PACE = {
     "partner-api": 0.95,
 }
 OPTIMISTS = {"growth"}
+# Where each team's missed objective of the previous quarter ended (then carried over).
+MISSED_PROGRESS = 0.55
 
 # The previous quarter: each team's first objective (missed, carried into this quarter) and
 # one it achieved.
@@ -600,13 +603,9 @@ def language_already_loaded(requested):
     return requested
 
 
-def _team_progress(slug, share, index):
-    """Progress of a team's `index`-th key result when `share` of the quarter has elapsed."""
-    spread = (0.18, -0.12, 0.05, -0.06)[index % 4]
-    return max(0.0, min(1.0, PACE[slug] * share * (1 + spread)))
-
-
 def _confidence(slug, progress, share):
+    """The team's own judgement when it is `progress` along with `share` of the quarter
+    elapsed: what its pace says, except for the optimists, who always say on track."""
     if slug in OPTIMISTS:
         return CheckIn.Confidence.ON_TRACK
     return {
@@ -616,34 +615,91 @@ def _confidence(slug, progress, share):
     }[pace_for(Decimal(str(progress)), Decimal(str(share)))]
 
 
+# How the numeric key results of one objective spread around their mean, so that they do not
+# all read the same (centred on zero before use).
+SPREAD = (0.18, -0.12, 0.05, -0.06)
+
+
+def _key_result_progress(key_results, progress):
+    """{key result: its progress} when its objective is `progress` (0..1) along.
+
+    An objective's progress is the mean of its key results', milestones included, and a
+    milestone is either done (1) or not (0): as many milestones are done as that mean allows,
+    and the numeric key results spread around what is left, so that the mean is `progress`.
+    """
+    milestones = [kr for kr in key_results if kr.is_milestone]
+    numbers = [kr for kr in key_results if not kr.is_milestone]
+    total = progress * len(key_results)
+    if not numbers:
+        done = round(total)
+        return {kr: float(i < done) for i, kr in enumerate(milestones)}
+    done = min(len(milestones), math.floor(total))
+    rest = (total - done) / len(numbers)
+    spread = SPREAD[: len(numbers)]
+    centre = sum(spread) / len(spread)
+    width = min(rest, 1 - rest)
+    shares = {kr: float(i < done) for i, kr in enumerate(milestones)}
+    shares.update({kr: rest + width * (s - centre) for kr, s in zip(numbers, spread, strict=True)})
+    return shares
+
+
 def _value(key_result, progress):
     if key_result.is_milestone:
-        return Decimal(1 if progress >= 0.9 else 0)
+        return Decimal(round(progress))
     span = key_result.target_value - key_result.start_value
     return (key_result.start_value + span * Decimal(str(progress))).quantize(Decimal("0.01"))
 
 
-def _weekly_check_ins(slug, key_results, quarter, author, progress_at, last_day):
-    """A check-in per key result each week of `quarter` up to `last_day`."""
+# A milestone checked in as done shows as done in the check-ins of the last quarter of the
+# way there, and as not done before.
+MILESTONE_DONE_FROM = 0.75
+
+
+def _check_in_days(quarter, last_day):
+    """The days of the weekly check-ins of `quarter`: the last one on `last_day` (the seed
+    day, or the quarter's last day), then each week before, back to the quarter's start."""
+    days = []
+    day = min(last_day, quarter.end)
+    while day >= quarter.start:
+        days.append(day)
+        day -= timedelta(days=7)
+    return days[::-1]
+
+
+def _weekly_check_ins(slug, objectives, quarter, author, progress, last_day):
+    """Weekly check-ins on the key results of `objectives` (a list of key results for each
+    objective) in `quarter`, up to `last_day`, when each objective is `progress` (0..1) along
+    on that day: from the quarter's start, each numeric key result grows steadily to the
+    value that makes its objective's mean `progress`; a milestone is done near the end."""
+    days = _check_in_days(quarter, last_day)
+    if not days:
+        return
+    final_share = quarter.elapsed_share(days[-1])
     check_ins = []
-    day = quarter.start + timedelta(days=6)
-    while day <= min(last_day, quarter.end):
-        share = quarter.elapsed_share(day)
-        # Never after now, so that a check-in made today is the latest.
-        when = min(timezone.make_aware(datetime.combine(day, time(9))), timezone.now())
-        for index, key_result in enumerate(key_results):
-            progress = progress_at(share, index)
-            check_ins.append(
-                CheckIn(
-                    key_result=key_result,
-                    value=_value(key_result, progress),
-                    confidence=_confidence(slug, progress, share),
-                    comment="",
-                    author=author,
-                    created_at=when,
+    for key_results in objectives:
+        final = _key_result_progress(key_results, progress)
+        for day in days:
+            share = quarter.elapsed_share(day)
+            along = share / final_share
+            # Never after now, so that a check-in made today is the latest.
+            when = min(timezone.make_aware(datetime.combine(day, time(9))), timezone.now())
+            confidence = _confidence(slug, progress * along, share)
+            for key_result in key_results:
+                reached = final[key_result]
+                if key_result.is_milestone:
+                    reached = reached if along >= MILESTONE_DONE_FROM else 0.0
+                else:
+                    reached *= along
+                check_ins.append(
+                    CheckIn(
+                        key_result=key_result,
+                        value=_value(key_result, reached),
+                        confidence=confidence,
+                        comment="",
+                        author=author,
+                        created_at=when,
+                    )
                 )
-            )
-        day += timedelta(days=7)
     CheckIn.objects.bulk_create(check_ins)
 
 
@@ -713,25 +769,18 @@ def seed_objectives(org):
             status=Objective.Status.ACHIEVED,
         )
         _weekly_check_ins(
-            slug,
-            list(missed.key_results.all()),
-            previous,
-            pm,
-            lambda share, index: 0.55 * share * (1 + 0.2 * (index % 2)),
-            previous.end,
+            slug, [list(missed.key_results.all())], previous, pm, MISSED_PROGRESS, previous.end
         )
-        _weekly_check_ins(
-            slug, list(achieved.key_results.all()), previous, pm, lambda s, i: s, previous.end
-        )
+        _weekly_check_ins(slug, [list(achieved.key_results.all())], previous, pm, 1.0, previous.end)
 
         missed.carry_over(by=pm)
         for order, (title, problem, key_results) in enumerate(rest, start=1):
             _objective(team, current, order, *_texts_in(language, title, problem, key_results), pm)
         _weekly_check_ins(
             slug,
-            list(KeyResult.objects.filter(objective__team=team, objective__quarter=current)),
+            [list(o.key_results.all()) for o in team.objectives.filter(quarter=current)],
             current,
             pm,
-            lambda share, index, slug=slug: _team_progress(slug, share, index),
+            min(1.0, PACE[slug] * current.elapsed_share(today)),
             today,
         )

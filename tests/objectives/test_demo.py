@@ -1,6 +1,11 @@
-"""The demo data tells the story the product is for: some teams on pace, one far behind."""
+"""The demo data tells the story the product is for: some teams on pace, one far behind,
+on whichever day it is seeded."""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -8,9 +13,15 @@ from objectives.models import CheckIn, Objective, Pace, Quarter, Team
 
 pytestmark = pytest.mark.django_db
 
+# The first, a middle and the last day of a quarter, and a leap day.
+SEED_DAYS = [date(2027, 1, 1), date(2027, 2, 14), date(2027, 3, 31), date(2028, 2, 29)]
 
-@pytest.fixture
-def demo():
+
+@pytest.fixture(params=SEED_DAYS, ids=str)
+def demo(request, time_machine):
+    time_machine.move_to(
+        datetime.combine(request.param, time(11), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    )
     call_command("seed_demo")
 
 
@@ -23,12 +34,13 @@ def test_every_team_has_two_to_four_objectives_of_two_to_four_key_results(demo):
             assert 2 <= objective.key_results.count() <= 4, objective
 
 
-def test_weekly_check_ins_since_the_quarter_began(demo):
-    current = Quarter.objects.current()
-    elapsed = (min(current.end, timezone.localdate()) - current.start).days
-    weeks = max(0, (elapsed - 6) // 7 + 1)  # one on the last day of each week so far
+def test_weekly_check_ins_up_to_the_day_it_is_seeded(demo):
+    current, today = Quarter.objects.current(), timezone.localdate()
+    weeks = (today - current.start).days // 7 + 1
     key_result = Objective.objects.filter(quarter=current).first().key_results.first()
-    assert key_result.check_ins.count() == weeks
+    days = [timezone.localdate(c.created_at) for c in key_result.check_ins.order_by("created_at")]
+    assert len(days) == weeks
+    assert days[-1] == today
 
 
 def test_some_teams_on_pace_and_onboarding_far_behind(demo):
