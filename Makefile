@@ -35,14 +35,22 @@ test: db
 stop:
 	@bin/localdb stop
 
+# Templates: every app's templates/ and the project's. djhtml keeps their indentation (and
+# changes nothing else), djlint finds mistakes in them (an orphan tag, an inline style...).
+TEMPLATES := templates $(wildcard */templates)
+DJHTML := $(BIN)/djhtml --tabwidth 2
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DJHTML) --check $(TEMPLATES)
+	$(BIN)/djlint --lint --quiet $(TEMPLATES)
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(DJHTML) $(TEMPLATES)
 
 shell: db
 	$(PY) manage.py shell

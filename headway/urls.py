@@ -20,7 +20,11 @@ urlpatterns = [
     # The reset e-mail in the account owner's language (headway.forms).
     path(
         "accounts/password_reset/",
-        PasswordResetView.as_view(form_class=RecipientLanguagePasswordResetForm),
+        PasswordResetView.as_view(
+            form_class=RecipientLanguagePasswordResetForm,
+            # Plain text, named so: the template formatter reindents only HTML.
+            email_template_name="registration/password_reset_email.txt",
+        ),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
