@@ -19,7 +19,17 @@ export DATABASE_URL := $(shell bin/localdb url)
 endif
 
 .PHONY: run test stop lint format shell psql db migrate demo messages clean \
-	serve cluster cluster-stop backup restore outage-check bench
+	serve cluster cluster-stop backup restore outage-check bench system
+
+# The system programs each target calls (bin/bootstrap lists them with their Debian
+# packages). They are checked once, before anything else is done; as root, bin/bootstrap
+# installs what is missing, as anyone else it names the packages to install and stops.
+run serve messages bench: NEEDS += run
+test: NEEDS += test
+cluster: NEEDS += run cluster
+backup restore: NEEDS += backup
+outage-check: NEEDS += db
+db: NEEDS += $(if $(LOCAL_DB),db)
 
 run: db migrate demo
 	@echo
@@ -117,8 +127,11 @@ bench: db
 	$(COMPILE_MESSAGES)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+system:
+	@bin/bootstrap $(NEEDS)
+
 # Installs again only when pyproject.toml changed.
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml | system
 	@test -x $(PY) || { python=$$(bin/find-python) && $$python -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"

@@ -5,10 +5,11 @@ fail instead, so that CI cannot pass by skipping them. Screenshots go to var/scr
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.programs import locate
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
@@ -29,21 +30,14 @@ CHROMIUM_FLAGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def find_chromium():
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (path := shutil.which(candidate)):
-            return path
-    return None
-
-
 @pytest.fixture(scope="session")
 def browser():
-    executable = find_chromium()
+    # CHROMIUM=/path/to/chrome points at another build (bin/bootstrap reads it).
+    executable, missing = locate("chromium")
     if executable is None:
-        reason = "no Chromium found (install Debian's chromium package or set CHROMIUM)"
         if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + "; REQUIRE_BROWSER=1 forbids skipping browser tests")
-        pytest.skip(reason)
+            pytest.fail(f"{missing} REQUIRE_BROWSER=1 forbids skipping.", pytrace=False)
+        pytest.skip(missing)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.programs import system_program
+
 ROOT = Path(__file__).resolve().parents[2]
 FRENCH = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|%%")
@@ -168,6 +170,7 @@ def strings_missing_from_the_catalogue(sources):
         entries = catalogue_entries(catalogue.read_text(encoding="utf-8"))
         return {(entry.get("msgctxt"), entry["msgid"]) for entry in entries}
 
+    system_program("xgettext")  # makemessages runs gettext's xgettext, msguniq and msgmerge
     before = msgids()
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "fr", "-v", "0"],

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.programs import system_program
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -178,11 +180,12 @@ class ThrowawayPostgres:
     data in a folder that user owns.
     """
 
+    PROGRAMS = ("initdb", "pg_ctl", "createdb")
+
     def __init__(self):
-        bindir = subprocess.run(
-            [str(ROOT / "bin" / "localdb"), "bindir"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        self.bindir = Path(bindir)
+        for program in self.PROGRAMS:
+            system_program(program)
+        self.bindir = Path(system_program("initdb")).parent
         self.port = free_ports(1)[0]
         self.folder = Path(tempfile.mkdtemp(prefix="headway-outage-"))
         self.data = self.folder / "data"

@@ -2,7 +2,7 @@
 
 import re
 import stat
-import subprocess
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -11,18 +11,18 @@ from django.db import connection
 from psycopg import sql
 
 from headway.postgres import connect
+from tests.programs import system_program
 
-from .conftest import ROOT, database_url
+from .conftest import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def _local_postgres_programs(monkeypatch):
-    bindir = subprocess.run(
-        [str(ROOT / "bin" / "localdb"), "bindir"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    monkeypatch.setenv("PG_BINDIR", bindir)
+    """pg_dump and pg_restore from the local server's folder, as `make backup` takes them."""
+    system_program("pg_restore")
+    monkeypatch.setenv("PG_BINDIR", str(Path(system_program("pg_dump")).parent))
 
 
 @pytest.fixture

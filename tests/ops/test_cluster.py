@@ -12,15 +12,20 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from tests.factories import PASSWORD, UserFactory
+from tests.programs import system_program
 
 from .conftest import ROOT, Browser, database_url, free_ports, production_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REPLICAS = 3
+# What bin/cluster runs besides Headway's own servers.
+CLUSTER_PROGRAMS = ("nginx", "curl", "envsubst")
 
 
 @pytest.fixture(scope="module")
 def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
+    for program in CLUSTER_PROGRAMS:
+        system_program(program)
     tmp_path = tmp_path_factory.mktemp("cluster")
     proxy_port, *replica_ports = free_ports(REPLICAS + 1)
     with django_db_blocker.unblock():
