@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 INSTALLED := $(VENV)/.installed
+BENCH_INSTALLED := $(VENV)/.bench-installed
 # Translations: where makemessages and compilemessages look, and compiling (the .mo files
 # are not committed: every target that serves or tests compiles them).
 MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
@@ -123,7 +124,7 @@ outage-check: $(INSTALLED)
 # The benchmark (bench/run.py): its own databases at 20 and 200 teams, gunicorn with DEBUG off,
 # locust at a fixed concurrency; writes bench/results.md and bench/results.json.
 # BENCH_ARGS="--sizes 20 --seconds 5 --no-report" for a quick look; --fresh reloads the data.
-bench: db
+bench: db $(BENCH_INSTALLED)
 	$(COMPILE_MESSAGES)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
@@ -135,6 +136,11 @@ $(INSTALLED): pyproject.toml | system
 	@test -x $(PY) || { python=$$(bin/find-python) && $$python -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+# The benchmark's own packages (locust), on top; `make bench` installs them when first run.
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	@touch $@
 
 clean:
