@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Extract, Now, TruncDate
@@ -28,6 +29,17 @@ class OneOnOneQuerySet(models.QuerySet):
 
     def of_pair(self, leader, pm, team):
         return self.filter(leader=leader, pm=pm, team=team)
+
+    def pairs(self):
+        """The distinct (leader, PM, team) series these 1:1s belong to, as id triples."""
+        return set(self.values_list("leader_id", "pm_id", "team_id").distinct())
+
+    def of_series(self, pairs):
+        """Every 1:1 of the given (leader, PM, team) id triples: whole series."""
+        matches = Q(pk__in=[])
+        for leader, pm, team in pairs:
+            matches |= Q(leader_id=leader, pm_id=pm, team_id=team)
+        return self.filter(matches)
 
 
 def with_cadence(teams):
@@ -183,6 +195,33 @@ class OneOnOne(models.Model):
         return upcoming
 
     @classmethod
+    @transaction.atomic
+    def reassign_series(cls, pair, *, leader, pm, team):
+        """Move the whole series of `pair` (leader, PM and team ids) to another leader, PM
+        or team, as an admin does on request, without reading it.
+
+        Private notes are the leader's alone: a series given to another leader loses them,
+        so that the new leader never reads what the previous one wrote for themselves.
+        Returns how many 1:1s moved.
+        """
+        if leader.pk == pm.pk:
+            raise ValidationError(_("A 1:1 is between two people: choose another product manager."))
+        series = cls.objects.of_series([pair])
+        target = (leader.pk, pm.pk, team.pk)
+        if target != tuple(pair) and cls.objects.of_series([target]).exists():
+            raise ValidationError(
+                _(
+                    "%(leader)s and %(pm)s already have 1:1s for %(team)s: delete one of the two "
+                    "series first."
+                )
+                % {"leader": leader, "pm": pm, "team": team}
+            )
+        changes = {"leader": leader, "pm": pm, "team": team}
+        if leader.pk != pair[0]:
+            changes.update(private_notes="", private_notes_version=F("private_notes_version") + 1)
+        return series.update(**changes)
+
+    @classmethod
     def next_for(cls, leader, pm, team):
         """The pair's coming 1:1, created a week after the last one when there is none."""
         upcoming = cls.objects.of_pair(leader, pm, team).upcoming().first()
@@ -214,7 +253,9 @@ class TalkingPoint(models.Model):
         verbose_name_plural = _("talking points")
 
     def __str__(self):
-        return self.text
+        # Never the text: the administration names objects by their __str__ (in a user's
+        # deletion page, for one), and only the pair may read what they wrote.
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class DiscussedItem(models.Model):
@@ -226,12 +267,14 @@ class DiscussedItem(models.Model):
     key = models.CharField(max_length=60)
 
     class Meta:
+        verbose_name = _("discussed item")
+        verbose_name_plural = _("discussed items")
         constraints = [
             models.UniqueConstraint(fields=["one_on_one", "key"], name="discussed_once"),
         ]
 
     def __str__(self):
-        return self.key
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class ActionItemQuerySet(models.QuerySet):
@@ -300,7 +343,8 @@ class ActionItem(models.Model):
         ]
 
     def __str__(self):
-        return self.text
+        # Never the text, like a talking point's (see TalkingPoint.__str__).
+        return f"{self._meta.verbose_name} #{self.pk}"
 
     @property
     def is_done(self):

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from objectives.models import Membership, Team
@@ -20,6 +21,10 @@ from .forms import (
     TalkingPointForm,
 )
 from .models import ActionItem, Learning, OneOnOne, with_cadence
+
+# What the pair writes is masked in error reports (Django's debug page, a mail handler an
+# operator adds): nobody outside the pair reads it, in a report no more than on a page.
+private_text = sensitive_post_parameters("text")
 
 
 def get_one_on_one_for_user(request, pk):
@@ -120,6 +125,7 @@ def one_on_one_detail(request, pk):
 
 
 @require_POST
+@private_text
 def add_talking_point(request, pk):
     one_on_one = get_one_on_one_for_user(request, pk)
     form = TalkingPointForm(request.POST)
@@ -154,6 +160,7 @@ def toggle_discussed(request, pk):
 
 
 @require_POST
+@private_text
 def save_notes(request, pk, which):
     one_on_one = get_one_on_one_for_user(request, pk)
     if which == "private" and not one_on_one.viewer_is_leader:
@@ -219,6 +226,7 @@ def mark_held(request, pk):
 
 
 @require_POST
+@private_text
 def add_action_item(request, pk):
     one_on_one = get_one_on_one_for_user(request, pk)
     form = ActionItemForm(request.POST, one_on_one=one_on_one)
