@@ -6,18 +6,21 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from objectives.models import CheckIn, KeyResult, Objective, Quarter
+from objectives.models import CheckIn, KeyResult, Objective, Pace, Quarter
 from obstacles.models import Obstacle
 
 from .models import ActionItem
 
 STALE_CHECK_IN = timedelta(days=7)
+# Behind pace is worth a conversation, whatever confidence the team gave.
+BEHIND_PACE = [Pace.AT_RISK, Pace.OFF_TRACK]
 
 
 @dataclass
 class Agenda:
     since: object
     obstacles: list = field(default_factory=list)
+    objectives: list = field(default_factory=list)
     key_results: list = field(default_factory=list)
     action_items: list = field(default_factory=list)
     talking_points: list = field(default_factory=list)
@@ -25,7 +28,13 @@ class Agenda:
 
     @property
     def is_empty(self):
-        return not (self.obstacles or self.key_results or self.action_items or self.talking_points)
+        return not (
+            self.obstacles
+            or self.objectives
+            or self.key_results
+            or self.action_items
+            or self.talking_points
+        )
 
 
 def obstacles_since(one_on_one, since):
@@ -38,9 +47,29 @@ def obstacles_since(one_on_one, since):
     )
 
 
-def key_results_needing_talk(one_on_one, now):
-    """The team's key results this quarter at risk, off track, or without a recent check-in."""
-    quarter = Quarter.objects.containing(timezone.localdate(one_on_one.scheduled_for)).first()
+def quarter_of(one_on_one):
+    return Quarter.objects.containing(timezone.localdate(one_on_one.scheduled_for)).first()
+
+
+def objectives_behind_pace(one_on_one, quarter, today):
+    """The team's active objectives this quarter behind or far behind pace, whatever the
+    team's confidence says (`confidence_exceeds_pace` tells when it says better)."""
+    if quarter is None:
+        return []
+    return list(
+        Objective.objects.filter(
+            team_id=one_on_one.team_id, quarter=quarter, status=Objective.Status.ACTIVE
+        )
+        .with_progress(today)
+        .filter(pace__in=BEHIND_PACE)
+        .select_related("team", "quarter")
+        .order_by("order", "pk")
+    )
+
+
+def key_results_needing_talk(one_on_one, quarter, now, today):
+    """The team's key results this quarter behind pace, given as at risk or off track, or
+    without a recent check-in."""
     if quarter is None:
         return []
     return list(
@@ -49,9 +78,10 @@ def key_results_needing_talk(one_on_one, now):
             objective__quarter=quarter,
             objective__status=Objective.Status.ACTIVE,
         )
-        .with_latest_check_in()
+        .with_pace(today)
         .filter(
-            Q(latest_confidence__in=[CheckIn.Confidence.AT_RISK, CheckIn.Confidence.OFF_TRACK])
+            Q(pace__in=BEHIND_PACE)
+            | Q(latest_confidence__in=[CheckIn.Confidence.AT_RISK, CheckIn.Confidence.OFF_TRACK])
             | Q(latest_checked_at__lt=now - STALE_CHECK_IN)
             | Q(latest_checked_at__isnull=True)
         )
@@ -69,12 +99,15 @@ def _keyed(items, prefix, discussed):
 
 
 def build_agenda(one_on_one):
-    now = timezone.now()
-    since = one_on_one.agenda_since()
+    now, today = timezone.now(), timezone.localdate()
+    previous = one_on_one.previous()
+    since = one_on_one.agenda_since(previous)
+    quarter = quarter_of(one_on_one)
     agenda = Agenda(
         since=since,
         obstacles=obstacles_since(one_on_one, since),
-        key_results=key_results_needing_talk(one_on_one, now),
+        objectives=objectives_behind_pace(one_on_one, quarter, today),
+        key_results=key_results_needing_talk(one_on_one, quarter, now, today),
         action_items=list(
             ActionItem.objects.for_agenda(one_on_one)
             .select_related("owner", "obstacle", "one_on_one")
@@ -84,7 +117,11 @@ def build_agenda(one_on_one):
         discussed=set(one_on_one.discussed.values_list("key", flat=True)),
     )
     _keyed(agenda.obstacles, "obstacle", agenda.discussed)
+    _keyed(agenda.objectives, "objective", agenda.discussed)
     _keyed(agenda.key_results, "key_result", agenda.discussed)
     _keyed(agenda.action_items, "action_item", agenda.discussed)
     _keyed(agenda.talking_points, "talking_point", agenda.discussed)
+    for point in agenda.talking_points:
+        # Raised before the previous 1:1 was held: not discussed there, so carried here.
+        point.is_carried_over = previous is not None and point.created_at < previous.held_at
     return agenda

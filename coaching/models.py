@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from objectives.models import Team
+from objectives.models import Membership, Team
 
 # A PM not seen in a 1:1 for longer than this is overdue (the article: weekly 1:1s).
 OVERDUE_AFTER_DAYS = 7
@@ -42,6 +42,27 @@ class OneOnOneQuerySet(models.QuerySet):
         return self.filter(matches)
 
 
+def with_days_since_one_on_one(rows):
+    """Adds `days_since_one_on_one` (NULL when they never met) and `one_on_one_overdue` to
+    rows annotated with `last_one_on_one_at`."""
+    return rows.annotate(
+        days_since_one_on_one=Extract(
+            ExpressionWrapper(
+                TruncDate(Now()) - TruncDate("last_one_on_one_at"),
+                output_field=DurationField(),
+            ),
+            "day",
+        )
+    ).annotate(
+        one_on_one_overdue=Case(
+            models.When(last_one_on_one_at__isnull=True, then=True),
+            models.When(days_since_one_on_one__gt=OVERDUE_AFTER_DAYS, then=True),
+            default=False,
+            output_field=models.BooleanField(),
+        )
+    )
+
+
 def with_cadence(teams):
     """Annotate teams with their leader's last held 1:1 with the team's PM, and days since.
 
@@ -53,26 +74,30 @@ def with_cadence(teams):
         .order_by("-held_at")
         .values("held_at")[:1]
     )
-    return (
-        teams.annotate(last_one_on_one_at=Subquery(last))
-        .annotate(
-            days_since_one_on_one=Extract(
-                ExpressionWrapper(
-                    TruncDate(Now()) - TruncDate("last_one_on_one_at"),
-                    output_field=DurationField(),
-                ),
-                "day",
-            )
-        )
-        .annotate(
-            one_on_one_overdue=Case(
-                models.When(last_one_on_one_at__isnull=True, then=True),
-                models.When(days_since_one_on_one__gt=OVERDUE_AFTER_DAYS, then=True),
-                default=False,
-                output_field=models.BooleanField(),
-            )
-        )
+    return with_days_since_one_on_one(teams.annotate(last_one_on_one_at=Subquery(last)))
+
+
+def pairs_of(user):
+    """Every 1:1 pair `user` is in, one row per product manager membership behind it: as
+    the leader of an active team, one per PM of the team; as a PM, one per team, with its
+    leader. Each adds `last_one_on_one_at`, `days_since_one_on_one`, `one_on_one_overdue`
+    and `upcoming_one_on_one_id` (NULL when no 1:1 is coming: either side may start one)."""
+    pair = OneOnOne.objects.filter(
+        leader=OuterRef("team__leader"), pm=OuterRef("user"), team=OuterRef("team")
     )
+    memberships = (
+        Membership.objects.filter(role=Membership.Role.PRODUCT_MANAGER, team__archived=False)
+        .filter(Q(team__leader=user) | Q(user=user))
+        # A leader who is also a PM of their own team has nobody to meet there.
+        .exclude(user=F("team__leader"))
+        .annotate(
+            last_one_on_one_at=Subquery(pair.held().order_by("-held_at").values("held_at")[:1]),
+            upcoming_one_on_one_id=Subquery(pair.upcoming().values("pk")[:1]),
+        )
+        .select_related("user", "team__leader")
+        .order_by("team__name", "user__first_name", "user__last_name", "user__username")
+    )
+    return with_days_since_one_on_one(memberships)
 
 
 class OneOnOne(models.Model):
@@ -159,9 +184,8 @@ class OneOnOne(models.Model):
             held = held.filter(held_at__lt=self.held_at)
         return held.order_by("-held_at").first()
 
-    def agenda_since(self):
-        """The agenda covers what happened since the pair's previous 1:1 (or two weeks)."""
-        previous = self.previous()
+    def agenda_since(self, previous):
+        """The agenda covers what happened since the pair's `previous` 1:1 (or two weeks)."""
         if previous:
             return previous.held_at
         return (self.scheduled_for or timezone.now()) - 2 * DEFAULT_INTERVAL
@@ -181,7 +205,9 @@ class OneOnOne(models.Model):
 
     @transaction.atomic
     def mark_held(self, when=None):
-        """Record the meeting and schedule the pair's next one a week later."""
+        """Record the meeting and schedule the pair's next one a week later. Talking points
+        not ticked as discussed move to it, as open action items carry over: what someone
+        wanted to raise is not lost because time ran out."""
         self.held_at = when or timezone.now()
         self.save(update_fields=["held_at"])
         upcoming = self.series().upcoming().first()
@@ -192,6 +218,8 @@ class OneOnOne(models.Model):
                 team_id=self.team_id,
                 scheduled_for=max(self.scheduled_for, self.held_at) + DEFAULT_INTERVAL,
             )
+        discussed = DiscussedItem.objects.ticked(self, "talking_point")
+        self.talking_points.exclude(pk__in=discussed).update(one_on_one=upcoming)
         return upcoming
 
     @classmethod
@@ -220,6 +248,21 @@ class OneOnOne(models.Model):
         if leader.pk != pair[0]:
             changes.update(private_notes="", private_notes_version=F("private_notes_version") + 1)
         return series.update(**changes)
+
+    @classmethod
+    def start_for(cls, by, team, pm=None):
+        """The coming 1:1 of a pair `by` is in, scheduled if there is none (`next_for`):
+        as `team`'s leader, with `pm`, one of its product managers; as one of its product
+        managers, with its leader. None when `by` is in no such pair: either side of a pair
+        starts their series, nobody else."""
+        pms = team.memberships.filter(role=Membership.Role.PRODUCT_MANAGER)
+        if by.pk == team.leader_id:
+            if pm is None or pm.pk == by.pk or not pms.filter(user=pm).exists():
+                return None
+            return cls.next_for(by, pm, team)
+        if pms.filter(user=by).exists():
+            return cls.next_for(team.leader, by, team)
+        return None
 
     @classmethod
     def next_for(cls, leader, pm, team):
@@ -258,6 +301,15 @@ class TalkingPoint(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
+class DiscussedItemQuerySet(models.QuerySet):
+    def ticked(self, one_on_one, prefix):
+        """The primary keys of the agenda items of kind `prefix` ("talking_point") ticked
+        as discussed in `one_on_one`."""
+        keys = self.filter(one_on_one=one_on_one, key__startswith=f"{prefix}:")
+        pks = (key.partition(":")[2] for key in keys.values_list("key", flat=True))
+        return [int(pk) for pk in pks if pk.isdigit()]
+
+
 class DiscussedItem(models.Model):
     """An agenda item ticked as discussed during a 1:1 (`key` such as "obstacle:12")."""
 
@@ -265,6 +317,8 @@ class DiscussedItem(models.Model):
         OneOnOne, verbose_name=_("1:1"), on_delete=models.CASCADE, related_name="discussed"
     )
     key = models.CharField(max_length=60)
+
+    objects = DiscussedItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("discussed item")

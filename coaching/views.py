@@ -1,6 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from objectives.models import Membership, Team
+from objectives.models import Team
 
 from .agenda import build_agenda
 from .forms import (
@@ -20,7 +20,7 @@ from .forms import (
     ShareLearningForm,
     TalkingPointForm,
 )
-from .models import ActionItem, Learning, OneOnOne, with_cadence
+from .models import ActionItem, Learning, OneOnOne, pairs_of
 
 # What the pair writes is masked in error reports (Django's debug page, a mail handler an
 # operator adds): nobody outside the pair reads it, in a report no more than on a page.
@@ -33,6 +33,8 @@ def get_one_on_one_for_user(request, pk):
         OneOnOne.objects.select_related("leader", "pm", "team").involving(request.user), pk=pk
     )
     one_on_one.viewer_is_leader = one_on_one.leader_id == request.user.pk
+    # Whom the viewer meets: the page is named after them.
+    one_on_one.other_person = one_on_one.pm if one_on_one.viewer_is_leader else one_on_one.leader
     if not one_on_one.viewer_is_leader:
         # The private notes never leave the database for anyone but the leader.
         one_on_one.private_notes = ""
@@ -43,24 +45,25 @@ def may_share_learnings(user):
     return user.is_superuser or Team.objects.led_by(user).exists()
 
 
+def pairs_seen_by(user, pairs):
+    """The pairs (`pairs_of`), each with `other_person`: whom `user` meets in it."""
+    pairs = list(pairs)
+    for pair in pairs:
+        pair.other_person = pair.user if pair.team.leader_id == user.pk else pair.team.leader
+    return pairs
+
+
 def one_on_ones(request):
-    """The user's 1:1 series: as a leader, one per team's PM, with the days since the last."""
+    """The user's 1:1s: as a leader, one row per PM of their teams, with the days since the
+    last 1:1 and the next one, or a button to schedule it; then what is coming up and what
+    was held."""
     user = request.user
-    led_teams = with_cadence(Team.objects.active().led_by(user)).prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(role=Membership.Role.PRODUCT_MANAGER).select_related(
-                "user"
-            ),
-            to_attr="pm_memberships",
-        )
-    )
     involving = OneOnOne.objects.involving(user).select_related("leader", "pm", "team")
     return render(
         request,
         "coaching/one_on_ones.html",
         {
-            "led_teams": led_teams,
+            "led_pairs": pairs_seen_by(user, pairs_of(user).filter(team__leader=user)),
             "upcoming": involving.upcoming().order_by("scheduled_for"),
             "recent": involving.held().order_by("-held_at")[:20],
         },
@@ -68,30 +71,37 @@ def one_on_ones(request):
 
 
 def next_one_on_one(request):
-    """A PM's way in to prepare: their coming 1:1, or a way to schedule the first one."""
+    """Where either side prepares: their coming 1:1s, and the pairs they are in with none
+    coming, to schedule it. Straight to the 1:1 when there is only that one to prepare."""
     upcoming = list(
-        OneOnOne.objects.filter(pm=request.user)
+        OneOnOne.objects.involving(request.user)
         .upcoming()
-        .select_related("leader", "team")
+        .select_related("leader", "pm", "team")
         .order_by("scheduled_for")
     )
-    if len(upcoming) == 1:
+    unscheduled = pairs_seen_by(
+        request.user, pairs_of(request.user).filter(upcoming_one_on_one_id__isnull=True)
+    )
+    if len(upcoming) == 1 and not unscheduled:
         return redirect(upcoming[0])
-    teams = Team.objects.active().with_member(request.user, Membership.Role.PRODUCT_MANAGER)
-    without = teams.exclude(one_on_ones__in=[o.pk for o in upcoming]).select_related("leader")
-    return render(request, "coaching/next.html", {"upcoming": upcoming, "teams_without": without})
+    return render(request, "coaching/next.html", {"upcoming": upcoming, "unscheduled": unscheduled})
 
 
 @require_POST
 def schedule_first(request, slug):
-    team = get_object_or_404(
-        Team.objects.with_member(request.user, Membership.Role.PRODUCT_MANAGER), slug=slug
-    )
-    one_on_one = OneOnOne.next_for(team.leader, request.user, team)
+    """Start a pair's series (or open its coming 1:1): a PM with the team's leader, the
+    leader with the PM named in the form. Anyone else gets a 404."""
+    team = get_object_or_404(Team.objects.active().select_related("leader"), slug=slug)
+    pm_id = request.POST.get("pm", "")
+    pm = get_user_model().objects.filter(pk=pm_id).first() if pm_id.isdigit() else None
+    one_on_one = OneOnOne.start_for(request.user, team, pm)
+    if one_on_one is None:
+        raise Http404
+    other = one_on_one.pm if one_on_one.leader_id == request.user.pk else one_on_one.leader
     messages.success(
         request,
         _("Your next 1:1 with %(name)s is scheduled.")
-        % {"name": team.leader.get_full_name() or team.leader.username},
+        % {"name": other.get_full_name() or other.username},
     )
     return redirect(one_on_one)
 
@@ -215,7 +225,10 @@ def mark_held(request, pk):
     upcoming = one_on_one.mark_held()
     messages.success(
         request,
-        _("1:1 recorded. The next one is scheduled for %(date)s; open action items carry over.")
+        _(
+            "1:1 recorded. The next one is scheduled for %(date)s; open action items and "
+            "talking points not discussed carry over."
+        )
         % {
             "date": formats.date_format(
                 timezone.localtime(upcoming.scheduled_for), "DATETIME_FORMAT"

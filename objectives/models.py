@@ -114,6 +114,15 @@ def confidence_rank(confidence):
     )
 
 
+def confidence_exceeds_pace(confidence, pace):
+    """True when the team's own confidence is better than its pace: "on track" said of
+    something behind pace. Worth asking what the numbers miss, or what the team does not see.
+    (Confidence and pace share their three names.)"""
+    if not confidence or not pace:
+        return False
+    return CONFIDENCE_RANKS[confidence] < CONFIDENCE_RANKS[pace]
+
+
 def confidence_from_rank(rank):
     return Case(
         *(When(Exact(rank, Value(r)), then=Value(c)) for c, r in CONFIDENCE_RANKS.items()),
@@ -449,6 +458,13 @@ class Objective(models.Model):
         """A past quarter's objective is history: read-only, except to carry it over."""
         return self.quarter.is_past
 
+    @property
+    def confidence_exceeds_pace(self):
+        """Needs `with_progress()`: see `confidence_exceeds_pace`."""
+        return confidence_exceeds_pace(
+            getattr(self, "latest_confidence", None), getattr(self, "pace", None)
+        )
+
     def save_if_unchanged(self, version, fields):
         """Save `fields` only if the stored version is still `version`; else raise Conflict.
 
@@ -538,6 +554,28 @@ class KeyResultQuerySet(models.QuerySet):
             progress=progress_expression(F("latest_value"), F("start_value"), F("target_value"))
         )
 
+    def with_pace(self, today=None):
+        """`with_latest_check_in()`, plus `expected` (share of its quarter elapsed) and `pace`.
+
+        A milestone has no pace (NULL): it is reached or not, and not behind before its
+        quarter ends.
+        """
+        today = today or timezone.localdate()
+        expected = elapsed_share_expression(
+            F("objective__quarter__start"), F("objective__quarter__end"), today
+        )
+        return (
+            self.with_latest_check_in()
+            .annotate(expected=expected)
+            .annotate(
+                pace=Case(
+                    When(unit=KeyResult.Unit.MILESTONE, then=Value(None)),
+                    default=pace_expression(F("progress"), F("expected")),
+                    output_field=models.CharField(),
+                )
+            )
+        )
+
 
 class KeyResult(models.Model):
     """A measurable result of an objective, from a start value to a target value.
@@ -590,6 +628,13 @@ class KeyResult(models.Model):
     @property
     def is_milestone(self):
         return self.unit == KeyResult.Unit.MILESTONE
+
+    @property
+    def confidence_exceeds_pace(self):
+        """Needs `with_pace()`: see `confidence_exceeds_pace`."""
+        return confidence_exceeds_pace(
+            getattr(self, "latest_confidence", None), getattr(self, "pace", None)
+        )
 
     @property
     def current_value(self):

@@ -105,3 +105,53 @@ def test_a_failed_save_says_so_and_keeps_the_text(page, demo, sign_in):
     assert page.get_by_label("Shared notes").input_value() == "Text typed while the network is down"
     one_on_one.refresh_from_db()
     assert one_on_one.shared_notes != "Text typed while the network is down"
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_a_leader_starts_a_series_with_a_pm(width, page, phone_page, demo, sign_in, screenshot):
+    page = page if width == "desktop" else phone_page
+    sign_in(page, "leader2", "headway")
+    page.goto("/coaching/")
+    screenshot(page, f"one-on-ones-leader2-{width}")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+    page.get_by_role("button", name="Schedule a 1:1 with Nadia Haddad").click()
+    page.get_by_role("heading", name="1:1: Tomás Becker and Nadia Haddad").wait_for()
+    one_on_one = OneOnOne.objects.upcoming().get(leader__username="leader2", pm__username="nadia")
+    assert page.url.endswith(one_on_one.get_absolute_url())
+    page.get_by_label("Add a talking point").fill("How do you see the app's next quarter?")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_text("How do you see the app's next quarter?").wait_for()
+
+    page.goto("/coaching/next/")
+    assert page.get_by_role("link", name="Tomás Becker and Nadia Haddad").is_visible()
+    assert page.get_by_role("button", name="Schedule a 1:1 with Mark Sullivan").is_visible()
+    screenshot(page, f"one-on-one-next-leader2-{width}")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_a_talking_point_not_discussed_carries_over(
+    width, page, phone_page, demo, sign_in, screenshot
+):
+    page = page if width == "desktop" else phone_page
+    one_on_one = coming_one_on_one()
+    sign_in(page, "leader", "headway")
+    page.goto(one_on_one.get_absolute_url())
+    points = page.locator("#talking-points")
+    points.get_by_role("button", name="Mark discussed").first.click()
+    points.get_by_role("button", name="Discussed", exact=True).wait_for()
+    page.get_by_role("button", name="Record as held and schedule the next").click()
+    page.get_by_text("talking points not discussed carry over").wait_for()
+
+    following = coming_one_on_one()
+    assert following != one_on_one
+    page.goto(following.get_absolute_url())
+    carried = page.locator("#talking-points li", has_text="carried over")
+    assert carried.count() == 1
+    assert "How is the team coping with the escalation?" in carried.inner_text()
+    screenshot(page, f"one-on-one-carried-over-{width}")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)

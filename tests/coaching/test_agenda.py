@@ -1,16 +1,17 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from coaching.agenda import build_agenda
-from objectives.models import CheckIn
+from objectives.models import CheckIn, Pace
 from tests.factories import (
     ActionItemFactory,
     CheckInFactory,
     KeyResultFactory,
     ObjectiveFactory,
     ObstacleFactory,
+    QuarterFactory,
     TeamFactory,
 )
 
@@ -39,16 +40,18 @@ def test_an_obstacle_changed_since_the_last_one_on_one_is_on_it(one_on_one, team
 
 
 def test_key_results_at_risk_or_not_checked_in_this_week_are_on_it(
-    one_on_one, team, pm, current_quarter
+    late_in_the_quarter, one_on_one, team, pm
 ):
-    objective = ObjectiveFactory(team=team, quarter=current_quarter)
+    objective = ObjectiveFactory(team=team, quarter=late_in_the_quarter)
     fine = KeyResultFactory(objective=objective, description="Fine")
     at_risk = KeyResultFactory(objective=objective, description="At risk")
     stale = KeyResultFactory(objective=objective, description="Stale")
     never = KeyResultFactory(objective=objective, description="Never")
-    CheckInFactory(key_result=fine, author=pm)
-    CheckInFactory(key_result=at_risk, author=pm, confidence=CheckIn.Confidence.AT_RISK)
-    CheckInFactory(key_result=stale, author=pm, created_at=timezone.now() - timedelta(days=9))
+    CheckInFactory(key_result=fine, author=pm, value=70)
+    CheckInFactory(key_result=at_risk, author=pm, value=70, confidence=CheckIn.Confidence.AT_RISK)
+    CheckInFactory(
+        key_result=stale, author=pm, value=70, created_at=timezone.now() - timedelta(days=9)
+    )
 
     assert build_agenda(one_on_one).key_results == [at_risk, stale, never]
 
@@ -83,3 +86,95 @@ def test_ticked_items_are_marked_discussed(one_on_one, team, pm):
     one_on_one.discussed.create(key=f"obstacle:{obstacle.pk}")
     agenda = build_agenda(one_on_one)
     assert agenda.obstacles[0].is_discussed
+
+
+# Pace: on 30 November, 61 of 2026-Q4's 92 days (66%) have elapsed.
+TWO_THIRDS_IN = datetime(2026, 11, 30, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def late_in_the_quarter(time_machine):
+    time_machine.move_to(TWO_THIRDS_IN, tick=False)
+    return QuarterFactory(label="2026-Q4")
+
+
+def checked_in(objective, value, confidence=CheckIn.Confidence.ON_TRACK, **key_result):
+    key_result = KeyResultFactory(objective=objective, **key_result)
+    CheckInFactory(key_result=key_result, value=value, confidence=confidence)
+    return key_result
+
+
+def test_an_objective_far_behind_pace_is_on_it_whatever_the_confidence_says(
+    late_in_the_quarter, one_on_one, team
+):
+    behind = ObjectiveFactory(team=team, quarter=late_in_the_quarter, title="Behind")
+    checked_in(behind, 41)
+    on_pace = ObjectiveFactory(team=team, quarter=late_in_the_quarter, title="On pace")
+    checked_in(on_pace, 70)
+
+    agenda = build_agenda(one_on_one)
+
+    assert agenda.objectives == [behind]
+    assert agenda.objectives[0].pace == Pace.OFF_TRACK
+    assert agenda.objectives[0].confidence_exceeds_pace
+    assert not agenda.is_empty
+
+
+def test_a_key_result_behind_pace_is_on_it_and_the_gap_with_confidence_is_flagged(
+    late_in_the_quarter, one_on_one, team
+):
+    objective = ObjectiveFactory(team=team, quarter=late_in_the_quarter)
+    behind = checked_in(objective, 50, description="Behind, said on track")
+    honest = checked_in(
+        objective, 50, CheckIn.Confidence.AT_RISK, description="Behind, said at risk"
+    )
+    checked_in(objective, 90, description="Ahead")
+    # A milestone is reached or not: it is not behind pace before the quarter ends.
+    checked_in(objective, 0, unit="milestone", start_value=0, target_value=1)
+
+    agenda = build_agenda(one_on_one)
+
+    assert agenda.key_results == [behind, honest]
+    assert [kr.pace for kr in agenda.key_results] == [Pace.AT_RISK, Pace.AT_RISK]
+    assert [kr.confidence_exceeds_pace for kr in agenda.key_results] == [True, False]
+
+
+def test_the_agenda_page_shows_pace_and_the_gap(
+    late_in_the_quarter, client_for, one_on_one, team, leader
+):
+    objective = ObjectiveFactory(team=team, quarter=late_in_the_quarter, title="Pay in a minute")
+    checked_in(objective, 41, description="Median time to pay")
+
+    page = client_for(leader).get(one_on_one.get_absolute_url()).text
+
+    assert "Pay in a minute" in page
+    assert "Far behind pace" in page
+    assert "41% done, 66% expected" in page
+    assert "Confidence is higher than pace: ask what the numbers miss." in page
+    assert "Every key result is on track" not in page
+
+
+def test_talking_points_not_discussed_carry_over_to_the_next_one_on_one(one_on_one, leader, pm):
+    raised = one_on_one.talking_points.create(author=pm, text="Refund policy")
+    discussed = one_on_one.talking_points.create(author=leader, text="Hiring")
+    forgotten = one_on_one.talking_points.create(author=pm, text="Holidays")
+    one_on_one.discussed.create(key=f"talking_point:{discussed.pk}")
+
+    upcoming = one_on_one.mark_held()
+
+    assert list(upcoming.talking_points.all()) == [raised, forgotten]
+    assert list(one_on_one.talking_points.all()) == [discussed]
+    carried = build_agenda(upcoming).talking_points
+    assert [point.is_carried_over for point in carried] == [True, True]
+
+
+def test_the_next_one_on_one_says_which_talking_points_carried_over(
+    client_for, one_on_one, leader, pm
+):
+    one_on_one.talking_points.create(author=pm, text="Refund policy")
+    upcoming = one_on_one.mark_held()
+    upcoming.talking_points.create(author=leader, text="Fresh point")
+
+    page = client_for(pm).get(upcoming.get_absolute_url()).text
+
+    assert page.count("carried over") == 1
