@@ -155,3 +155,29 @@ def test_a_talking_point_not_discussed_carries_over(
     screenshot(page, f"one-on-one-carried-over-{width}")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
+
+
+def test_an_admin_reassigns_a_series_without_seeing_it(page, demo, sign_in, screenshot):
+    """Aisha takes over from Priya as Search's PM: asked to, the admin hands her the series."""
+    private = set(
+        OneOnOne.objects.filter(pm__username="priya").values_list("private_notes", flat=True)
+    )
+    sign_in(page, "admin", "headway")
+    page.goto("/admin/coaching/oneonone/?q=Priya")
+    page.locator("input[name=_selected_action]").first.check()
+    page.get_by_label("Action:").select_option(label="Reassign the series of the selected 1:1")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_role("heading", name="Reassign a 1:1 series").wait_for()
+    assert page.get_by_text("Maya Chen and Priya Raman (Search & Discovery): 7 1:1s").is_visible()
+    page.get_by_label("Product manager:").select_option(label="Aisha Okafor")
+    screenshot(page, "admin-reassign-series")
+    assert_accessible(page)
+    content = page.content()
+    assert private - {""} and not any(note in content for note in private - {""})
+
+    page.get_by_role("button", name="Reassign the series").click()
+    page.get_by_text("7 1:1s reassigned.").wait_for()
+    moved = OneOnOne.objects.filter(pm__username="aisha", team__slug="search")
+    assert moved.count() == 7
+    # The same leader: her private notes stay hers.
+    assert set(moved.values_list("private_notes", flat=True)) == private
