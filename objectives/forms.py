@@ -73,7 +73,7 @@ class ObjectiveForm(forms.ModelForm):
 class KeyResultForm(forms.ModelForm):
     class Meta:
         model = KeyResult
-        fields = ["description", "unit", "start_value", "target_value"]
+        fields = ["description", "unit", "start_value", "target_value", "allows_any_percent"]
         widgets = {"start_value": DECIMAL_INPUT, "target_value": DECIMAL_INPUT}
         # Typed and shown the reader's way: 3,5 in French.
         localized_fields = ["start_value", "target_value"]
@@ -99,13 +99,16 @@ class KeyResultForm(forms.ModelForm):
 
 
 class CheckInForm(forms.Form):
-    """This week's reading of one key result. Milestones take yes or no."""
+    """This week's reading of one key result, or the correction of an earlier one
+    (`check_in`). Milestones take yes or no. A value the key result makes unlikely (far
+    beyond its start and target) is saved once the author confirms it."""
 
     MILESTONE_CHOICES = [("1", _("Yes, reached")), ("0", _("Not yet"))]
 
     value = forms.DecimalField(
         label=_("Value"), max_digits=14, decimal_places=2, widget=DECIMAL_INPUT, localize=True
     )
+    confirmed = forms.BooleanField(label=_("Yes, this value is right"), required=False)
     confidence = forms.ChoiceField(
         label=_("Confidence"), choices=CheckIn.Confidence.choices, widget=forms.RadioSelect
     )
@@ -120,17 +123,23 @@ class CheckInForm(forms.Form):
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, key_result, author, **kwargs):
-        self.key_result, self.author = key_result, author
-        kwargs.setdefault(
-            "initial",
-            {
+    def __init__(self, *args, key_result, author, check_in=None, **kwargs):
+        self.key_result, self.author, self.check_in = key_result, author, check_in
+        if check_in is not None:
+            initial = {
+                "value": check_in.value,
+                "confidence": check_in.confidence,
+                "comment": check_in.comment,
+                "day": check_in.day,
+            }
+        else:
+            initial = {
                 "value": key_result.current_value,
                 "confidence": getattr(key_result, "latest_confidence", None)
                 or CheckIn.Confidence.ON_TRACK,
                 "day": timezone.localdate(),
-            },
-        )
+            }
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         prefix = f"key-result-{key_result.pk}"
         self.auto_id = f"{prefix}-%s"
@@ -144,7 +153,7 @@ class CheckInForm(forms.Form):
                     "invalid_choice": _("A milestone is either reached (yes) or not (no).")
                 },
             )
-            self.initial["value"] = str(int(key_result.current_value))
+            self.initial["value"] = str(int(self.initial["value"]))
         else:
             self.fields["value"].widget.attrs["autofocus"] = True
             self.fields["value"].help_text = _("Start %(start)s, target %(target)s.") % {
@@ -152,28 +161,67 @@ class CheckInForm(forms.Form):
                 "target": in_unit(key_result.target_value, key_result),
             }
 
+    @property
+    def asks_confirmation(self):
+        """The value is in doubt: the form shows the box that confirms it."""
+        return self.has_error("value", code="doubtful")
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        key_result = self.key_result
         self.instance = CheckIn(
-            key_result=self.key_result,
-            author=self.author,
+            key_result=key_result,
+            author=self.check_in.author if self.check_in else self.author,
             value=cleaned["value"],
             confidence=cleaned["confidence"],
             comment=cleaned["comment"],
-            created_at=checked_at(cleaned["day"]),
+            created_at=self.moment(cleaned["day"]),
         )
         try:
             self.instance.clean()
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.add_error("day" if field == "created_at" else field, messages)
+            return cleaned
+        doubt = key_result.doubt_about(cleaned["value"])
+        if doubt and not cleaned["confirmed"]:
+            message = doubt % {
+                "value": in_unit(cleaned["value"], key_result),
+                "start": in_unit(key_result.start_value, key_result),
+                "target": in_unit(key_result.target_value, key_result),
+            }
+            self.add_error(
+                "value",
+                ValidationError(
+                    _("%(doubt)s Check it, or tick the box to save it as it is.")
+                    % {"doubt": message},
+                    code="doubtful",
+                ),
+            )
         return cleaned
 
+    def moment(self, day):
+        """When the reading was taken: a correction that keeps its day keeps its time."""
+        if self.check_in is not None and day == self.check_in.day:
+            return self.check_in.created_at
+        return checked_at(day)
+
     def save(self):
-        self.instance.save()
-        return self.instance
+        """Record the check-in, or correct `check_in` (the author stays; the correction is
+        `author`'s, in the key result's history)."""
+        if self.check_in is None:
+            self.instance.save()
+            return self.instance
+        self.check_in.correct(
+            self.author,
+            value=self.instance.value,
+            confidence=self.instance.confidence,
+            comment=self.instance.comment,
+            created_at=self.instance.created_at,
+        )
+        return self.check_in
 
 
 def checked_at(day):

@@ -600,6 +600,11 @@ class KeyResult(models.Model):
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices, default=Unit.NUMBER)
     start_value = models.DecimalField(_("start value"), max_digits=14, decimal_places=2, default=0)
     target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2)
+    allows_any_percent = models.BooleanField(
+        _("a percentage may pass 100% or fall below 0%"),
+        default=False,
+        help_text=_("For a growth rate or a change, not a share of something."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -616,6 +621,17 @@ class KeyResult(models.Model):
             models.CheckConstraint(
                 condition=~Q(unit="milestone") | Q(start_value=0, target_value=1),
                 name="key_result_milestone_is_yes_no",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit="percent")
+                | Q(allows_any_percent=True)
+                | Q(
+                    start_value__gte=0,
+                    start_value__lte=100,
+                    target_value__gte=0,
+                    target_value__lte=100,
+                ),
+                name="key_result_percent_within_0_100",
             ),
         ]
 
@@ -646,7 +662,15 @@ class KeyResult(models.Model):
         if self.is_milestone:
             # A milestone is done or not: it always runs from 0 (no) to 1 (yes).
             self.start_value, self.target_value = Decimal(0), Decimal(1)
-        elif (
+            return
+        errors = {}
+        for name in ("start_value", "target_value"):
+            message = self.refusal_of(getattr(self, name))
+            if message:
+                errors[name] = message
+        if errors:
+            raise ValidationError(errors)
+        if (
             self.start_value is not None
             and self.target_value is not None
             and self.start_value == self.target_value
@@ -654,6 +678,46 @@ class KeyResult(models.Model):
             raise ValidationError(
                 {"target_value": _("The target must differ from the start value.")}
             )
+
+    def refusal_of(self, value):
+        """Why `value` can never be a reading of this key result, or None: a percentage
+        outside 0–100 unless the key result allows it."""
+        if (
+            value is not None
+            and self.unit == KeyResult.Unit.PERCENT
+            and not self.allows_any_percent
+            and not 0 <= value <= 100
+        ):
+            return _(
+                "A percentage is between 0% and 100%. If this one can go beyond (a growth "
+                "rate, a change), say so on the key result."
+            )
+        return None
+
+    def doubt_about(self, value):
+        """Why `value` is probably a slip (an extra zero, a lost decimal point, a wrong
+        sign), or None. Such a value is saved only once its author confirms it: far beyond
+        the start and the target (more than PLAUSIBLE_SPANS times the distance between them),
+        or below zero where the start and the target are not."""
+        if value is None or self.is_milestone:
+            return None
+        low, high = sorted((self.start_value, self.target_value))
+        span = (high - low) * PLAUSIBLE_SPANS
+        if value < 0 <= low:
+            return _(
+                "%(value)s is below zero, while this key result runs from %(start)s to %(target)s."
+            )
+        if not low - span <= value <= high + span:
+            return _(
+                "%(value)s is far beyond this key result's start (%(start)s) and target "
+                "(%(target)s)."
+            )
+        return None
+
+
+# How far beyond its start and target a reading may go, in start-to-target distances, before
+# it is probably a typo and is saved only once confirmed (KeyResult.doubt_about).
+PLAUSIBLE_SPANS = 3
 
 
 class CheckInQuerySet(models.QuerySet):
@@ -690,8 +754,15 @@ class CheckIn(models.Model):
         related_name="check_ins",
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+    corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True)
 
     objects = CheckInQuerySet.as_manager()
+
+    # A check-in may be corrected or deleted for a week after the day it is for, by its
+    # author or the team's leader: long enough to catch a slip before the next weekly
+    # check-in and the next 1:1, short enough that the figures people planned and talked
+    # from are not rewritten later. After that, a new check-in is the way to set things right.
+    CORRECTABLE_FOR = timedelta(days=7)
 
     class Meta:
         ordering = ["key_result", "-created_at", "-pk"]
@@ -712,6 +783,8 @@ class CheckIn(models.Model):
         key_result = self.key_result
         if key_result.is_milestone and self.value is not None and self.value not in (0, 1):
             errors["value"] = _("A milestone is either reached (yes) or not (no).")
+        elif refusal := key_result.refusal_of(self.value):
+            errors["value"] = refusal
         if self.created_at:
             day = timezone.localdate(self.created_at)
             quarter = key_result.objective.quarter
@@ -728,3 +801,106 @@ class CheckIn(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+    def is_correctable(self, now=None):
+        """Within CORRECTABLE_FOR of its day, in a quarter that has not ended."""
+        now = now or timezone.now()
+        quarter = self.key_result.objective.quarter
+        return now - self.created_at <= self.CORRECTABLE_FOR and not quarter.is_past
+
+    def may_be_changed_by(self, user, now=None):
+        """Its author or its team's leader may correct or delete it, while it is correctable.
+        (The view has checked the user may still check in for the team.)"""
+        team = self.key_result.objective.team
+        return user.pk in (self.author_id, team.leader_id) and self.is_correctable(now)
+
+    @transaction.atomic
+    def correct(self, by, **fields):
+        """Change its value, confidence, comment or day, keeping what it said before in the
+        key result's history (CheckInRevision)."""
+        old_value, old_confidence, old_day = self.value, self.confidence, self.day
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.corrected_at = timezone.now()
+        self.save()
+        return CheckInRevision.objects.create(
+            key_result_id=self.key_result_id,
+            check_in=self,
+            kind=CheckInRevision.Kind.CORRECTED,
+            by=by,
+            day=old_day,
+            old_value=old_value,
+            old_confidence=old_confidence,
+            new_value=self.value,
+            new_confidence=self.confidence,
+        )
+
+    @transaction.atomic
+    def delete_by(self, by):
+        """Delete it, leaving in the key result's history that it existed and who deleted it."""
+        revision = CheckInRevision.objects.create(
+            key_result_id=self.key_result_id,
+            kind=CheckInRevision.Kind.DELETED,
+            by=by,
+            day=self.day,
+            old_value=self.value,
+            old_confidence=self.confidence,
+        )
+        self.delete()
+        return revision
+
+    @property
+    def day(self):
+        return timezone.localdate(self.created_at)
+
+
+class CheckInRevision(models.Model):
+    """A check-in corrected or deleted after it was recorded: who, when, and what it said
+    before. The key result's page lists them, so that a changed figure never goes unseen."""
+
+    class Kind(models.TextChoices):
+        CORRECTED = "corrected", _("Corrected")
+        DELETED = "deleted", _("Deleted")
+
+    key_result = models.ForeignKey(
+        KeyResult,
+        verbose_name=_("key result"),
+        on_delete=models.CASCADE,
+        related_name="check_in_revisions",
+    )
+    check_in = models.ForeignKey(
+        CheckIn,
+        verbose_name=_("check-in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="check_in_revisions",
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    day = models.DateField(_("day of the check-in"))
+    old_value = models.DecimalField(_("value before"), max_digits=14, decimal_places=2)
+    old_confidence = models.CharField(
+        _("confidence before"), max_length=20, choices=CheckIn.Confidence.choices
+    )
+    new_value = models.DecimalField(
+        _("value after"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    new_confidence = models.CharField(
+        _("confidence after"), max_length=20, choices=CheckIn.Confidence.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["key_result", "-at", "-pk"]
+        verbose_name = _("check-in correction")
+        verbose_name_plural = _("check-in corrections")
+        indexes = [models.Index(fields=["key_result", "-at"], name="check_in_revision_latest")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.key_result} ({self.day})"

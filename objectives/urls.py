@@ -43,4 +43,12 @@ urlpatterns = [
         name="key_result_delete",
     ),
     path("teams/<slug:slug>/key-results/<int:pk>/check-in/", views.check_in, name="check_in"),
+    path(
+        "teams/<slug:slug>/check-ins/<int:pk>/correct/", views.check_in_edit, name="check_in_edit"
+    ),
+    path(
+        "teams/<slug:slug>/check-ins/<int:pk>/delete/",
+        views.check_in_delete,
+        name="check_in_delete",
+    ),
 ]

@@ -269,6 +269,7 @@ def key_result_detail(request, slug, pk):
         "objective": key_result.objective,
         "quarter": quarter,
         "today": timezone.localdate(),
+        "revisions": key_result.check_in_revisions.select_related("by"),
         **permissions_in(team, quarter),
     }
     template = "objectives/key_result.html#row" if request.htmx else "objectives/key_result.html"
@@ -305,6 +306,66 @@ def check_in(request, slug, pk):
             )
         return response
     return render(request, "objectives/check_in.html", context)
+
+
+def get_check_in_for_user(request, team, pk):
+    """One of `team`'s check-ins, if the user may still correct or delete it; else 403."""
+    check_in = get_object_or_404(
+        CheckIn.objects.select_related(
+            "author", "key_result__objective__quarter", "key_result__objective__team"
+        ),
+        pk=pk,
+        key_result__objective__team=team,
+    )
+    if not check_in.may_be_changed_by(request.user):
+        raise PermissionDenied
+    return check_in
+
+
+def check_in_edit(request, slug, pk):
+    """Correct a check-in: its author or the team's leader, within CheckIn.CORRECTABLE_FOR."""
+    team = get_team_for_user(request, slug, Action.CHECK_IN)
+    check_in = get_check_in_for_user(request, team, pk)
+    key_result = check_in.key_result
+    form = CheckInForm(
+        request.POST or None, key_result=key_result, author=request.user, check_in=check_in
+    )
+    if form.is_valid():
+        form.save()
+        fields = [CHECK_IN_FIELDS[name] for name in form.changed_data if name in CHECK_IN_FIELDS]
+        record_change(request.user, check_in, fields, message="Corrected")
+        messages.success(request, _("Check-in corrected."))
+        return redirect(key_result)
+    context = {
+        "team": team,
+        "key_result": key_result,
+        "objective": key_result.objective,
+        "form": form,
+        "check_in": check_in,
+    }
+    return render(request, "objectives/check_in.html", context)
+
+
+# The check-in form's fields and the model fields they change, for the history.
+CHECK_IN_FIELDS = {
+    "value": "value",
+    "confidence": "confidence",
+    "comment": "comment",
+    "day": "created_at",
+}
+
+
+def check_in_delete(request, slug, pk):
+    team = get_team_for_user(request, slug, Action.CHECK_IN)
+    check_in = get_check_in_for_user(request, team, pk)
+    key_result = check_in.key_result
+    if request.method == "POST":
+        record_deletion(request.user, check_in)
+        check_in.delete_by(request.user)
+        messages.success(request, _("Check-in deleted."))
+        return redirect(key_result)
+    context = {"team": team, "key_result": key_result, "check_in": check_in}
+    return render(request, "objectives/check_in_delete.html", context)
 
 
 def saved_context(request, team, key_result):

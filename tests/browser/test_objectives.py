@@ -132,3 +132,42 @@ def test_check_in_page_and_forms_without_htmx(page, demo, sign_in, screenshot):
     assert_accessible(page)
     page.goto(f"/teams/checkout/objectives/{key_result.objective.pk}/key-results/new/")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_pm_confirms_an_unlikely_value_then_corrects_it(
+    width, page, phone_page, demo, sign_in, screenshot
+):
+    """Sam types 900 recovered payments, meant 90: Headway asks, he confirms, then corrects."""
+    page = page if width == "desktop" else phone_page
+    key_result = KeyResult.objects.get(
+        description="Recovered failed payments per week",
+        objective__quarter=Quarter.objects.current(),
+    )
+    sign_in(page, "pm", "headway")
+    page.goto(key_result.objective.team_page_url(f"key-result-{key_result.pk}"))
+    row = page.locator(f"#key-result-{key_result.pk}")
+    row.get_by_role("link", name="Check in").click()
+    row.get_by_label("Value").fill("900")
+    row.get_by_role("button", name="Save check-in").click()
+    row.get_by_text("far beyond this key result's start").wait_for()
+    screenshot(page, f"check-in-confirm-{width}")
+    assert_accessible(page)
+    row.get_by_label("Yes, this value is right").check()
+    row.get_by_role("button", name="Save check-in").click()
+    page.get_by_role("status").filter(has_text="Check-in saved.").wait_for()
+    saved = CheckIn.objects.get(key_result=key_result, value=900)
+
+    page.goto(key_result.get_absolute_url())
+    page.get_by_role("link", name=re.compile("^Correct the check-in of")).first.click()
+    page.get_by_label("Value").fill("90")
+    page.get_by_role("button", name="Save the correction").click()
+    page.get_by_text("Check-in corrected.").wait_for()
+    corrections = page.locator("section", has=page.get_by_role("heading", name="Corrections"))
+    assert "Sam Rivera corrected the check-in of" in corrections.inner_text()
+    assert "900 → 90" in corrections.inner_text()
+    saved.refresh_from_db()
+    assert saved.value == 90
+    screenshot(page, f"check-in-corrected-{width}")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
