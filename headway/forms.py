@@ -9,9 +9,11 @@ from django.forms.utils import flatatt
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from .models import Preference
+from .sso import provider_name
 from .throttling import SignInThrottle
 
 logger = logging.getLogger(__name__)
@@ -29,7 +31,7 @@ class ThrottledSignInMixin:
     )
 
     def clean(self):
-        throttle = SignInThrottle(self.request, self.data.get("username"))
+        throttle = SignInThrottle(self.request, self.data.get("username") or "")
         if throttle.is_locked():
             logger.warning("sign-in refused: too many failed attempts")
             raise ValidationError(
@@ -47,7 +49,27 @@ class ThrottledSignInMixin:
 
 
 class SignInForm(ThrottledSignInMixin, AuthenticationForm):
-    pass
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if settings.SSO_ONLY:
+            # The same words for a wrong password and for someone who may not use one, so
+            # that the page tells nobody which accounts are administrators'.
+            self.error_messages = {
+                **self.error_messages,
+                "invalid_login": _(
+                    "Wrong username or password. Only administrators sign in with a password "
+                    "here; everyone else signs in with %(provider)s."
+                ),
+            }
+
+    def get_invalid_login_error(self):
+        if not settings.SSO_ONLY:
+            return super().get_invalid_login_error()
+        return ValidationError(
+            self.error_messages["invalid_login"],
+            code="invalid_login",
+            params={"provider": provider_name()},
+        )
 
 
 class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
@@ -58,6 +80,14 @@ class RecipientLanguagePasswordResetForm(PasswordResetForm):
     """Django's password reset, its e-mail written in the language the account's owner chose
     (headway.models.Preference); without a choice, in the language of the page the reset
     was asked from, which the person asking for it reads."""
+
+    def get_users(self, email):
+        """In SSO-only mode, only superusers have a password to reset (the way in when the
+        identity provider is down); everyone else signs in through the provider."""
+        users = super().get_users(email)
+        if settings.SSO_ONLY:
+            return (user for user in users if user.is_superuser)
+        return users
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         default = translation.get_language()

@@ -4,11 +4,10 @@ browser they sign in from."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponseBadRequest
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from . import views
 from .models import Preference
 
 
@@ -44,15 +43,10 @@ def switch_language(request):
     return response
 
 
-@login_not_required
-def sign_in(request, *args, **kwargs):
-    """Headway's sign-in (headway.views.sign_in), then the person's language in this browser:
-    the one they chose before, or, if they never chose, the one they just picked on the
-    sign-in page becomes their choice."""
-    response = views.sign_in(request, *args, **kwargs)
-    signed_in = request.method == "POST" and request.user.is_authenticated
-    if not (signed_in and isinstance(response, HttpResponseRedirect)):
-        return response
+def apply_at_sign_in(request, response):
+    """After a sign-in (password or single sign-on), the person's language in this browser:
+    the one they chose before, or, if they never chose, the one they picked on the sign-in
+    page becomes their choice."""
     language = Preference.objects.language_of(request.user)
     if language:
         remember_in_browser(response, language)

@@ -34,6 +34,17 @@ def envlist(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envsecret(name, default=""):
+    """A secret from NAME, or read from the file NAME_FILE names (Docker and systemd
+    credentials), so that it need not sit in the environment itself."""
+    if path := os.environ.get(f"{name}_FILE"):
+        try:
+            return Path(path).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {error}") from error
+    return os.environ.get(name, default)
+
+
 DEBUG = envbool("DEBUG", False)
 
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
@@ -104,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "headway.context_processors.navigation",
+                "headway.context_processors.single_sign_on",
             ],
             "builtins": ["django.templatetags.i18n", "headway.templatetags.time_words"],
         },
@@ -144,6 +156,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions in PostgreSQL, each knowing whose it is, so that deactivating a person signs them
+# out everywhere at once (headway.sessions).
+SESSION_ENGINE = "headway.sessions"
+AUTHENTICATION_BACKENDS = ["headway.sso.PasswordBackend", "headway.sso.SSOBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -152,6 +168,51 @@ LOGOUT_REDIRECT_URL = "login"
 SIGNIN_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", 5)
 SIGNIN_ADDRESS_FAILURE_LIMIT = envint("SIGNIN_ADDRESS_FAILURE_LIMIT", 50)
 SIGNIN_LOCKOUT_MINUTES = envint("SIGNIN_LOCKOUT_MINUTES", 15)
+
+# Single sign-on through the company's OpenID Connect provider (headway.sso), off until
+# SSO_ISSUER is set. Endpoints and keys come from the issuer's discovery document.
+SSO_ISSUER = os.environ.get("SSO_ISSUER", "").strip().rstrip("/")
+SSO_ENABLED = bool(SSO_ISSUER)
+SSO_CLIENT_ID = os.environ.get("SSO_CLIENT_ID", "")
+SSO_CLIENT_SECRET = envsecret("SSO_CLIENT_SECRET")
+# The provider's name on the sign-in button: "Sign in with <name>".
+SSO_NAME = os.environ.get("SSO_NAME", "")
+SSO_SCOPES = os.environ.get("SSO_SCOPES", "openid email profile")
+# Create a person on first sign-in, for addresses of these domains only.
+SSO_PROVISIONING = envbool("SSO_PROVISIONING", False)
+SSO_ALLOWED_DOMAINS = [domain.lower().lstrip("@") for domain in envlist("SSO_ALLOWED_DOMAINS")]
+# Password sign-in and reset for superusers only (the way in when the provider is down).
+SSO_ONLY = envbool("SSO_ONLY", False)
+SSO_TIMEOUT = envint("SSO_TIMEOUT", 10)
+if SSO_ENABLED:
+    missing = [name for name in ("SSO_CLIENT_ID", "SSO_CLIENT_SECRET") if not globals()[name]]
+    if missing:
+        raise ImproperlyConfigured(
+            "SSO_ISSUER is set, and so must be: "
+            + ", ".join(missing)
+            + " (or SSO_CLIENT_SECRET_FILE)."
+        )
+    if not DEBUG and not SSO_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured("SSO_ISSUER must be an https:// address when DEBUG is off.")
+    if SSO_PROVISIONING and not SSO_ALLOWED_DOMAINS:
+        raise ImproperlyConfigured(
+            "SSO_PROVISIONING is on: name the e-mail domains it may create people for in "
+            "SSO_ALLOWED_DOMAINS."
+        )
+elif SSO_ONLY:
+    raise ImproperlyConfigured("SSO_ONLY is on but single sign-on is not set up (SSO_ISSUER).")
+# mozilla-django-oidc, the library headway.sso builds on: the authorization code flow with
+# PKCE, state and nonce; no token kept in the session but the ID token, and that only when
+# the provider can sign people out (headway.sso.SSOBackend.store_tokens).
+# (The client's id and secret, endpoints and signing algorithm: headway.sso gives them.)
+OIDC_RP_SCOPES = SSO_SCOPES
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+OIDC_TIMEOUT = SSO_TIMEOUT
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -31,10 +31,15 @@ class SignInThrottle:
     """
 
     def __init__(self, request, username):
+        """`username` None counts by address alone: single sign-on has no username to
+        guess, but failed returns from the provider still count against the address."""
         self.counters = [
-            (_key("username", (username or "").strip().casefold()), settings.SIGNIN_FAILURE_LIMIT),
-            (_key("address", client_address(request)), settings.SIGNIN_ADDRESS_FAILURE_LIMIT),
+            (_key("address", client_address(request)), settings.SIGNIN_ADDRESS_FAILURE_LIMIT)
         ]
+        self.username_key = None
+        if username is not None:
+            self.username_key = _key("username", username.strip().casefold())
+            self.counters.append((self.username_key, settings.SIGNIN_FAILURE_LIMIT))
 
     @property
     def window_seconds(self):
@@ -53,4 +58,5 @@ class SignInThrottle:
 
     def clear_username(self):
         """After a successful sign-in, the account's earlier mistakes no longer count."""
-        cache.delete(self.counters[0][0])
+        if self.username_key:
+            cache.delete(self.username_key)

@@ -3,7 +3,7 @@ from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import i18n, views
+from . import i18n, sso, views
 from .forms import AdminSignInForm, RecipientLanguagePasswordResetForm
 
 # The admin's sign-in page is throttled like Headway's own.
@@ -16,7 +16,12 @@ handler500 = "headway.views.server_error"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Sign-in also brings back the language the person chose (headway.i18n).
-    path("accounts/login/", i18n.sign_in, name="login"),
+    path("accounts/login/", views.sign_in, name="login"),
+    # Single sign-on (headway.sso); sign-out also ends the provider's session when it can.
+    path("accounts/sso/", sso.SignInView.as_view(), name="sso_start"),
+    path("accounts/sso/callback/", sso.CallbackView.as_view(), name="sso_callback"),
+    path("accounts/logout/", sso.sign_out, name="logout"),
+    path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     # The reset e-mail in the account owner's language (headway.forms).
     path(
         "accounts/password_reset/",

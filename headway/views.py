@@ -1,14 +1,20 @@
 import logging
 import sys
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
+from . import i18n, sso
 from .forms import SignInForm
 
 logger = logging.getLogger(__name__)
@@ -27,8 +33,38 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-# Django's sign-in view with a form that refuses password guessing (headway.throttling).
-sign_in = LoginView.as_view(authentication_form=SignInForm)
+class SignInView(LoginView):
+    """Django's sign-in with a form that refuses password guessing (headway.throttling), the
+    "Sign in with <provider>" button when single sign-on is on, and the person's language
+    brought back once they are in (headway.i18n)."""
+
+    authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.SSO_ENABLED:
+            start = reverse("sso_start")
+            if context.get("next"):
+                start += "?" + urlencode({"next": context["next"]})
+            context["sso"] = {"name": sso.provider_name(), "url": start, "only": settings.SSO_ONLY}
+        return context
+
+    def form_valid(self, form):
+        return i18n.apply_at_sign_in(self.request, super().form_valid(form))
+
+
+sign_in = SignInView.as_view()
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, refused to people whose password Headway does not use: those who sign in
+    through the identity provider (they change it there)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not sso.may_change_password(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
 
 # Seconds a client is asked to wait before retrying while the database is away.
 RETRY_AFTER_OUTAGE = 30

@@ -4,9 +4,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from headway import sso as sso_module
 from objectives.models import Membership, Quarter
 
 from .factories import MembershipFactory, QuarterFactory, TeamFactory, UserFactory
+from .oidc import run_provider
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +86,34 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+# --- single sign-on (issue 18) ---
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider on a loopback port (tests/oidc.py), for the session."""
+    with run_provider() as provider:
+        yield provider
+
+
+def use_provider(settings, provider, redirect_uri, **options):
+    """Single sign-on on in `settings`, through `provider`, coming back to `redirect_uri`."""
+    client_id, secret = provider.register(redirect_uri)
+    settings.SSO_ISSUER = provider.issuer
+    settings.SSO_ENABLED = True
+    settings.SSO_CLIENT_ID = client_id
+    settings.SSO_CLIENT_SECRET = secret
+    settings.SSO_NAME = "Acme ID"
+    settings.SSO_PROVISIONING = options.get("provisioning", True)
+    settings.SSO_ALLOWED_DOMAINS = options.get("domains", ["acme.example"])
+    settings.SSO_ONLY = options.get("only", False)
+    sso_module._discovered.clear()
+
+
+@pytest.fixture
+def sso(oidc_provider, settings):
+    """Single sign-on through the test provider, for the test client (http://testserver);
+    people of acme.example are created on their first sign-in."""
+    use_provider(settings, oidc_provider, "http://testserver/accounts/sso/callback/")
+    yield oidc_provider
+    sso_module._discovered.clear()

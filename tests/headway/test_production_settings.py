@@ -75,7 +75,7 @@ def test_an_unknown_log_format_is_refused():
         ("SECURE_HSTS_SECONDS", 31536000),
         ("SECURE_HSTS_PRELOAD", True),
         ("SECURE_PROXY_SSL_HEADER", ["HTTP_X_FORWARDED_PROTO", "https"]),
-        ("SESSION_ENGINE", "django.contrib.sessions.backends.db"),
+        ("SESSION_ENGINE", "headway.sessions"),  # database sessions that know whose they are
         (
             "CACHES",
             {
@@ -123,3 +123,54 @@ def test_htmx_is_told_to_need_neither_inline_styles_nor_eval(client_for, leader)
         b'"allowEval": false, "allowScriptTags": false}\'>' in response.content
     )
     assert b"<script>" not in response.content and b" style=" not in response.content
+
+
+# --- single sign-on (issue 18) ---
+SSO = {
+    "SSO_ISSUER": "https://id.example.com/oauth2/default",
+    "SSO_CLIENT_ID": "headway",
+    "SSO_CLIENT_SECRET": "a-client-secret",
+}
+
+
+def test_single_sign_on_is_off_until_an_issuer_is_set():
+    assert production_setting(PRODUCTION, "SSO_ENABLED") is False
+    assert production_setting({**PRODUCTION, **SSO}, "SSO_ENABLED") is True
+
+
+def test_check_deploy_is_silent_with_single_sign_on():
+    variables = {**PRODUCTION, **SSO, "SSO_ONLY": "1"}
+
+    result = run_with(variables, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"SSO_ISSUER": SSO["SSO_ISSUER"]}, "SSO_CLIENT_ID, SSO_CLIENT_SECRET"),
+        ({**SSO, "SSO_ISSUER": "http://id.example.com"}, "must be an https:// address"),
+        ({**SSO, "SSO_PROVISIONING": "1"}, "SSO_ALLOWED_DOMAINS"),
+        ({"SSO_ONLY": "1"}, "single sign-on is not set up"),
+        ({**SSO, "SSO_CLIENT_SECRET_FILE": "/nonexistent/secret"}, "cannot read"),
+    ],
+)
+def test_a_half_configured_single_sign_on_refuses_to_start(variables, message):
+    result = run_with({**PRODUCTION, **variables}, "manage.py", "check")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_the_client_secret_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    variables = {
+        **PRODUCTION,
+        **SSO,
+        "SSO_CLIENT_SECRET": "",
+        "SSO_CLIENT_SECRET_FILE": str(secret),
+    }
+
+    assert production_setting(variables, "SSO_CLIENT_SECRET") == "from-a-file"
