@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "obstacles",
     "coaching",
     "dashboard",
+    "people",
 ]
 
 MIDDLEWARE = [

@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("objectives.urls")),
     path("obstacles/", include("obstacles.urls")),
     path("coaching/", include("coaching.urls")),
+    path("people/", include("people.urls")),
 ]
