@@ -240,7 +240,8 @@ class PersonAdmin(UserAdmin):
             "plan": plan,
             "confirm_form": RosterConfirmForm(initial={"digest": plan.digest}) if plan else None,
         }
-        status = 422 if plan is not None and not plan.is_valid else 200
+        refused = upload_form.is_bound and not upload_form.is_valid()
+        status = 422 if refused or (plan is not None and not plan.is_valid) else 200
         return TemplateResponse(request, "admin/people/import.html", context, status=status)
 
     def export_roster(self, request):

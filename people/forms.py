@@ -42,8 +42,13 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.work = work
         successors = Person.objects.successors().exclude(pk=work.person.pk)
+        # Read once for the three lists (each would run its own query); the queryset still
+        # checks what is posted.
+        options = [(person.pk, str(person)) for person in successors]
         for name in ("obstacles_to", "objectives_to", "series_to"):
-            self.fields[name].queryset = successors
+            field = self.fields[name]
+            field.queryset = successors
+            field.choices = [("", field.empty_label), *options]
         if not work.obstacles:
             del self.fields["obstacles_to"]
         if not work.objectives:

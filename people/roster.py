@@ -155,6 +155,9 @@ class Plan:
             "memberships": sorted(self.new_memberships),
             "roles": sorted(self.new_roles.items()),
             "removed": sorted(self.removed_memberships),
+            # What the preview said, so that a confirmation shows it again if it would now
+            # say something else.
+            "lines": [(line.number, line.outcome, line.changes) for line in self.lines],
         }
         return hashlib.sha256(json.dumps(writes, sort_keys=True).encode()).hexdigest()
 
@@ -248,6 +251,9 @@ def read(data, remove_missing=False):
 
 
 def _rows(text, plan):
+    if not text.strip():
+        plan.file_errors.append((1, _("The file is empty.")))
+        return None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

@@ -35,7 +35,7 @@ def handover(request, pk):
     the open action items in them), handed over to others in one go."""
     person = get_person_for_user(request, pk)
     work = person.open_work()
-    form = HandoverForm(request.POST or None, work=work)
+    form = HandoverForm(request.POST if request.method == "POST" else None, work=work)
     if request.method == "POST" and form.is_valid():
         moved = work.hand_over(request.user, **form.cleaned_data)
         messages.success(
