@@ -17,6 +17,9 @@ PUBLIC_VIEWS = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    # Single sign-on: off to the identity provider and back (404 until it is configured).
+    "sso_start",
+    "sso_callback",
 }
 
 
