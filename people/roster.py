@@ -166,11 +166,7 @@ class Plan:
         """Write the plan; returns the counts of what was written."""
         if not self.is_valid:
             raise ValueError("a plan with errors is not applied")
-        people = {}
-        for email, (first, last, address) in self.new_people.items():
-            people[email] = User.objects.create_user(
-                unused_username(address), email=address, first_name=first, last_name=last
-            )
+        people = {person.email.lower(): person for person in self._create_people()}
         for pk, (first, last) in self.renamed.items():
             User.objects.filter(pk=pk).update(first_name=first, last_name=last)
         people.update(
@@ -212,6 +208,29 @@ class Plan:
             "roles": len(self.new_roles),
             "removed": len(self.removed_memberships),
         }
+
+    def _create_people(self):
+        """The new people, in one insert: their address as username (numbered in the rare
+        case someone has it already), no password (they sign in with the identity provider,
+        or ask for a reset)."""
+        wanted = {email: address.lower()[:140] for email, (*_n, address) in self.new_people.items()}
+        taken = set(
+            User.objects.annotate(name=Lower("username"))
+            .filter(name__in=wanted.values())
+            .values_list("name", flat=True)
+        )
+        people = []
+        for email, (first, last, address) in self.new_people.items():
+            username = wanted[email]
+            person = User(
+                username=unused_username(address) if username in taken else username,
+                email=address,
+                first_name=first,
+                last_name=last,
+            )
+            person.set_unusable_password()
+            people.append(person)
+        return User.objects.bulk_create(people)
 
     def _addresses(self):
         addresses = {email for email, _key, _role in self.new_memberships}
