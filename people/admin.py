@@ -19,7 +19,7 @@ from objectives.models import Membership, Team
 
 from . import roster
 from .forms import RosterConfirmForm, RosterUploadForm
-from .models import Person
+from .models import Person, with_teams
 
 User = get_user_model()
 # The session key of an uploaded CSV file waiting for its confirmation.
@@ -97,7 +97,9 @@ class PersonAdmin(UserAdmin):
     change_form_template = "admin/people/person_change_form.html"
 
     def get_queryset(self, request):
-        return Person.objects.with_teams().prefetch_related("identities")
+        # Users, not Person proxies: the administration names them by username, as its
+        # autocomplete fields do.
+        return with_teams(super().get_queryset(request)).prefetch_related("identities")
 
     @admin.display(description=gettext_lazy("name"), ordering="last_name")
     def full_name(self, person):

@@ -9,30 +9,23 @@ from .models import Person
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
+def successor_field(label):
+    """A choice among the people who can take work over (set by HandoverForm)."""
+    return forms.ModelChoiceField(
+        Person.objects.none(),
+        required=False,
+        widget=QuickSelect,
+        label=label,
+        empty_label=_("Leave them as they are"),
+    )
+
+
 class HandoverForm(forms.Form):
     """Who takes over what a person owns: one successor per kind of work, all in one go."""
 
-    obstacles_to = forms.ModelChoiceField(
-        Person.objects.none(),
-        required=False,
-        widget=QuickSelect,
-        label=_("New owner of these obstacles"),
-        empty_label=_("Leave them as they are"),
-    )
-    objectives_to = forms.ModelChoiceField(
-        Person.objects.none(),
-        required=False,
-        widget=QuickSelect,
-        label=_("New owner of these objectives"),
-        empty_label=_("Leave them as they are"),
-    )
-    series_to = forms.ModelChoiceField(
-        Person.objects.none(),
-        required=False,
-        widget=QuickSelect,
-        label=_("Who takes their place in these 1:1s"),
-        empty_label=_("Leave them as they are"),
-    )
+    obstacles_to = successor_field(_("New owner of these obstacles"))
+    objectives_to = successor_field(_("New owner of these objectives"))
+    series_to = successor_field(_("Who takes their place in these 1:1s"))
     end_series = forms.BooleanField(
         required=False,
         label=_("Nobody: end these series (the other person keeps the open action items)"),

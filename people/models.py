@@ -15,14 +15,18 @@ from obstacles.models import Obstacle
 User = get_user_model()
 
 
+def with_teams(people):
+    """Prefetches each person's memberships (with their teams) and the teams they lead:
+    two queries however many people."""
+    return people.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("team")),
+        Prefetch("led_teams", queryset=Team.objects.active().order_by("name")),
+    )
+
+
 class PersonQuerySet(models.QuerySet):
     def with_teams(self):
-        """Prefetches each person's memberships (with their teams) and the teams they lead:
-        two queries however many people."""
-        return self.prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.select_related("team")),
-            Prefetch("led_teams", queryset=Team.objects.active().order_by("name")),
-        )
+        return with_teams(self)
 
     def managed_by(self, user):
         """The people `user` may deactivate and hand work over for: anyone but themselves for
