@@ -110,7 +110,7 @@ def test_the_1_1_admin_shows_who_meets_whom_but_no_content(
 
     for secret in ("Budget worries", "Secret", "My raise", "Call legal"):
         assert all(secret not in page for page in pages), secret
-    assert 'name="leader"' in pages[1] and 'name="scheduled_for_0"' in pages[1]
+    assert "leader · pm (Checkout)" in pages[1]
     assert "coaching/actionitem" not in pages[2]
 
 
