@@ -153,7 +153,7 @@ def seed_coaching(org):
     leader = org.users["leader"]
     if OneOnOne.objects.filter(leader=leader).exists():
         return 0
-    now = timezone.now()
+    now = org.now
     count = 0
 
     def text(english):

@@ -3,13 +3,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
-from django.db.models.functions import Extract, Now, TruncDate
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from objectives.models import Membership, Team
+from objectives.models import Membership, Team, days_between
 
 # A PM not seen in a 1:1 for longer than this is overdue (the article: weekly 1:1s).
 OVERDUE_AFTER_DAYS = 7
@@ -42,16 +42,14 @@ class OneOnOneQuerySet(models.QuerySet):
         return self.filter(matches)
 
 
-def with_days_since_one_on_one(rows):
-    """Adds `days_since_one_on_one` (NULL when they never met) and `one_on_one_overdue` to
-    rows annotated with `last_one_on_one_at`."""
+def with_days_since_one_on_one(rows, today=None):
+    """Adds `days_since_one_on_one` (from the day of `last_one_on_one_at` to `today`, the
+    local date rather than the database's clock; NULL when they never met) and
+    `one_on_one_overdue` to rows annotated with `last_one_on_one_at`."""
+    today = today or timezone.localdate()
     return rows.annotate(
-        days_since_one_on_one=Extract(
-            ExpressionWrapper(
-                TruncDate(Now()) - TruncDate("last_one_on_one_at"),
-                output_field=DurationField(),
-            ),
-            "day",
+        days_since_one_on_one=days_between(
+            Value(today, output_field=models.DateField()), TruncDate("last_one_on_one_at")
         )
     ).annotate(
         one_on_one_overdue=Case(
@@ -63,8 +61,9 @@ def with_days_since_one_on_one(rows):
     )
 
 
-def with_cadence(teams):
-    """Annotate teams with their leader's last held 1:1 with the team's PM, and days since.
+def with_cadence(teams, today=None):
+    """Annotate teams with their leader's last held 1:1 with the team's PM, and the days
+    from then to `today`.
 
     `last_one_on_one_at` is NULL when they never met; `days_since_one_on_one` then too.
     """
@@ -74,7 +73,7 @@ def with_cadence(teams):
         .order_by("-held_at")
         .values("held_at")[:1]
     )
-    return with_days_since_one_on_one(teams.annotate(last_one_on_one_at=Subquery(last)))
+    return with_days_since_one_on_one(teams.annotate(last_one_on_one_at=Subquery(last)), today)
 
 
 def pairs_of(user):

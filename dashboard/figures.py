@@ -16,8 +16,6 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -29,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Rank
 
 from coaching.models import ActionItem, Learning, OneOnOne, with_cadence
-from objectives.models import RATIO, Membership, Objective, Team
+from objectives.models import RATIO, Membership, Objective, Team, days_between
 from obstacles.models import DECISION_DUE_SOON, Obstacle, with_bottleneck, with_obstacle_counts
 
 
@@ -43,13 +41,6 @@ class Scope(StrEnum):
 def teams_in_scope(user, scope):
     teams = Team.objects.active()
     return teams if scope == Scope.ALL else teams.led_by(user)
-
-
-def days_between(later, earlier):
-    """`later - earlier` in whole days, for two date expressions (PostgreSQL date arithmetic)."""
-    return Func(
-        later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField()
-    )
 
 
 # The orders a leader can put the rows in: the biggest worry first, then by name.
@@ -86,7 +77,7 @@ def team_rows(teams, quarter, now, today, sort=DEFAULT_SORT):
     1:1, else their last one: where the series is read).
     """
     series = OneOnOne.objects.filter(team=OuterRef("pk"), leader=OuterRef("leader"))
-    rows = with_cadence(with_obstacle_counts(teams.with_pace(quarter, today))).annotate(
+    rows = with_cadence(with_obstacle_counts(teams.with_pace(quarter, today)), today).annotate(
         latest_one_on_one_id=Subquery(series.order_by("-scheduled_for").values("pk")[:1]),
         pace_gap=ExpressionWrapper(F("expected") - F("progress"), output_field=RATIO),
         oldest_open_obstacle_age=ExpressionWrapper(

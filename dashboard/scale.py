@@ -18,7 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from coaching.models import ActionItem, Learning, OneOnOne
-from objectives.models import CheckIn, KeyResult, Membership, Objective, Quarter, Team
+from objectives.demo import demo_quarters
+from objectives.models import CheckIn, KeyResult, Membership, Objective, Team
 from obstacles.models import Obstacle, ObstacleEvent
 
 logger = logging.getLogger(__name__)
@@ -73,24 +74,14 @@ def _phrase(rng, words=4):
     return " ".join(rng.choices(WORDS, WEIGHTS, k=words)).capitalize()
 
 
-def _quarters(today):
-    """The current calendar quarter and the seven before it, created where missing."""
-    quarters, day = [], today
-    for _ in range(QUARTERS):
-        quarter = Quarter.objects.containing(day).first()
-        if quarter is None:
-            quarter = Quarter.for_day(day)
-            quarter.save()
-        quarters.append(quarter)
-        day = quarter.start - timedelta(days=1)
-    return list(reversed(quarters))
-
-
 def seed_scale(teams=200, seed=7, prefix="s"):
     rng = random.Random(seed)
     now = timezone.now()
+    today = timezone.localdate(now)
     counts = Counts()
-    quarters = _quarters(timezone.localdate())
+    # The demo's quarters of 13 weeks, today 60 % into the last one: the same organization,
+    # the same figures, whichever day it is seeded.
+    quarters = demo_quarters(today, before=QUARTERS - 1, after=0)
     User = get_user_model()
     password = make_password(PASSWORD)
 
@@ -151,7 +142,7 @@ def seed_scale(teams=200, seed=7, prefix="s"):
         quarter = quarter_of[objective.quarter_id]
         pace = team_pace[objective.team_id] * rng.uniform(0.7, 1.2)
         week, day = 0, quarter.start + timedelta(days=6)
-        while day <= min(quarter.end, timezone.localdate()):
+        while day <= min(quarter.end, today):
             share = min(1.0, pace * (day - quarter.start).days / quarter.days)
             gap = (day - quarter.start).days / quarter.days - share
             check_ins.append(CheckIn(

@@ -91,12 +91,21 @@ TEAMS = {
 
 @dataclass
 class DemoOrganization:
+    """What the seeding builds on: the moment it is seeded (the clock is read once, so that
+    every part of the demo agrees on what today is), its language, people, teams and
+    quarters."""
+
+    now: datetime
     language: str = "en"
     users: dict = field(default_factory=dict)
     teams: dict = field(default_factory=dict)
     previous_quarter: Quarter | None = None
     current_quarter: Quarter | None = None
     next_quarter: Quarter | None = None
+
+    @property
+    def today(self):
+        return timezone.localdate(self.now)
 
 
 def _user(username, first_name, last_name, **extra):
@@ -116,19 +125,79 @@ def _user(username, first_name, last_name, **extra):
     return user
 
 
-def _quarter(day):
-    calendar = Quarter.for_day(day)
+# The demo's quarters are not the calendar's: adjacent windows of 13 weeks around the day
+# it is seeded, so that this day always falls at the same point of the current one (its 55th
+# day of 91, 60 % of the way) and the story reads the same on any day of the year: in a
+# calendar quarter's first weeks nobody could be far behind yet, in its last, every team
+# would be judged on a finished quarter. They take the labels of the calendar quarters
+# around that day (seeded on 2026-11-30: 2026-Q3, 2026-Q4 and 2027-Q1), which read as
+# usual. The scale data (`manage.py seed_scale`) uses them too.
+QUARTER_DAYS = 7 * 13
+SEED_DAY_INDEX = 54
+
+
+def demo_quarters(today, before=1, after=1):
+    """The quarters of demo data seeded on `today`: `before` quarters, the current one and
+    `after` quarters, in order. Each is the quarter that already holds the day it needs
+    (`today`, the day before the first, the day after the last), else a new window of 13
+    weeks (see `_quarter_holding`): seeding again on any later day reuses what is there and
+    overlaps nothing."""
+    quarters = [_quarter_holding(today, today - timedelta(days=SEED_DAY_INDEX))]
+    for _ in range(before):
+        first = quarters[0].start
+        quarters.insert(
+            0, _quarter_holding(first - timedelta(days=1), first - timedelta(days=QUARTER_DAYS))
+        )
+    for _ in range(after):
+        following = quarters[-1].end + timedelta(days=1)
+        quarters.append(_quarter_holding(following, following))
+    return quarters
+
+
+def _quarter_holding(day, start):
+    """The quarter containing `day`, else a new one of 13 weeks from `start`, cut short where
+    it would overlap another quarter. A new quarter right after another takes the label after
+    that one's (2026-Q4 after 2026-Q3), right before another the label before; else that of
+    the calendar quarter of `day`; `label (2)` if an earlier demo took that label."""
     existing = Quarter.objects.containing(day).first()
     if existing:
         return existing
-    calendar.save()
-    return calendar
+    end = start + timedelta(days=QUARTER_DAYS - 1)
+    before = Quarter.objects.filter(end__lt=day).order_by("-end").first()
+    after = Quarter.objects.filter(start__gt=day).order_by("start").first()
+    if before and before.end >= start:
+        start = before.end + timedelta(days=1)
+    if after and after.start <= end:
+        end = after.start - timedelta(days=1)
+    if end <= start:
+        raise ValueError(f"No room for a demo quarter around {day}: other quarters surround it.")
+    label = None
+    if before and before.end == start - timedelta(days=1):
+        label = _shifted_label(before.label, 1)
+    elif after and after.start == end + timedelta(days=1):
+        label = _shifted_label(after.label, -1)
+    label = label or Quarter.for_day(day).label
+    free, number = label, 1
+    while Quarter.objects.filter(label=free).exists():
+        number += 1
+        free = f"{label} ({number})"
+    return Quarter.objects.create(label=free, start=start, end=end)
+
+
+def _shifted_label(label, quarters):
+    """The label `quarters` after (or before) a label such as 2026-Q4; None for another kind
+    of label."""
+    match = re.fullmatch(r"(\d{4})-Q([1-4])", label)
+    if not match:
+        return None
+    index = int(match[1]) * 4 + int(match[2]) - 1 + quarters
+    return f"{index // 4}-Q{index % 4 + 1}"
 
 
 def seed_organization(language="en"):
     """Create (or find) the demo people, teams and quarters, their texts in `language`
     ("en" or "fr"), or in the language they were first loaded in. Safe to run again."""
-    org = DemoOrganization(language=language_already_loaded(language))
+    org = DemoOrganization(now=timezone.now(), language=language_already_loaded(language))
     language = org.language
     org.users["admin"] = _user("admin", "Ada", "Admin", is_staff=True, is_superuser=True)
     for username, (first, last) in PEOPLE.items():
@@ -150,10 +219,7 @@ def seed_organization(language="en"):
             )
         org.teams[slug] = team
 
-    today = timezone.localdate()
-    org.current_quarter = _quarter(today)
-    org.previous_quarter = _quarter(org.current_quarter.start - timedelta(days=1))
-    org.next_quarter = _quarter(org.current_quarter.end + timedelta(days=1))
+    org.previous_quarter, org.current_quarter, org.next_quarter = demo_quarters(org.today)
     return org
 
 
@@ -666,7 +732,7 @@ def _check_in_days(quarter, last_day):
     return days[::-1]
 
 
-def _weekly_check_ins(slug, objectives, quarter, author, progress, last_day):
+def _weekly_check_ins(slug, objectives, quarter, author, progress, last_day, now):
     """Weekly check-ins on the key results of `objectives` (a list of key results for each
     objective) in `quarter`, up to `last_day`, when each objective is `progress` (0..1) along
     on that day: from the quarter's start, each numeric key result grows steadily to the
@@ -682,7 +748,7 @@ def _weekly_check_ins(slug, objectives, quarter, author, progress, last_day):
             share = quarter.elapsed_share(day)
             along = share / final_share
             # Never after now, so that a check-in made today is the latest.
-            when = min(timezone.make_aware(datetime.combine(day, time(9))), timezone.now())
+            when = min(timezone.make_aware(datetime.combine(day, time(9))), now)
             confidence = _confidence(slug, progress * along, share)
             for key_result in key_results:
                 reached = final[key_result]
@@ -738,7 +804,6 @@ def seed_objectives(org):
     """Give each demo team a previous quarter with history (its first objective missed and
     carried over) and this quarter's objectives with weekly check-ins. Safe to run again:
     a team that already has objectives this quarter is left as it is."""
-    today = timezone.localdate()
     previous, current, language = org.previous_quarter, org.current_quarter, org.language
     for slug, objectives in OBJECTIVES.items():
         team = org.teams[slug]
@@ -768,10 +833,16 @@ def seed_objectives(org):
             pm,
             status=Objective.Status.ACHIEVED,
         )
-        _weekly_check_ins(
-            slug, [list(missed.key_results.all())], previous, pm, MISSED_PROGRESS, previous.end
-        )
-        _weekly_check_ins(slug, [list(achieved.key_results.all())], previous, pm, 1.0, previous.end)
+        for objective, progress in ((missed, MISSED_PROGRESS), (achieved, 1.0)):
+            _weekly_check_ins(
+                slug,
+                [list(objective.key_results.all())],
+                previous,
+                pm,
+                progress,
+                previous.end,
+                org.now,
+            )
 
         missed.carry_over(by=pm)
         for order, (title, problem, key_results) in enumerate(rest, start=1):
@@ -781,6 +852,7 @@ def seed_objectives(org):
             [list(o.key_results.all()) for o in team.objectives.filter(quarter=current)],
             current,
             pm,
-            min(1.0, PACE[slug] * current.elapsed_share(today)),
-            today,
+            min(1.0, PACE[slug] * current.elapsed_share(org.today)),
+            org.today,
+            org.now,
         )

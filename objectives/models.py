@@ -80,6 +80,13 @@ def numeric(expression):
     return Func(expression, template="(%(expressions)s)::numeric", output_field=DecimalField())
 
 
+def days_between(later, earlier):
+    """`later - earlier` in whole days, for two date expressions (PostgreSQL date arithmetic)."""
+    return Func(
+        later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField()
+    )
+
+
 def clamped_ratio(ratio):
     """The ratio held within 0..1 and rounded to 4 places (0.1234 = 12.34 %)."""
     clamped = Greatest(Least(ratio, Value(Decimal(1))), Value(Decimal(0)))

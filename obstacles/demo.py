@@ -7,8 +7,6 @@ are resolved or accepted as a risk, with their resolutions. No e-mail is sent fo
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from objectives.demo import in_language
 from objectives.models import Objective
 
@@ -400,7 +398,7 @@ FRENCH = {
 
 def seed_obstacles(org):
     """Create the demo obstacles with their timelines; ones already there are left alone."""
-    now = timezone.now()
+    now = org.now
     created = []
     for slug, title, description, by, hours, fields, events in OBSTACLES:
         team = org.teams[slug]
@@ -418,7 +416,7 @@ def seed_obstacles(org):
             description=in_language(description, org.language, FRENCH),
             created_by=org.users[by],
             blocking_team=org.teams[blocking] if blocking else None,
-            decide_by=timezone.localdate() + timedelta(days=decide_by_days)
+            decide_by=org.today + timedelta(days=decide_by_days)
             if decide_by_days is not None
             else None,
             opened_at=opened,

@@ -1,6 +1,12 @@
-"""Shared fixtures: people in each role of the permission matrix, and a signed-in client."""
+"""Shared fixtures: people in each role of the permission matrix, and a signed-in client;
+and `--today`, which runs the tests on another day."""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -9,6 +15,39 @@ from objectives.models import Membership, Quarter
 
 from .factories import MembershipFactory, QuarterFactory, TeamFactory, UserFactory
 from .oidc import run_provider
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="DAY",
+        help="run every test with the clock travelled to DAY (2028-02-29, at 10:00, or "
+        "2028-02-29T23:55) in the project's TIME_ZONE; the clock keeps ticking from there",
+    )
+
+
+def travelled_to(value):
+    """The moment `--today` names, aware, in the project's time zone."""
+    moment = datetime.fromisoformat(value)
+    if len(value) == len("2028-02-29"):
+        moment = datetime.combine(moment.date(), time(10))
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def pytest_configure(config):
+    """With `--today`, the whole run (tests, fixtures, the live server's thread) reads that
+    day from Python's clock. PostgreSQL's now() and the programs tests start keep the real
+    clock: product code passes Python's time into its queries."""
+    if value := config.getoption("--today"):
+        travel = time_machine.travel(travelled_to(value), tick=True)
+        travel.start()
+        config.add_cleanup(travel.stop)
+
+
+def pytest_report_header(config):
+    if value := config.getoption("--today"):
+        return f"clock: travelled to {travelled_to(value).isoformat()} (--today), ticking"
+    return None
 
 
 @pytest.fixture(autouse=True)

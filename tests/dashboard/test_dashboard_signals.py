@@ -186,7 +186,8 @@ def test_no_waiting_no_graph():
 
 
 def held_days_ago(team, pm, days):
-    when = timezone.now() - timedelta(days=days)
+    """A 1:1 held `days` before NOW."""
+    when = NOW - timedelta(days=days)
     return OneOnOneFactory(team=team, pm=pm, scheduled_for=when, held_at=when)
 
 

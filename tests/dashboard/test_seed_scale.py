@@ -1,9 +1,16 @@
+from contextlib import suppress
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
 
 from coaching.models import OneOnOne
-from dashboard.scale import seed_scale
-from objectives.models import CheckIn, Team
+from dashboard.scale import KEY_RESULTS_PER_OBJECTIVE, OBJECTIVES_PER_QUARTER, QUARTERS, seed_scale
+from objectives.models import CheckIn, Quarter, Team
 from obstacles.models import Obstacle, ObstacleEvent
 from tests.factories import TeamFactory
 
@@ -11,16 +18,35 @@ pytestmark = pytest.mark.django_db
 
 
 def generated(prefix):
-    """What a generation decided, independent of its names and of the clock."""
+    """What a generation decided, independent of its names and of the day it ran: its
+    obstacles, and its check-ins with their days counted back from today."""
+    today = timezone.localdate()
     obstacles = Obstacle.objects.filter(team__slug__startswith=f"{prefix}-").order_by("pk")
+    check_ins = CheckIn.objects.filter(
+        key_result__objective__team__slug__startswith=f"{prefix}-"
+    ).order_by("pk")
     return (
         list(obstacles.values_list("title", "kind", "status", "severity", "is_urgent")),
-        list(
-            CheckIn.objects.filter(key_result__objective__team__slug__startswith=f"{prefix}-")
-            .order_by("pk")
-            .values_list("value", "confidence")
-        ),
+        [
+            (c.value, c.confidence, (today - timezone.localdate(c.created_at)).days)
+            for c in check_ins
+        ],
     )
+
+
+class Discard(Exception):
+    """Raised to roll a generation back once it has been looked at."""
+
+
+def generated_on(time_machine, moment, seed):
+    """`generated()` of the scale organization seeded with `seed` at `moment`, then rolled
+    back."""
+    time_machine.move_to(datetime(*moment, tzinfo=ZoneInfo(settings.TIME_ZONE)))
+    with suppress(Discard), transaction.atomic():
+        seed_scale(teams=2, seed=seed, prefix="a")
+        result = generated("a")
+        raise Discard
+    return result
 
 
 def test_seed_scale_builds_a_proportional_organization():
@@ -29,20 +55,25 @@ def test_seed_scale_builds_a_proportional_organization():
     assert Obstacle.objects.count() == 2 * 250
     events = ObstacleEvent.objects.count()
     assert 3 * 500 <= events <= 6 * 500
-    assert CheckIn.objects.count() > 2 * 8 * 9 * 10
+    # Weekly, on the last day of each week: 13 in each past quarter, 7 in the current one,
+    # where today is day 55.
+    weekly = 13 * (QUARTERS - 1) + 7
+    assert (
+        CheckIn.objects.count() == 2 * OBJECTIVES_PER_QUARTER * KEY_RESULTS_PER_OBJECTIVE * weekly
+    )
+    assert Quarter.objects.count() == QUARTERS
     assert OneOnOne.objects.upcoming().count() == 2
     assert Obstacle.objects.search("payments").exists()
-
-
-def test_the_same_seed_gives_the_same_organization():
-    seed_scale(teams=2, seed=7, prefix="a")
-    seed_scale(teams=2, seed=7, prefix="b")
-    seed_scale(teams=2, seed=8, prefix="c")
-    assert generated("a") == generated("b")
-    assert generated("a")[0] != generated("c")[0]
 
 
 def test_seed_scale_refuses_a_database_that_holds_data():
     TeamFactory()
     with pytest.raises(CommandError, match="already holds teams"):
         call_command("seed_scale", teams=2)
+
+
+def test_the_same_seed_gives_the_same_organization_on_any_day(time_machine):
+    first_of_a_quarter = generated_on(time_machine, (2027, 1, 1, 0, 5), seed=7)
+
+    assert generated_on(time_machine, (2028, 2, 29, 23, 30), seed=7) == first_of_a_quarter
+    assert generated_on(time_machine, (2027, 1, 1, 0, 5), seed=8)[0] != first_of_a_quarter[0]

@@ -1,31 +1,31 @@
-"""The demo data tells the story the product is for: some teams on pace, one far behind,
-on whichever day it is seeded."""
+"""The demo's objectives and quarters: their shape, and seeding again, the same day or
+months later. The story they tell on any day is checked in tests/dashboard/test_demo_story.py."""
 
 from datetime import date, datetime, time
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone
 
-from objectives.models import CheckIn, Objective, Pace, Quarter, Team
+from objectives.demo import demo_quarters
+from objectives.models import CheckIn, Objective, Quarter, Team
+from tests.factories import QuarterFactory
 
 pytestmark = pytest.mark.django_db
 
-# The first, a middle and the last day of a quarter, and a leap day.
-SEED_DAYS = [date(2027, 1, 1), date(2027, 2, 14), date(2027, 3, 31), date(2028, 2, 29)]
+
+def seed():
+    call_command("seed_demo", stdout=StringIO())
 
 
-@pytest.fixture(params=SEED_DAYS, ids=str)
-def demo(request, time_machine):
-    time_machine.move_to(
-        datetime.combine(request.param, time(11), tzinfo=ZoneInfo(settings.TIME_ZONE))
-    )
-    call_command("seed_demo")
+def at(day):
+    return datetime.combine(day, time(10), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def test_every_team_has_two_to_four_objectives_of_two_to_four_key_results(demo):
+def test_every_team_has_two_to_four_objectives_of_two_to_four_key_results():
+    seed()
     current = Quarter.objects.current()
     for team in Team.objects.all():
         objectives = team.objectives.filter(quarter=current)
@@ -34,32 +34,53 @@ def test_every_team_has_two_to_four_objectives_of_two_to_four_key_results(demo):
             assert 2 <= objective.key_results.count() <= 4, objective
 
 
-def test_weekly_check_ins_up_to_the_day_it_is_seeded(demo):
-    current, today = Quarter.objects.current(), timezone.localdate()
-    weeks = (today - current.start).days // 7 + 1
-    key_result = Objective.objects.filter(quarter=current).first().key_results.first()
-    days = [timezone.localdate(c.created_at) for c in key_result.check_ins.order_by("created_at")]
-    assert len(days) == weeks
-    assert days[-1] == today
+def test_seeding_twice_changes_nothing():
+    seed()
+    counts = (Quarter.objects.count(), Objective.objects.count(), CheckIn.objects.count())
+    seed()
+    assert (Quarter.objects.count(), Objective.objects.count(), CheckIn.objects.count()) == counts
 
 
-def test_some_teams_on_pace_and_onboarding_far_behind(demo):
-    standings = {t.slug: t.pace for t in Team.objects.with_pace(Quarter.objects.current())}
-    assert standings["checkout"] == Pace.ON_TRACK
-    if Quarter.objects.current().elapsed_share() > 0.4:
-        assert standings["onboarding"] == Pace.OFF_TRACK
-        assert Pace.AT_RISK in standings.values()
+def test_seeding_again_later_adds_quarters_beside_the_demos_and_overlaps_none(time_machine):
+    time_machine.move_to(at(date(2027, 1, 1)))
+    seed()
+    first = Objective.objects.count()
+
+    time_machine.move_to(at(date(2027, 2, 10)))  # in the demo's next quarter
+    seed()
+    assert Objective.objects.count() == first
+
+    time_machine.move_to(at(date(2027, 9, 1)))  # past every quarter of the demo
+    seed()
+    assert Objective.objects.count() == 2 * first  # a new previous and current quarter
+    assert [(q.label, q.start, q.end) for q in Quarter.objects.order_by("start")] == [
+        ("2026-Q4", date(2026, 8, 9), date(2026, 11, 7)),
+        ("2027-Q1", date(2026, 11, 8), date(2027, 2, 6)),
+        ("2027-Q2", date(2027, 2, 7), date(2027, 5, 8)),
+        ("2027-Q3", date(2027, 5, 9), date(2027, 8, 7)),
+        # Thirteen weeks from 54 days before 1 September would overlap 2027-Q3.
+        ("2027-Q4", date(2027, 8, 8), date(2027, 10, 7)),
+        ("2028-Q1", date(2027, 10, 8), date(2028, 1, 6)),
+    ]
 
 
-def test_the_previous_quarter_has_history_and_a_carried_over_objective(demo):
-    current = Quarter.objects.current()
-    previous = Quarter.objects.filter(end__lt=current.start).latest("start")
-    carried = Objective.objects.get(team__slug="onboarding", quarter=current, order=0)
-    assert carried.carried_from.quarter == previous
-    assert CheckIn.objects.filter(key_result__objective__quarter=previous).count() > 50
+def test_the_demo_settles_into_quarters_an_administrator_created():
+    calendar = QuarterFactory(label="2027-Q1")  # 1 January to 31 March 2027
+
+    previous, current, following = demo_quarters(date(2027, 2, 14))
+
+    assert current == calendar
+    assert (previous.label, previous.start, previous.end) == (
+        "2026-Q4",
+        date(2026, 10, 2),
+        date(2026, 12, 31),
+    )
+    assert (following.label, following.start) == ("2027-Q2", date(2027, 4, 1))
 
 
-def test_seeding_twice_changes_nothing(demo):
-    counts = (Objective.objects.count(), CheckIn.objects.count())
-    call_command("seed_demo")
-    assert (Objective.objects.count(), CheckIn.objects.count()) == counts
+def test_a_label_an_earlier_quarter_took_is_numbered():
+    QuarterFactory(label="2027-Q1", start=date(2025, 1, 1), end=date(2025, 3, 31))
+
+    _previous, current, _following = demo_quarters(date(2027, 2, 14))
+
+    assert current.label == "2027-Q1 (2)"
