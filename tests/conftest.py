@@ -1,7 +1,8 @@
 """Shared fixtures: people in each role of the permission matrix, and a signed-in client;
 and `--today`, which runs the tests on another day."""
 
-from datetime import datetime, time
+import time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,11 +27,15 @@ def pytest_addoption(parser):
     )
 
 
+# The real time when the run travelled to `--today`.
+TRAVELLED_AT = pytest.StashKey[float]()
+
+
 def travelled_to(value):
     """The moment `--today` names, aware, in the project's time zone."""
     moment = datetime.fromisoformat(value)
     if len(value) == len("2028-02-29"):
-        moment = datetime.combine(moment.date(), time(10))
+        moment = moment.replace(hour=10)
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
@@ -40,6 +45,7 @@ def pytest_configure(config):
     clock: product code passes Python's time into its queries."""
     if value := config.getoption("--today"):
         travel = time_machine.travel(travelled_to(value), tick=True)
+        config.stash[TRAVELLED_AT] = time.time()
         travel.start()
         config.add_cleanup(travel.stop)
 
