@@ -414,8 +414,10 @@ class ActionItem(models.Model):
 
 class LearningQuerySet(models.QuerySet):
     def shared_with(self, team):
-        """Learnings for everyone, for this team, or from it."""
-        return self.filter(Q(for_everyone=True) | Q(teams=team) | Q(source_team=team)).distinct()
+        """Learnings for everyone, for this team, or from it. A semi-join, not a join: each
+        learning comes once, so the rows can be counted and paged in one query."""
+        received = Learning.teams.through.objects.filter(team=team).values("learning")
+        return self.filter(Q(for_everyone=True) | Q(source_team=team) | Q(pk__in=received))
 
     def search(self, text):
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector

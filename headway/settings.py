@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "coaching",
     "dashboard",
     "people",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,9 @@ OIDC_STORE_ACCESS_TOKEN = False
 OIDC_STORE_ID_TOKEN = False
 OIDC_TIMEOUT = SSO_TIMEOUT
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+# The API (api/): requests each personal access token may make per window of seconds.
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 120)
+API_RATE_WINDOW = envint("API_RATE_WINDOW", 60)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

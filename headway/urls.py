@@ -3,6 +3,8 @@ from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api import urls as api_urls
+
 from . import i18n, sso, views
 from .forms import AdminSignInForm, RecipientLanguagePasswordResetForm
 
@@ -41,4 +43,7 @@ urlpatterns = [
     path("obstacles/", include("obstacles.urls")),
     path("coaching/", include("coaching.urls")),
     path("people/", include("people.urls")),
+    # The JSON API (token-authenticated) and the pages that go with it: tokens, reference.
+    path("", include("api.urls")),
+    path("api/v1/", api_urls.v1),
 ]
