@@ -127,6 +127,9 @@ class OneOnOne(models.Model):
     shared_notes_version = models.PositiveIntegerField(default=1, editable=False)
     private_notes = models.TextField(_("leader's private notes"), blank=True)
     private_notes_version = models.PositiveIntegerField(default=1, editable=False)
+    # How many times it was moved: calendars that show it (a person's calendar feed) take a
+    # higher count as the sign that the event changed.
+    times_moved = models.PositiveIntegerField(_("times moved"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OneOnOneQuerySet.as_manager()
@@ -201,6 +204,16 @@ class OneOnOne(models.Model):
             raise OneOnOne.Conflict(current[field], current[version_field])
         setattr(self, field, current[field])
         setattr(self, version_field, current[version_field])
+
+    def move_to(self, when):
+        """Reschedule it to `when`; a move to another time counts as one more move."""
+        moved = (
+            OneOnOne.objects.filter(pk=self.pk)
+            .exclude(scheduled_for=when)
+            .update(scheduled_for=when, times_moved=F("times_moved") + 1)
+        )
+        self.scheduled_for = when
+        self.times_moved += moved
 
     @transaction.atomic
     def mark_held(self, when=None):

@@ -210,7 +210,7 @@ def reschedule(request, pk):
         raise PermissionDenied
     form = ScheduleForm(request.POST, instance=one_on_one)
     if form.is_valid():
-        form.save()
+        one_on_one.move_to(form.cleaned_data["scheduled_for"])
         messages.success(request, _("The 1:1 is moved."))
         return redirect(one_on_one)
     context = one_on_one_context(request, one_on_one, schedule_form=form)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dashboard",
     "people",
     "api",
+    "integrations",
 ]
 
 MIDDLEWARE = [

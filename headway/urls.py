@@ -46,4 +46,6 @@ urlpatterns = [
     # The JSON API (token-authenticated) and the pages that go with it: tokens, reference.
     path("", include("api.urls")),
     path("api/v1/", api_urls.v1),
+    # Calendar feeds, chat channels and outgoing webhooks.
+    path("", include("integrations.urls")),
 ]
