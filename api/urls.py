@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 from .endpoints import api
@@ -22,6 +23,7 @@ urlpatterns = [
     path("settings/tokens/", views.tokens, name="tokens"),
     path("settings/tokens/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("api/v1/docs/", views.docs, name="docs"),
+    path("api/v1/", RedirectView.as_view(pattern_name="api:docs"), name="root"),
 ]
 # Included by the URL root at api/v1/.
 v1 = (without_sign_in(operations), "ninja", namespace)

@@ -31,3 +31,8 @@ def test_the_reference_in_french(client_for, pm):
 
 def test_the_reference_needs_signing_in(client):
     assert client.get(reverse("api:docs")).status_code == 302
+
+
+def test_the_apis_root_leads_to_its_reference(client_for, pm):
+    response = client_for(pm).get("/api/v1/")
+    assert response.status_code == 302 and response.url == reverse("api:docs")
