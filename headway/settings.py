@@ -224,9 +224,11 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language cookie (set by the switcher and on sign-in, headway.i18n) travels like the
-# session's: over HTTPS only when the session does, and no script reads it.
+# session's: over HTTPS only when the session does, no script reads it, and other sites'
+# requests do not carry it (SameSite=Lax, as the session and CSRF cookies).
 LANGUAGE_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

@@ -135,3 +135,16 @@ def test_the_language_cookie_is_kept_from_scripts_and_travels_like_the_session(c
     switch(client, "fr")
     assert client.cookies[COOKIE]["httponly"]
     assert settings.LANGUAGE_COOKIE_SECURE == settings.SESSION_COOKIE_SECURE
+
+
+def test_the_language_cookie_is_same_site_lax_like_the_others(client):
+    """Set by the switcher or on sign-in, it is not sent along with other sites' requests."""
+    user = UserFactory(username="sam")
+    Preference.remember_language(user, "fr")
+
+    switch(client, "fr")
+    assert client.cookies[COOKIE]["samesite"] == "Lax"
+    client.cookies.clear()
+    client.post(reverse("login"), {"username": "sam", "password": PASSWORD})
+    assert client.cookies[COOKIE]["samesite"] == "Lax"
+    assert client.cookies[settings.SESSION_COOKIE_NAME]["samesite"] == "Lax"
