@@ -493,8 +493,12 @@ class Objective(models.Model):
         self.status = Objective.Status.DROPPED
         self.version += 1
 
+    @transaction.atomic
     def move(self, offset):
-        """Move it `offset` places up (negative) or down among its team's quarter objectives."""
+        """Move it `offset` places up (negative) or down among its team's quarter objectives.
+
+        The siblings stay locked until their new order is saved: two moves at once cannot
+        give two objectives the same place."""
         siblings = list(
             Objective.objects.filter(team=self.team_id, quarter=self.quarter_id)
             .order_by("order", "pk")

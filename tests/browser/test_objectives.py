@@ -171,3 +171,30 @@ def test_pm_confirms_an_unlikely_value_then_corrects_it(
     screenshot(page, f"check-in-corrected-{width}")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
+
+
+def objective_order(page):
+    """The objectives' ids, top to bottom, as the team page lists them."""
+    return page.locator(".objective-list > li").evaluate_all("items => items.map(i => i.id)")
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_pm_moves_an_objective_down_then_up(page, phone_page, demo, sign_in, screenshot, width):
+    page = page if width == "desktop" else phone_page
+    sign_in(page, "pm", "headway")
+    page.goto("/teams/checkout/")
+    first, second, *rest = objective_order(page)
+    title = page.locator(f"#{first} h3").inner_text()
+
+    page.get_by_role("button", name=f"Move down: {title}").click()
+    page.wait_for_load_state()
+
+    assert page.url.endswith(f"#{first}")
+    assert objective_order(page) == [second, first, *rest]
+    screenshot(page, f"team-checkout-objective-moved-{width}")
+    assert_accessible(page)
+
+    page.get_by_role("button", name=f"Move up: {title}").click()
+    page.wait_for_load_state()
+
+    assert objective_order(page) == [first, second, *rest]

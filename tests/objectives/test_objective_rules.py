@@ -36,6 +36,16 @@ def test_moving_an_objective_reorders_its_siblings(team, current_quarter):
     assert elsewhere.order == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_moving_holds_its_own_transaction_outside_any_other(team, current_quarter):
+    """As a request runs it: no transaction around it (the test's own would hide a missing one)."""
+    first, second = (ObjectiveFactory(team=team, quarter=current_quarter) for _ in "ab")
+
+    second.move(-1)
+
+    assert list(Objective.objects.filter(team=team).order_by("order")) == [second, first]
+
+
 def test_a_dropped_objective_stays_but_is_marked(current_quarter):
     objective = ObjectiveFactory(quarter=current_quarter)
     objective.drop()
