@@ -1,17 +1,17 @@
 import logging
 import sys
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from . import i18n, sso
@@ -70,6 +70,23 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 RETRY_AFTER_OUTAGE = 30
 
 
+# The errors of a database that cannot be reached, as Django raises them and as psycopg does
+# where Django's wrapper is not around the call.
+OUTAGE_ERRORS = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+
+
+def is_outage(error):
+    """True when `error`, or an error it was raised from or while handling, says the
+    database cannot be reached."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OUTAGE_ERRORS):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request):
     """The 500 handler, answering 503 when the database is unreachable.
 
@@ -77,9 +94,11 @@ def server_error(request):
     rendered without the database (no session, no user, no context processors), and come back.
     Every other error gets the plain 500 page. Both are logged with their stack by Django.
     """
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    if is_outage(sys.exc_info()[1]):
         content = loader.render_to_string("503.html", {"retry_url": request.get_full_path()})
         response = HttpResponse(content, status=503)
         response["Retry-After"] = str(RETRY_AFTER_OUTAGE)
         return response
-    return defaults.server_error(request)
+    # Rendered without the request, unlike Django's default, which reads the posted form for
+    # its CSRF token and fails again when that form is what could not be read.
+    return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -129,6 +129,11 @@ def obstacle_export(request):
         _("Link"),
     ]
 
+    # Asked now, before the response starts: a database that cannot be reached answers the
+    # 503 page rather than a file cut off after its header. (Not by starting the rows' own
+    # query here: its server-side cursor would stay open until the response is read.)
+    obstacles.exists()
+
     def rows():
         yield header
         for o in obstacles.iterator(chunk_size=500):

@@ -2,10 +2,15 @@
 
 from unittest import mock
 
+import psycopg
 import pytest
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
+from django.test.signals import template_rendered
 from django.urls import reverse
+
+from headway.postgres import connect
+from objectives.models import Team
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +71,74 @@ def test_the_error_and_its_stack_go_to_the_log(browser, leader, caplog):
     record = next(r for r in caplog.records if r.name == "django.request")
     assert record.levelname == "ERROR"
     assert record.exc_info[0] is RuntimeError
+
+
+def test_an_outage_met_while_a_template_renders_answers_503(browser, leader, team, current_quarter):
+    """psycopg's own error, where no Django wrapper stands between the page and it."""
+    browser.force_login(leader)
+
+    def unreachable(team):
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    with mock.patch.object(Team, "get_absolute_url", unreachable):
+        response = browser.get(reverse("home"))
+
+    assert response.status_code == 503
+    assert b"Headway is briefly unavailable" in response.content
+
+
+def test_an_error_raised_while_handling_an_outage_still_answers_503(
+    browser, leader, team, current_quarter
+):
+    def cleanup_fails_too(team):
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            raise RuntimeError("could not clean up") from None
+
+    browser.force_login(leader)
+    with mock.patch.object(Team, "get_absolute_url", cleanup_fails_too):
+        response = browser.get(reverse("home"))
+
+    assert response.status_code == 503
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_going_away_in_the_middle_of_a_page_answers_503(browser, leader, team):
+    """A real outage: PostgreSQL ends the connection while the template is being rendered."""
+    browser.force_login(leader)
+    rendering = []
+
+    def end_the_connection_once_rendering(execute, sql, params, many, context):
+        if rendering and not connection.in_atomic_block:
+            backend = connection.connection.info.backend_pid
+            with connect(connection.settings_dict, autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [backend])
+        return execute(sql, params, many, context)
+
+    def started_rendering(**kwargs):
+        rendering.append(True)
+
+    template_rendered.connect(started_rendering)
+    try:
+        with connection.execute_wrapper(end_the_connection_once_rendering):
+            response = browser.get(reverse("home"))
+    finally:
+        template_rendered.disconnect(started_rendering)
+        connection.close()
+
+    assert rendering
+    assert response.status_code == 503
+
+
+def test_an_export_meeting_an_outage_answers_503_rather_than_a_cut_off_file(browser, leader):
+    def refuse(execute, sql, params, many, context):
+        if "obstacles_obstacle" in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    browser.force_login(leader)
+    with connection.execute_wrapper(refuse):
+        response = browser.get(reverse("obstacles:export"))
+
+    assert response.status_code == 503
