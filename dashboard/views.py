@@ -64,7 +64,8 @@ def dashboard_context(request, leads):
 def dashboard_panels(request, context):
     """The rest of the full page: team rows in the picked quarter, bottlenecks and the
     waiting graph."""
-    quarter = selected_quarter(request)
+    quarters = list(Quarter.objects.order_by("start"))
+    quarter = selected_quarter(request, quarters)
     teams = figures.teams_in_scope(request.user, context["scope"])
     rows = None
     if quarter is not None:
@@ -76,7 +77,7 @@ def dashboard_panels(request, context):
         )
     return {
         "quarter": quarter,
-        "quarters": Quarter.objects.order_by("start"),
+        "quarters": quarters,
         "rows": rows,
         "bottlenecks": shortlist(figures.bottlenecks(), figures.BOTTLENECKS_SHOWN),
         "learnings": figures.latest_learnings(teams),
@@ -88,7 +89,8 @@ def team_home(request):
     """A team member's home: their team's pace, its open obstacles, their next 1:1 and
     the learnings shared with the team."""
     teams = Team.objects.active().with_member(request.user)
-    quarter = selected_quarter(request)
+    quarters = list(Quarter.objects.order_by("start"))
+    quarter = selected_quarter(request, quarters)
     today = timezone.localdate()
     context = {
         "team_view": True,
@@ -100,7 +102,7 @@ def team_home(request):
         ),
         "quarter": quarter,
         "today": today,
-        "quarters": Quarter.objects.order_by("start"),
+        "quarters": quarters,
         "rows": None,
     }
     if quarter is not None:

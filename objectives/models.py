@@ -292,12 +292,18 @@ class QuarterQuerySet(models.QuerySet):
 
     def current(self):
         """The quarter containing today; else the latest one that has begun; else the first."""
-        today = timezone.localdate()
-        return (
-            self.containing(today).first()
-            or self.filter(start__lte=today).order_by("-start").first()
-            or self.order_by("start").first()
-        )
+        return current_of(self.order_by("start"))
+
+
+def current_of(quarters, today=None):
+    """Among `quarters` (in the order they start): the one containing today; else the latest
+    one that has begun; else the first. None when there are none. A page that lists the
+    quarters anyway picks the current one from its list, without a query of its own."""
+    today = today or timezone.localdate()
+    begun = [quarter for quarter in quarters if quarter.start <= today]
+    if begun:
+        return begun[-1]
+    return next(iter(quarters), None)
 
 
 class Quarter(models.Model):
@@ -518,7 +524,8 @@ class Objective(models.Model):
     @transaction.atomic
     def carry_over(self, by):
         """Carry it into the next quarter: a new objective linked to this one, with the key
-        results still short of their target copied, starting from their latest values."""
+        results still short of their target copied, starting from their latest values, and
+        threatened by the obstacles that still threaten this one."""
         if self.status == Objective.Status.ACHIEVED:
             raise ValidationError(_("An achieved objective is not carried over."))
         if Objective.objects.filter(carried_from=self).exists():
@@ -537,6 +544,9 @@ class Objective(models.Model):
             order=Objective.objects.filter(team=self.team, quarter=quarter).count(),
             carried_from=self,
         )
+        # The obstacles still in its way (not closed) threaten it next quarter too. The link
+        # is the obstacles app's (Obstacle.threatened_objectives), read here by its name.
+        carried.obstacles.set(self.obstacles.filter(closed_at__isnull=True))
         key_results = self.key_results.with_latest_check_in().filter(progress__lt=1)
         KeyResult.objects.bulk_create(
             KeyResult(

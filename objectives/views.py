@@ -12,7 +12,7 @@ from headway.history import record_addition, record_change, record_deletion
 from headway.permissions import Action, allows
 
 from .forms import CheckInForm, KeyResultForm, ObjectiveForm
-from .models import CheckIn, KeyResult, Membership, Objective, Quarter, Team
+from .models import CheckIn, KeyResult, Membership, Objective, Quarter, Team, current_of
 
 
 def get_team_for_user(request, slug, action=Action.READ):
@@ -27,9 +27,13 @@ def get_team_for_user(request, slug, action=Action.READ):
     return team
 
 
-def selected_quarter(request):
-    """The quarter named by ?quarter=<label>, else the current one (None if there is none)."""
+def selected_quarter(request, quarters=None):
+    """The quarter named by ?quarter=<label>, else the current one (None if there is none);
+    picked from `quarters` (every quarter, in order) when the caller has them."""
     label = request.GET.get("quarter") or request.POST.get("quarter")
+    if quarters is not None:
+        named = next((quarter for quarter in quarters if quarter.label == label), None)
+        return named or current_of(quarters)
     named = Quarter.objects.filter(label=label).first() if label else None
     return named or Quarter.objects.current()
 
@@ -74,12 +78,13 @@ def team_context(request, team):
     quarter). Higher apps add their parts to it and render a template extending ours."""
     if not hasattr(team, "relations"):
         team.relations = team.relations_to(request.user)
-    quarter = selected_quarter(request)
+    quarters = list(Quarter.objects.order_by("start"))
+    quarter = selected_quarter(request, quarters)
     context = {
         "team": team,
         "memberships": team.memberships.select_related("user"),
         "quarter": quarter,
-        "quarters": Quarter.objects.order_by("start"),
+        "quarters": quarters,
         "today": timezone.localdate(),
         **permissions_in(team, quarter),
     }

@@ -3,6 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django_htmx.http import push_url
 
 from headway.lists import shortlist
 from headway.permissions import Action, Relation, allows
-from objectives.models import Membership
+from objectives.models import Membership, Objective
 from objectives.views import get_team_for_user
 from objectives.views import team_context as objectives_team_context
 
@@ -126,8 +127,14 @@ def obstacle_export(request):
         _("Closed"),
         _("Last activity"),
         _("Resolution"),
+        _("Threatens"),
         _("Link"),
     ]
+
+    threats = Objective.objects.select_related("quarter").order_by("title", "quarter__start")
+    obstacles = obstacles.prefetch_related(
+        Prefetch("threatened_objectives", queryset=threats, to_attr="threats")
+    )
 
     # Asked now, before the response starts: a database that cannot be reached answers the
     # 503 page rather than a file cut off after its header. (Not by starting the rows' own
@@ -159,6 +166,7 @@ def obstacle_export(request):
                 else "",
                 timezone.localtime(o.last_activity_at).isoformat(timespec="minutes"),
                 o.resolution,
+                "; ".join(f"{objective} ({objective.quarter})" for objective in o.threats),
                 o.full_url(),
             ]
 
@@ -388,6 +396,10 @@ def team_context(request, team):
     other teams' open obstacles waiting on this one."""
     context = objectives_team_context(request, team)
     active = Obstacle.objects.active().select_related("owner", "blocking_team")
+    if "objectives" in context:
+        # Each objective's card names the obstacles threatening it (the link read backwards).
+        threats = Prefetch("obstacles", queryset=active, to_attr="threatening_obstacles")
+        context["objectives"] = context["objectives"].prefetch_related(threats)
     context["open_obstacles"] = shortlist(active.filter(team=team), TEAM_PAGE_SHOWN)
     # The most pressing of the waits, then grouped by the team that waits (a stable sort).
     blocked_by_us = shortlist(active.blocked_by(team).select_related("team"), TEAM_PAGE_SHOWN)

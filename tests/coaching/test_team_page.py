@@ -21,5 +21,5 @@ def test_learnings_on_the_team_page_cost_the_same_whatever_their_number(
     for _ in range(rows):
         LearningFactory().teams.add(team)
     client = client_for(pm)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         client.get(team.get_absolute_url())
