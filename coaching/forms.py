@@ -64,9 +64,10 @@ class LearningForm(forms.ModelForm):
         fields = ["title", "body", "source_team", "for_everyone", "teams"]
         widgets = {"teams": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, source_teams, **kwargs):
+        """`source_teams`: the teams whose learnings the author may record."""
         super().__init__(*args, **kwargs)
-        self.fields["source_team"].queryset = Team.objects.active()
+        self.fields["source_team"].queryset = source_teams
         self.fields["teams"].queryset = Team.objects.active()
 
     def clean(self):

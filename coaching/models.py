@@ -425,6 +425,16 @@ class ActionItem(models.Model):
         self.save(update_fields=["done_at"])
 
 
+def teams_learning_from(user):
+    """The teams whose learnings `user` may record: those they lead or are a product manager
+    of (every active team, for an admin). Most learnings come from a team's own work."""
+    teams = Team.objects.active()
+    if user.is_superuser:
+        return teams
+    pm_of = Membership.objects.filter(user=user, role=Membership.Role.PRODUCT_MANAGER)
+    return teams.filter(Q(leader=user) | Q(pk__in=pm_of.values("team")))
+
+
 class LearningQuerySet(models.QuerySet):
     def shared_with(self, team):
         """Learnings for everyone, for this team, or from it. A semi-join, not a join: each
@@ -486,3 +496,7 @@ class Learning(models.Model):
 
     def __str__(self):
         return self.title
+
+    def may_be_shared_by(self, user):
+        """Its author, its source team's leader and admins share it with more teams."""
+        return user.is_superuser or user.pk in (self.author_id, self.source_team.leader_id)

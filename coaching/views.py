@@ -20,7 +20,7 @@ from .forms import (
     ShareLearningForm,
     TalkingPointForm,
 )
-from .models import ActionItem, Learning, OneOnOne, pairs_of
+from .models import ActionItem, Learning, OneOnOne, pairs_of, teams_learning_from
 
 # What the pair writes is masked in error reports (Django's debug page, a mail handler an
 # operator adds): nobody outside the pair reads it, in a report no more than on a page.
@@ -39,10 +39,6 @@ def get_one_on_one_for_user(request, pk):
         # The private notes never leave the database for anyone but the leader.
         one_on_one.private_notes = ""
     return one_on_one
-
-
-def may_share_learnings(user):
-    return user.is_superuser or Team.objects.led_by(user).exists()
 
 
 def pairs_seen_by(user, pairs):
@@ -310,13 +306,16 @@ def learnings(request):
             "query": query,
             "team": team,
             "teams": Team.objects.active(),
-            "can_share": may_share_learnings(request.user),
+            "can_record": teams_learning_from(request.user).exists(),
         },
     )
 
 
 def learning_create(request):
-    if not may_share_learnings(request.user):
+    """Record a learning: a PM or a leader, of one of their teams' work, or of a 1:1 of theirs
+    (?one_on_one=, which it stays linked to)."""
+    teams = teams_learning_from(request.user)
+    if not teams.exists():
         raise PermissionDenied
     source = request.GET.get("one_on_one")
     one_on_one = (
@@ -325,7 +324,7 @@ def learning_create(request):
         else None
     )
     initial = {"source_team": one_on_one.team_id} if one_on_one else {}
-    form = LearningForm(request.POST or None, initial=initial)
+    form = LearningForm(request.POST or None, initial=initial, source_teams=teams)
     if request.method == "POST" and form.is_valid():
         form.instance.author, form.instance.one_on_one = request.user, one_on_one
         form.save()
@@ -342,11 +341,7 @@ def learning_create(request):
 
 def learning_share(request, pk):
     learning = get_object_or_404(Learning.objects.select_related("source_team"), pk=pk)
-    if not (
-        request.user.is_superuser
-        or learning.author_id == request.user.pk
-        or learning.source_team.leader_id == request.user.pk
-    ):
+    if not learning.may_be_shared_by(request.user):
         raise PermissionDenied
     form = ShareLearningForm(request.POST or None, instance=learning)
     if request.method == "POST" and form.is_valid():

@@ -13,3 +13,9 @@ def markdown_filter(text):
 @register.filter
 def is_discussed(key, discussed):
     return key in discussed
+
+
+@register.filter
+def may_be_shared_by(learning, user):
+    """True when `user` may share `learning` with more teams (Learning.may_be_shared_by)."""
+    return learning.may_be_shared_by(user)
