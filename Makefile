@@ -35,7 +35,7 @@ db: NEEDS += $(if $(LOCAL_DB),db)
 run: db migrate demo
 	@echo
 	@echo "Headway is at http://127.0.0.1:$(PORT)/"
-	@echo "Demo sign-ins (password: headway): leader (product leader), pm (product manager), admin (superuser)"
+	@echo "Demo sign-ins (password: headway): leader and leader2 (product leaders), pm (product manager), admin (superuser)"
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -30,6 +30,14 @@ PRIVATE_NOTES = [
     "Coach on saying no to side requests; practise the conversation next week.",
     "Ready for a bigger scope next quarter?",
 ]
+# What the leader said they would do about each team's most pressing obstacle, by its kind;
+# for a team with none standing in its way (or of another kind), a look at its key results.
+ACTION_FOR_KIND = {
+    "platform": "Ask the platform team for a date we can plan on",
+    "capability": "Find someone who knows the technology to pair with the team",
+    "customer": "Call the customer's account manager with a recovery plan",
+}
+DEFAULT_ACTION = "Go through the quarter's key results together"
 TALKING_POINTS = {
     "pm": "Can we get Finance to decide on manual fraud review before Friday?",
     "leader": "How is the team coping with the escalation?",
@@ -91,8 +99,17 @@ FRENCH = {
     "Ask the platform team for a named contact": (
         "Demander un interlocuteur attitré à l'équipe plateforme"
     ),
-    "Talk to the stakeholder before the decision is due": (
-        "Parler à la partie prenante avant l'échéance de la décision"
+    "Ask the platform team for a date we can plan on": (
+        "Demander à l'équipe plateforme une date sur laquelle compter"
+    ),
+    "Find someone who knows the technology to pair with the team": (
+        "Trouver quelqu'un qui connaît la technologie pour travailler avec l'équipe"
+    ),
+    "Call the customer's account manager with a recovery plan": (
+        "Appeler le responsable du compte client avec un plan de reprise"
+    ),
+    "Go through the quarter's key results together": (
+        "Passer en revue ensemble les résultats clés du trimestre"
     ),
     "Share the interview notes with the other PMs": (
         "Partager les notes d'entretiens avec les autres PM"
@@ -179,7 +196,7 @@ def seed_coaching(org):
         ActionItem.objects.create(
             one_on_one=held[-2],
             owner=leader,
-            text=text("Talk to the stakeholder before the decision is due"),
+            text=text(ACTION_FOR_KIND.get(getattr(obstacle, "kind", None), DEFAULT_ACTION)),
             due_date=(held[-2].held_at + timedelta(days=3)).date(),
             obstacle=obstacle,
             created_at=held[-2].held_at,

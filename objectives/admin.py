@@ -60,9 +60,13 @@ class ObjectiveAdmin(admin.ModelAdmin):
     list_display = ["title", "team", "quarter", "status", "owner"]
     list_filter = ["quarter", "status", "team"]
     list_select_related = ["team", "quarter", "owner"]
-    search_fields = ["title", "problem"]
+    search_fields = ["title", "problem", "quarter__label"]
     autocomplete_fields = ["team", "owner", "carried_from"]
     inlines = [KeyResultInline]
+
+    def get_queryset(self, request):
+        # Named with their quarter (Objective.__str__), as the autocomplete lists them.
+        return super().get_queryset(request).select_related("quarter")
 
 
 @admin.register(CheckIn)

@@ -457,7 +457,9 @@ class Objective(models.Model):
         """Someone else saved the objective since this version was read."""
 
     def __str__(self):
-        return self.title
+        # Titles repeat from quarter to quarter (carried over): the quarter tells them apart,
+        # in the administration's lists, choices and history.
+        return f"{self.title} ({self.quarter})"
 
     def get_absolute_url(self):
         return self.team_page_url(f"objective-{self.pk}")

@@ -172,7 +172,9 @@ def objective_drop(request, slug, pk):
     if request.method == "POST":
         objective.drop()
         record_change(request.user, objective, message="Dropped")
-        messages.success(request, _("“%s” is dropped: it no longer counts for pace.") % objective)
+        messages.success(
+            request, _("“%s” is dropped: it no longer counts for pace.") % objective.title
+        )
         return redirect(objective)
     return render(request, "objectives/objective_drop.html", {"team": team, "objective": objective})
 

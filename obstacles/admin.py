@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from objectives.models import Objective
+
 from .models import Notification, Obstacle, ObstacleEvent
 
 
@@ -66,6 +68,14 @@ class ObstacleAdmin(admin.ModelAdmin):
     date_hierarchy = "opened_at"
     readonly_fields = ["version", "last_activity_at"]
     inlines = [ObstacleEventInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "threatened_objectives":
+            # Each objective is named with its quarter (Objective.__str__): read them together.
+            kwargs["queryset"] = Objective.objects.select_related("quarter").order_by(
+                "quarter__start", "title"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Notification)

@@ -99,6 +99,8 @@ class ObstacleForm(forms.ModelForm):
         self.fields["threatened_objectives"].queryset = Objective.objects.filter(
             team=team, quarter=quarter
         ).counted()
+        # All of one quarter, which the help text names: their titles tell them apart.
+        self.fields["threatened_objectives"].label_from_instance = lambda o: o.title
         self.fields["threatened_objectives"].help_text = (
             _("The team's objectives for %s.") % quarter if quarter else ""
         )

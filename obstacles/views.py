@@ -166,7 +166,7 @@ def obstacle_export(request):
                 else "",
                 timezone.localtime(o.last_activity_at).isoformat(timespec="minutes"),
                 o.resolution,
-                "; ".join(f"{objective} ({objective.quarter})" for objective in o.threats),
+                "; ".join(str(objective) for objective in o.threats),
                 o.full_url(),
             ]
 

@@ -48,5 +48,6 @@ class Command(BaseCommand):
             f"Demo organization ready in {LANGUAGE_NAMES[org.language]}: "
             f"{len(org.users)} people, {len(org.teams)} teams, "
             f"quarters {org.previous_quarter}, {org.current_quarter}, {org.next_quarter}. "
-            f"Sign in as leader, pm or admin (password: {DEMO_PASSWORD})."
+            f"Sign in as leader or leader2 (product leaders), pm (product manager) or admin "
+            f"(password: {DEMO_PASSWORD})."
         )
