@@ -2,8 +2,9 @@
 
 A 1:1 is its leader's and its PM's alone, the private notes the leader's alone: no admin page,
 column, search, filter or history entry shows notes, talking points or action items (their
-__str__ does not name them either). What an admin does, on request, is reassign or delete a
-whole series without reading it.
+__str__ does not name them either). What an admin does, on request, is move a whole series to
+another team or delete it, without reading it. Someone taking one side's place is a handover
+(the people app), which leaves the 1:1s already held to the two who held them.
 """
 
 from django.contrib import admin, messages
@@ -13,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .forms import ReassignSeriesForm
+from .forms import MoveSeriesForm
 from .models import Learning, OneOnOne
 
 SERIES_FIELDS = ["leader", "pm", "team", "scheduled_for", "held_at", "created_at"]
@@ -65,7 +66,7 @@ class OneOnOneAdmin(admin.ModelAdmin):
     readonly_fields = SERIES_FIELDS
     # Its page in Headway would answer an admin with a 404: it is the pair's.
     view_on_site = False
-    actions = ["reassign_series", "delete_series", "delete_selected"]
+    actions = ["move_series", "delete_series", "delete_selected"]
 
     def has_add_permission(self, request):
         # Either side of a pair starts a series in Headway; an admin has no 1:1 to start.
@@ -82,51 +83,43 @@ class OneOnOneAdmin(admin.ModelAdmin):
         return [str(obj) for obj in objs], model_count, perms_needed, protected
 
     @admin.action(
-        description=gettext_lazy("Reassign the series of the selected 1:1"),
+        description=gettext_lazy("Move the series of the selected 1:1 to another team"),
         permissions=["change"],
     )
-    def reassign_series(self, request, queryset):
+    def move_series(self, request, queryset):
         pairs = queryset.pairs()
         if len(pairs) != 1:
             self.message_user(
                 request,
-                _("Select 1:1s of one series: a series is reassigned on its own."),
+                _("Select 1:1s of one series: a series is moved on its own."),
                 messages.ERROR,
             )
             return None
         (pair,) = pairs
         series = describe_series(queryset)[0]
         sample = series["one_on_one"]
-        initial = {"leader": sample.leader, "pm": sample.pm, "team": sample.team}
         posted = request.POST if "apply" in request.POST else None
-        form = ReassignSeriesForm(posted, initial=initial)
+        form = MoveSeriesForm(posted, initial={"team": sample.team})
         if form.is_valid():
-            data = form.cleaned_data
+            team = form.cleaned_data["team"]
             try:
-                moved = OneOnOne.reassign_series(
-                    pair, leader=data["leader"], pm=data["pm"], team=data["team"]
-                )
+                moved = OneOnOne.move_series(pair, team)
             except ValidationError as refusal:
                 form.add_error(None, refusal)
             else:
-                message = (
-                    f"Series of {sample.leader} and {sample.pm} ({sample.team}) moved to "
-                    f"{data['leader']} and {data['pm']} ({data['team']})"
-                )
-                for one_on_one in OneOnOne.objects.of_series(
-                    [(data["leader"].pk, data["pm"].pk, data["team"].pk)]
-                ):
+                message = f"Series moved from {sample.team} to {team}"
+                for one_on_one in OneOnOne.objects.of_series([(pair[0], pair[1], team.pk)]):
                     self.log_change(request, one_on_one, message)
                 self.message_user(
                     request,
-                    ngettext("%(count)d 1:1 reassigned.", "%(count)d 1:1s reassigned.", moved)
+                    ngettext("%(count)d 1:1 moved.", "%(count)d 1:1s moved.", moved)
                     % {"count": moved},
                 )
                 return None
         return self.series_page(
             request,
-            "admin/coaching/oneonone/reassign_series.html",
-            _("Reassign a 1:1 series"),
+            "admin/coaching/oneonone/move_series.html",
+            _("Move a 1:1 series to another team"),
             queryset,
             [series],
             form=form,

@@ -92,17 +92,7 @@ class ShareLearningForm(forms.ModelForm):
         self.fields["teams"].queryset = Team.objects.active()
 
 
-class ReassignSeriesForm(forms.Form):
-    """Where an admin moves a 1:1 series on request: its leader, its PM, its team."""
+class MoveSeriesForm(forms.Form):
+    """Where an admin moves a 1:1 series on request: to another team."""
 
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=None)
-    pm = forms.ModelChoiceField(label=_("Product manager"), queryset=None)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        people = get_user_model().objects.filter(is_active=True)
-        for name in ("leader", "pm"):
-            self.fields[name].queryset = people.order_by("first_name", "last_name", "username")
-            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["team"].queryset = Team.objects.active()
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.active())

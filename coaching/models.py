@@ -235,31 +235,21 @@ class OneOnOne(models.Model):
         return upcoming
 
     @classmethod
-    @transaction.atomic
-    def reassign_series(cls, pair, *, leader, pm, team):
-        """Move the whole series of `pair` (leader, PM and team ids) to another leader, PM
-        or team, as an admin does on request, without reading it.
-
-        Private notes are the leader's alone: a series given to another leader loses them,
-        so that the new leader never reads what the previous one wrote for themselves.
-        Returns how many 1:1s moved.
-        """
-        if leader.pk == pm.pk:
-            raise ValidationError(_("A 1:1 is between two people: choose another product manager."))
-        series = cls.objects.of_series([pair])
-        target = (leader.pk, pm.pk, team.pk)
-        if target != tuple(pair) and cls.objects.of_series([target]).exists():
+    def move_series(cls, pair, team):
+        """Move the whole series of `pair` (leader, PM and team ids) to another `team`, as an
+        admin does on request without reading it: a series kept under the wrong team, a team
+        split in two. Its two people stay: someone taking one side's place is a handover
+        (the people app), which leaves the 1:1s already held to the two who held them.
+        Returns how many 1:1s moved."""
+        leader, pm, current = pair
+        if team.pk == current:
+            return 0
+        if cls.objects.of_series([(leader, pm, team.pk)]).exists():
             raise ValidationError(
-                _(
-                    "%(leader)s and %(pm)s already have 1:1s for %(team)s: delete one of the two "
-                    "series first."
-                )
-                % {"leader": leader, "pm": pm, "team": team}
+                _("These two already have 1:1s for %(team)s: delete one of the two series first.")
+                % {"team": team}
             )
-        changes = {"leader": leader, "pm": pm, "team": team}
-        if leader.pk != pair[0]:
-            changes.update(private_notes="", private_notes_version=F("private_notes_version") + 1)
-        return series.update(**changes)
+        return cls.objects.of_series([pair]).update(team=team)
 
     @classmethod
     def start_for(cls, by, team, pm=None):

@@ -157,27 +157,25 @@ def test_a_talking_point_not_discussed_carries_over(
     assert_no_horizontal_scroll(page)
 
 
-def test_an_admin_reassigns_a_series_without_seeing_it(page, demo, sign_in, screenshot):
-    """Aisha takes over from Priya as Search's PM: asked to, the admin hands her the series."""
-    private = set(
-        OneOnOne.objects.filter(pm__username="priya").values_list("private_notes", flat=True)
-    )
+def test_an_admin_moves_a_series_to_another_team_without_seeing_it(page, demo, sign_in, screenshot):
+    """Search & Discovery's series was kept under the wrong team: asked to, the admin moves it."""
+    series = OneOnOne.objects.filter(pm__username="priya")
+    private = set(series.values_list("private_notes", flat=True)) - {""}
     sign_in(page, "admin", "headway")
     page.goto("/admin/coaching/oneonone/?q=Priya")
     page.locator("input[name=_selected_action]").first.check()
-    page.get_by_label("Action:").select_option(label="Reassign the series of the selected 1:1")
+    page.get_by_label("Action:").select_option(
+        label="Move the series of the selected 1:1 to another team"
+    )
     page.get_by_role("button", name="Run").click()
-    page.get_by_role("heading", name="Reassign a 1:1 series").wait_for()
+    page.get_by_role("heading", name="Move a 1:1 series to another team").wait_for()
     assert page.get_by_text("Maya Chen and Priya Raman (Search & Discovery): 7 1:1s").is_visible()
-    page.get_by_label("Product manager:").select_option(label="Aisha Okafor")
-    screenshot(page, "admin-reassign-series")
+    page.get_by_label("Team:").select_option(label="Onboarding")
+    screenshot(page, "admin-move-series")
     assert_accessible(page)
     content = page.content()
-    assert private - {""} and not any(note in content for note in private - {""})
+    assert private and not any(note in content for note in private)
 
-    page.get_by_role("button", name="Reassign the series").click()
-    page.get_by_text("7 1:1s reassigned.").wait_for()
-    moved = OneOnOne.objects.filter(pm__username="aisha", team__slug="search")
-    assert moved.count() == 7
-    # The same leader: her private notes stay hers.
-    assert set(moved.values_list("private_notes", flat=True)) == private
+    page.get_by_role("button", name="Move the series").click()
+    page.get_by_text("7 1:1s moved.").wait_for()
+    assert series.filter(team__slug="onboarding").count() == 7

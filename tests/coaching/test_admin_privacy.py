@@ -11,13 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from coaching.models import ActionItem, OneOnOne, TalkingPoint
-from tests.factories import (
-    ActionItemFactory,
-    MembershipFactory,
-    OneOnOneFactory,
-    TeamFactory,
-    UserFactory,
-)
+from tests.factories import ActionItemFactory, OneOnOneFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,33 +98,31 @@ def test_the_delete_confirmation_counts_the_content_without_showing_it(
     assert "Talking points: 1" in response.text
 
 
-def test_the_admin_reassigns_a_series_to_another_pm_without_seeing_it(
-    client_for, admin_user, written, last_one_on_one, team
+def test_the_admin_moves_a_series_to_another_team_without_seeing_it(
+    client_for, admin_user, written, last_one_on_one, leader, pm
 ):
-    new_pm = UserFactory(username="newpm", first_name="Noor", last_name="Haddad")
-    MembershipFactory(team=team, user=new_pm)
+    new_team = TeamFactory(name="Wallets", leader=leader)
     url = reverse("admin:coaching_oneonone_changelist")
     client = client_for(admin_user)
-    form = client.post(url, {"action": "reassign_series", "_selected_action": [written.pk]})
+    form = client.post(url, {"action": "move_series", "_selected_action": [written.pk]})
     assert_no_content(form)
+    assert "handover page" in form.text
 
     response = client.post(
         url,
         {
-            "action": "reassign_series",
+            "action": "move_series",
             "_selected_action": [written.pk],
             "apply": "1",
-            "leader": written.leader_id,
-            "pm": new_pm.pk,
-            "team": team.pk,
+            "team": new_team.pk,
         },
     )
 
     assert response.status_code == 302
-    moved = OneOnOne.objects.filter(pm=new_pm)
+    moved = OneOnOne.objects.filter(team=new_team)
     assert set(moved) == {written, last_one_on_one}
-    # The leader stays: the notes they wrote, private ones included, stay theirs.
-    assert {o.private_notes for o in moved} == {PRIVATE}
+    # The same two people: all they wrote stays theirs, private notes included.
+    assert {(o.leader, o.pm, o.private_notes) for o in moved} == {(leader, pm, PRIVATE)}
     entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(OneOnOne))
     assert entries.filter(action_flag=CHANGE).count() == 2
     for entry in entries:
@@ -138,50 +130,37 @@ def test_the_admin_reassigns_a_series_to_another_pm_without_seeing_it(
     assert_no_content(client.get(reverse("admin:coaching_oneonone_history", args=[written.pk])))
 
 
-def test_a_series_moved_to_another_leader_leaves_the_private_notes_behind(
-    client_for, admin_user, written, last_one_on_one, team, pm
-):
-    new_leader = UserFactory(username="newleader")
-    team.leader = new_leader
-    team.save()
-    url = reverse("admin:coaching_oneonone_changelist")
-    client_for(admin_user).post(
-        url,
-        {
-            "action": "reassign_series",
-            "_selected_action": [last_one_on_one.pk],
-            "apply": "1",
-            "leader": new_leader.pk,
-            "pm": pm.pk,
-            "team": team.pk,
-        },
+def test_an_admin_cannot_hand_a_series_to_someone_else(client_for, admin_user, written):
+    """Who takes one side's place is a handover: the 1:1s held stay with those who held them."""
+    form = client_for(admin_user).post(
+        reverse("admin:coaching_oneonone_change", args=[written.pk]), {"pm": 1, "leader": 1}
     )
-    moved = OneOnOne.objects.filter(leader=new_leader)
-    assert moved.count() == 2
-    assert {o.private_notes for o in moved} == {""}
-    assert {o.shared_notes for o in moved} == {SHARED}
+    assert form.status_code == 403
+    action = client_for(admin_user).post(
+        reverse("admin:coaching_oneonone_changelist"),
+        {"action": "move_series", "_selected_action": [written.pk]},
+    )
+    assert 'name="pm"' not in action.text and 'name="leader"' not in action.text
 
 
-def test_reassigning_onto_a_pair_that_has_a_series_is_refused(
-    client_for, admin_user, written, team, leader
+def test_moving_onto_a_team_where_the_pair_has_a_series_is_refused(
+    client_for, admin_user, written, leader, pm
 ):
-    other_pm = UserFactory(username="otherpm")
-    OneOnOneFactory(team=team, leader=leader, pm=other_pm)
+    other = TeamFactory(leader=leader)
+    OneOnOneFactory(team=other, leader=leader, pm=pm)
     url = reverse("admin:coaching_oneonone_changelist")
     response = client_for(admin_user).post(
         url,
         {
-            "action": "reassign_series",
+            "action": "move_series",
             "_selected_action": [written.pk],
             "apply": "1",
-            "leader": leader.pk,
-            "pm": other_pm.pk,
-            "team": team.pk,
+            "team": other.pk,
         },
     )
     assert response.status_code == 200
-    assert "already have 1:1s" in response.text
-    assert OneOnOne.objects.filter(pm=other_pm).count() == 1
+    assert "These two already have 1:1s for" in response.text
+    assert OneOnOne.objects.filter(team=other).count() == 1
 
 
 def test_the_admin_deletes_a_whole_series(client_for, admin_user, written, leader):

@@ -84,9 +84,11 @@ def test_the_admin_names_objectives_with_their_quarter(client_for, admin_user, t
         ObjectiveFactory(team=team, quarter=QuarterFactory(label=label), title="Pay in a minute")
     obstacle = ObstacleFactory(team=team, created_by=pm)
 
-    text = client_for(admin_user).get(
-        reverse("admin:obstacles_obstacle_change", args=[obstacle.pk])
-    ).text
+    text = (
+        client_for(admin_user)
+        .get(reverse("admin:obstacles_obstacle_change", args=[obstacle.pk]))
+        .text
+    )
 
     assert "Pay in a minute (2026-Q3)" in text and "Pay in a minute (2026-Q4)" in text
 

@@ -32,7 +32,11 @@ def test_days_ago(days, english, french):
         (timedelta(seconds=0), "just now", "à l’instant"),
         (timedelta(seconds=59), "just now", "à l’instant"),
         (timedelta(minutes=5), "5\u00a0minutes ago", "il y a 5\u00a0minutes"),
-        (timedelta(days=2, hours=3), "2\u00a0days, 3\u00a0hours ago", "il y a 2\u00a0jours, 3\u00a0heures"),
+        (
+            timedelta(days=2, hours=3),
+            "2\u00a0days, 3\u00a0hours ago",
+            "il y a 2\u00a0jours, 3\u00a0heures",
+        ),
     ],
 )
 def test_ago(before, english, french):
