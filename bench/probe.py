@@ -8,17 +8,25 @@ set to a database loaded by `manage.py seed_scale`. It
    of this quarter's key results, and a superuser for the admin;
 2. requests each page once to warm up, then once more, counting the SQL queries and the
    response bytes, as a full page and, where the page has one, as its htmx fragment;
-3. signs each of those people in as many times as the load has users (sessions made here,
+3. times each page alone, in this process: TIMED_REQUESTS requests after WARM_UP, their
+   median wall-clock time and median CPU time (this process's: Python, Django, templates,
+   the database driver; PostgreSQL's own work shows in the wall-clock time only), next to a
+   signed-in floor view that renders only base.html (Django, the session, the user: what
+   every page costs before it does anything of its own);
+4. signs each of those people in as many times as the load has users (sessions made here,
    so that the load measures the pages, not password hashing);
-4. writes the pages (paths, who requests them, form data, sessions) and those figures as
+5. writes the pages (paths, who requests them, form data, sessions) and those figures as
    JSON to the path given as its first argument, for the load generator and the report.
 
     python bench/probe.py OUTPUT.json SESSIONS_PER_PERSON
+    python bench/probe.py --clean      # delete the check-ins benchmark runs saved
 """
 
 import json
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,9 +40,10 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
+from django.shortcuts import render  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from coaching.models import OneOnOne  # noqa: E402
@@ -54,15 +63,35 @@ ADMIN_FILTER = {"active": "yes", "kind__exact": "platform"}
 
 
 BENCH_CHECK_IN = "Benchmark check-in"
+# In-process timing: requests thrown away first (caches, connections), then those timed.
+WARM_UP = 5
+TIMED_REQUESTS = 40
+FLOOR = "signed-in floor"
+
+
+def floor(request):
+    """A signed-in page with nothing of its own: base.html, through every middleware."""
+    return render(request, "base.html")
+
+
+# The probe's URLs: Headway's, and the floor view beside them (in this process only).
+urlpatterns = [
+    path("bench/floor/", floor, name="bench_floor"),
+    path("", include("headway.urls")),
+]
+
+
+def clean():
+    """Delete the check-ins benchmark runs saved, through the model (so that every figure
+    derived from them follows): a key result with thousands of check-ins would make each
+    run's team page and check-in heavier than the last."""
+    return CheckIn.objects.filter(comment=BENCH_CHECK_IN).delete()[0]
 
 
 def pages():
     """Each page of the benchmark: who requests it, how, and its htmx fragment if it has one.
-
-    The check-ins an earlier run saved are deleted first: a key result with thousands of
-    check-ins would make each run's team page and check-in heavier than the last.
-    """
-    CheckIn.objects.filter(comment=BENCH_CHECK_IN).delete()
+    A page with `"load": False` is timed here only, not loaded by locust."""
+    clean()
     index = min(TEAM_INDEX, Team.objects.count() - 1)
     team = Team.objects.select_related("leader").get(slug=f"{PREFIX}-team-{index}")
     pm = team.memberships.get(role="pm").user
@@ -79,6 +108,7 @@ def pages():
     leader, pm, admin = team.leader.username, pm.username, admin.username
     log = reverse("obstacles:log")
     return [
+        {"name": FLOOR, "user": leader, "path": reverse("bench_floor"), "load": False},
         {"name": "healthz", "user": None, "path": reverse("healthz")},
         {
             "name": "dashboard (all teams)",
@@ -123,6 +153,9 @@ def pages():
             "query": ADMIN_FILTER,
         },
         {"name": "team page", "user": leader, "path": reverse("team", args=[team.slug])},
+        {"name": "PM home", "user": pm, "path": "/"},
+        {"name": "teams", "user": leader, "path": reverse("teams")},
+        {"name": "learnings", "user": leader, "path": reverse("coaching:learnings")},
         {
             "name": "1:1 page",
             "user": leader,
@@ -145,24 +178,46 @@ def pages():
     ]
 
 
-def measure(page, headers):
-    """SQL queries and bytes of one request for `page`, after a first one that warms up."""
+def requester(page, headers):
+    """A function that requests `page` once as its user, and returns the response."""
     client = Client(headers=headers)
     if page["user"]:
         client.force_login(get_user_model().objects.get(username=page["user"]))
-    method = page.get("method", "GET")
+    if page.get("method") == "POST":
+        return lambda: client.post(page["path"], page["data"])
+    return lambda: client.get(page["path"], page.get("query", {}))
 
-    def request():
-        if method == "POST":
-            return client.post(page["path"], page["data"])
-        return client.get(page["path"], page.get("query", {}))
 
+def measure(page, headers):
+    """SQL queries and bytes of one request for `page`, after a first one that warms up."""
+    request = requester(page, headers)
     request()
     with CaptureQueriesContext(connection) as queries:
         response = request()
     if response.status_code != 200:
         raise SystemExit(f"{page['name']}: HTTP {response.status_code} at {page['path']}")
     return {"queries": len(queries), "bytes": len(response.content)}
+
+
+def timing(page, headers):
+    """Median wall-clock and CPU milliseconds of one request for `page`, alone, in this
+    process (TIMED_REQUESTS of them, after WARM_UP)."""
+    request = requester(page, headers)
+    for _ in range(WARM_UP):
+        request()
+    wall, cpu = [], []
+    for _ in range(TIMED_REQUESTS):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        request()
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return {
+        "inprocess_ms": round(statistics.median(wall) * 1000, 2),
+        "inprocess_cpu_ms": round(statistics.median(cpu) * 1000, 2),
+        "timed_requests": TIMED_REQUESTS,
+        # The machine is shared: how busy it was, beside the figures it affected.
+        "load_average": round(os.getloadavg()[0], 1),
+    }
 
 
 def sessions(username, count):
@@ -179,27 +234,47 @@ def sessions(username, count):
 def main(output, sessions_per_person):
     results = []
     signed_in = {}
-    for page in pages():
-        if page["user"]:
-            if page["user"] not in signed_in:
-                signed_in[page["user"]] = sessions(page["user"], sessions_per_person)
-            page["sessions"] = signed_in[page["user"]]
-        page["cookies"] = {
-            "session": settings.SESSION_COOKIE_NAME,
-            "csrf": settings.CSRF_COOKIE_NAME,
-            "csrf_token": _get_new_csrf_string(),
-        }
-        full = measure(page, page.get("headers", {}))
-        page["queries"], page["bytes"] = full["queries"], full["bytes"]
-        if "fragment" in page:
-            fragment = measure(page, page["fragment"])
-            page["fragment_queries"], page["fragment_bytes"] = (
-                fragment["queries"],
-                fragment["bytes"],
-            )
-        results.append(page)
+    with override_settings(ROOT_URLCONF=__name__):
+        for page in pages():
+            results.append(probe(page, signed_in, sessions_per_person))
+    saved = clean()
+    print(f"probe: {saved} benchmark check-ins deleted", flush=True)
     Path(output).write_text(json.dumps(results, indent=2))
 
 
+def probe(page, signed_in, sessions_per_person):
+    """`page` with its sessions, cookies and the figures measured here."""
+    if page["user"]:
+        if page["user"] not in signed_in:
+            signed_in[page["user"]] = sessions(page["user"], sessions_per_person)
+        page["sessions"] = signed_in[page["user"]]
+    page["cookies"] = {
+        "session": settings.SESSION_COOKIE_NAME,
+        "csrf": settings.CSRF_COOKIE_NAME,
+        "csrf_token": _get_new_csrf_string(),
+    }
+    full = measure(page, page.get("headers", {}))
+    page["queries"], page["bytes"] = full["queries"], full["bytes"]
+    page.update(timing(page, page.get("headers", {})))
+    if "fragment" in page:
+        fragment = measure(page, page["fragment"])
+        page["fragment_queries"], page["fragment_bytes"] = (
+            fragment["queries"],
+            fragment["bytes"],
+        )
+        fragment_timing = timing(page, page["fragment"])
+        page["fragment_inprocess_ms"] = fragment_timing["inprocess_ms"]
+        page["fragment_inprocess_cpu_ms"] = fragment_timing["inprocess_cpu_ms"]
+    print(
+        f"probe: {page['name']}: {page['inprocess_ms']} ms, "
+        f"{page['inprocess_cpu_ms']} ms CPU, {page['queries']} queries",
+        flush=True,
+    )
+    return page
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    if sys.argv[1:] == ["--clean"]:
+        print(f"probe: {clean()} benchmark check-ins deleted")
+    else:
+        main(sys.argv[1], int(sys.argv[2]))

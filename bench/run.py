@@ -5,10 +5,12 @@ For each size (20 and 200 teams by default) it
 1. sets up a database of its own on the PostgreSQL server of DATABASE_URL
    (headway_bench_<teams>): migrated, loaded once by `manage.py seed_scale`, then analyzed.
    A later run reuses it (migrating it, so new indexes apply) unless --fresh is given;
-2. counts each page's SQL queries and bytes inside Django (bench/probe.py);
+2. counts each page's SQL queries and bytes inside Django, and times each page alone,
+   in-process (median wall-clock and CPU time, against a signed-in floor view: bench/probe.py);
 3. serves Headway with gunicorn under production settings (bin/prodenv: DEBUG off, the
    workers of deploy/gunicorn.conf.py) and drives each page in turn with locust, headless,
-   at a fixed number of concurrent signed-in users, for a fixed time;
+   at a fixed number of concurrent signed-in users, for a fixed time; then deletes the
+   check-ins the load saved, so that the next run starts from the same data;
 
 then writes bench/results.json and the table between the markers of bench/results.md, checks
 the targets of the scale issue, and prints the table.
@@ -46,6 +48,28 @@ MAX_QUERIES = 15
 MAX_LATENCY_GROWTH = 1.3
 MIN_LOG_OVER_ADMIN = 2.0
 MAX_FRAGMENT_SHARE = 0.25
+# The targets of the fast-pages issue: in-process median at the largest size, in ms.
+INPROCESS_TARGETS = {
+    "dashboard (all teams)": 30,
+    "team page": 25,
+    "PM home": 25,
+    "1:1 page": 25,
+    "check-in save": 25,
+    "obstacle log (filter)": 15,
+    "obstacle log (search)": 15,
+    "obstacle log (filter, htmx)": 15,
+    "obstacle log (search, htmx)": 15,
+    "learnings": 15,
+    "teams": 25,
+}
+# Pages that must not grow with the organization, in-process (the margin is the noise of
+# medians on a shared machine).
+FLAT_PAGES = {"teams": 1.15}
+# Under load, the dashboard's requests per second against the first run of the fast-pages
+# issue (7.5 at 20 teams, 8.6 at 200: bench/results.md), and the factor to reach.
+DASHBOARD_RPS_BEFORE = {20: 7.5, 200: 8.6}
+DASHBOARD_RPS_FACTOR = 5
+FLOOR = "signed-in floor"
 GROWTH_PAGES = (
     "dashboard (all teams)",
     "obstacle log (filter)",
@@ -206,6 +230,8 @@ def bench_size(base_url, teams, args):
         server = start_server(url, port, server_log)
         try:
             for page in pages:
+                if page.get("load") is False:
+                    continue
                 say(f"{teams} teams: {page['name']}, {args.users} users for {args.seconds} s")
                 prefix = WORK / f"{teams}-{slug(page['name'])}"
                 figures = load(page, pages_file, port, args.users, args.seconds, prefix, load_log)
@@ -213,6 +239,8 @@ def bench_size(base_url, teams, args):
         finally:
             server.terminate()
             server.wait(timeout=30)
+    # The check-ins the load saved go, so that the next run starts from the same data.
+    run([PRODENV, sys.executable, "bench/probe.py", "--clean"], production_env(url))
     return pages
 
 
@@ -253,6 +281,7 @@ def targets(results):
     by = {(row["name"], row["teams"]): row for row in results["rows"]}
     small, large = results["sizes"][0], results["sizes"][-1]
     names = list(dict.fromkeys(row["name"] for row in results["rows"]))
+    loaded = [row for row in results["rows"] if row.get("load") is not False]
     checks = []
     for name in names:
         counts = sorted({by[(name, size)]["queries"] for size in results["sizes"]})
@@ -296,9 +325,41 @@ def targets(results):
                     f"{share:.0%}",
                 )
             )
-    failed = sum(row["failures"] for row in results["rows"])
+    for name, limit in INPROCESS_TARGETS.items():
+        if (name, large) in by:
+            median = by[(name, large)]["inprocess_ms"]
+            checks.append(
+                (
+                    f"{name}: in-process median at {large} teams at most {limit} ms",
+                    median <= limit,
+                    f"{median:.1f} ms",
+                )
+            )
+    for name, limit in FLAT_PAGES.items():
+        if (name, small) in by and (name, large) in by and small != large:
+            growth = by[(name, large)]["inprocess_ms"] / by[(name, small)]["inprocess_ms"]
+            checks.append(
+                (
+                    f"{name}: in-process median at {large} teams at most {limit}× at {small}",
+                    growth <= limit,
+                    f"{growth:.2f}×",
+                )
+            )
+    for size in results["sizes"]:
+        if size in DASHBOARD_RPS_BEFORE:
+            rps = by[("dashboard (all teams)", size)]["rps"]
+            goal = DASHBOARD_RPS_BEFORE[size] * DASHBOARD_RPS_FACTOR
+            checks.append(
+                (
+                    f"dashboard (all teams) ({size} teams): at least {DASHBOARD_RPS_FACTOR}× "
+                    f"the {DASHBOARD_RPS_BEFORE[size]} requests/s before, under load",
+                    rps >= goal,
+                    f"{rps:.1f} ({rps / DASHBOARD_RPS_BEFORE[size]:.1f}×)",
+                )
+            )
+    failed = sum(row["failures"] for row in loaded)
     checks.append(("no failed request", failed == 0, str(failed)))
-    silent = [f"{row['name']} ({row['teams']})" for row in results["rows"] if not row["requests"]]
+    silent = [f"{row['name']} ({row['teams']})" for row in loaded if not row["requests"]]
     checks.append(
         ("every page answered within the run", not silent, ", ".join(silent) or "all did")
     )
@@ -327,16 +388,57 @@ def table(results):
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in results["rows"]:
+        if row.get("load") is False:
+            continue
         fragment = kilobytes(row["fragment_bytes"]) if "fragment_bytes" in row else "–"
         lines.append(
             f"| {row['name']} | {row['teams']} | {row['rps']:.1f} | {milliseconds(row['p50_ms'])} "
             f"| {milliseconds(row['p95_ms'])} | {row['queries']} | {kilobytes(row['bytes'])} "
             f"| {fragment} | {row['failures']} |"
         )
+    lines += ["", *inprocess_table(results)]
     lines += ["", "| Target | Met | Measured |", "| --- | --- | ---: |"]
     for name, met, figure in results["targets"]:
         lines.append(f"| {name} | {'yes' if met else '**no**'} | {figure} |")
     return "\n".join(lines)
+
+
+def inprocess_table(results):
+    """Each page alone, in-process: median wall-clock and CPU time, and both as multiples of
+    the signed-in floor view's at the same size."""
+    floors = {row["teams"]: row for row in results["rows"] if row["name"] == FLOOR}
+    lines = [
+        "In-process, each page alone: the median of "
+        f"{results['rows'][0].get('timed_requests', '–')} requests in one Django process "
+        "(wall-clock, and this process's CPU time: PostgreSQL's work shows in the first only), "
+        "and each as a multiple of the signed-in floor view's; the machine's load average "
+        "(1 min) when the page was timed.",
+        "",
+        "| Page | Teams | Median ms | CPU ms | × floor | CPU × floor | SQL queries | Load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+
+    def line(row, name, wall, cpu, queries):
+        floor = floors.get(row["teams"])
+        ratio = f"{wall / floor['inprocess_ms']:.1f}" if floor else "–"
+        cpu_ratio = f"{cpu / floor['inprocess_cpu_ms']:.1f}" if floor else "–"
+        return (
+            f"| {name} | {row['teams']} | {wall:.1f} | {cpu:.1f} | {ratio} | {cpu_ratio} "
+            f"| {queries} | {row.get('load_average', '–')} |"
+        )
+
+    for row in results["rows"]:
+        if "inprocess_ms" not in row:
+            continue
+        lines.append(
+            line(row, row["name"], row["inprocess_ms"], row["inprocess_cpu_ms"], row["queries"])
+        )
+        if "fragment_inprocess_ms" in row:
+            lines.append(
+                line(row, f"{row['name']}, htmx fragment", row["fragment_inprocess_ms"],
+                     row["fragment_inprocess_cpu_ms"], row["fragment_queries"])
+            )  # fmt: skip
+    return lines
 
 
 def write_report(results):
