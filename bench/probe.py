@@ -154,7 +154,7 @@ def pages():
         },
         {"name": "team page", "user": leader, "path": reverse("team", args=[team.slug])},
         {"name": "PM home", "user": pm, "path": "/"},
-        {"name": "teams", "user": leader, "path": reverse("teams")},
+        {"name": "teams", "user": leader, "path": reverse("objectives:teams")},
         {"name": "learnings", "user": leader, "path": reverse("coaching:learnings")},
         {
             "name": "1:1 page",
