@@ -18,7 +18,7 @@ set to a database loaded by `manage.py seed_scale`. It
 5. writes the pages (paths, who requests them, form data, sessions) and those figures as
    JSON to the path given as its first argument, for the load generator and the report.
 
-    python bench/probe.py OUTPUT.json SESSIONS_PER_PERSON
+    python bench/probe.py OUTPUT.json SESSIONS_PER_PERSON [TIMED_REQUESTS]
     python bench/probe.py --clean      # delete the check-ins benchmark runs saved
 """
 
@@ -199,14 +199,14 @@ def measure(page, headers):
     return {"queries": len(queries), "bytes": len(response.content)}
 
 
-def timing(page, headers):
+def timing(page, headers, count=TIMED_REQUESTS):
     """Median wall-clock and CPU milliseconds of one request for `page`, alone, in this
-    process (TIMED_REQUESTS of them, after WARM_UP)."""
+    process (`count` of them, after WARM_UP)."""
     request = requester(page, headers)
     for _ in range(WARM_UP):
         request()
     wall, cpu = [], []
-    for _ in range(TIMED_REQUESTS):
+    for _ in range(count):
         started, started_cpu = time.perf_counter(), time.process_time()
         request()
         wall.append(time.perf_counter() - started)
@@ -214,7 +214,7 @@ def timing(page, headers):
     return {
         "inprocess_ms": round(statistics.median(wall) * 1000, 2),
         "inprocess_cpu_ms": round(statistics.median(cpu) * 1000, 2),
-        "timed_requests": TIMED_REQUESTS,
+        "timed_requests": count,
         # The machine is shared: how busy it was, beside the figures it affected.
         "load_average": round(os.getloadavg()[0], 1),
     }
@@ -231,18 +231,18 @@ def sessions(username, count):
     return cookies
 
 
-def main(output, sessions_per_person):
+def main(output, sessions_per_person, timed_requests=TIMED_REQUESTS):
     results = []
     signed_in = {}
     with override_settings(ROOT_URLCONF=__name__):
         for page in pages():
-            results.append(probe(page, signed_in, sessions_per_person))
+            results.append(probe(page, signed_in, sessions_per_person, timed_requests))
     saved = clean()
     print(f"probe: {saved} benchmark check-ins deleted", flush=True)
     Path(output).write_text(json.dumps(results, indent=2))
 
 
-def probe(page, signed_in, sessions_per_person):
+def probe(page, signed_in, sessions_per_person, timed_requests):
     """`page` with its sessions, cookies and the figures measured here."""
     if page["user"]:
         if page["user"] not in signed_in:
@@ -255,14 +255,14 @@ def probe(page, signed_in, sessions_per_person):
     }
     full = measure(page, page.get("headers", {}))
     page["queries"], page["bytes"] = full["queries"], full["bytes"]
-    page.update(timing(page, page.get("headers", {})))
+    page.update(timing(page, page.get("headers", {}), timed_requests))
     if "fragment" in page:
         fragment = measure(page, page["fragment"])
         page["fragment_queries"], page["fragment_bytes"] = (
             fragment["queries"],
             fragment["bytes"],
         )
-        fragment_timing = timing(page, page["fragment"])
+        fragment_timing = timing(page, page["fragment"], timed_requests)
         page["fragment_inprocess_ms"] = fragment_timing["inprocess_ms"]
         page["fragment_inprocess_cpu_ms"] = fragment_timing["inprocess_cpu_ms"]
     print(
@@ -277,4 +277,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--clean"]:
         print(f"probe: {clean()} benchmark check-ins deleted")
     else:
-        main(sys.argv[1], int(sys.argv[2]))
+        main(*sys.argv[1:2], *(int(number) for number in sys.argv[2:4]))

@@ -218,6 +218,7 @@ def bench_size(base_url, teams, args):
             "bench/probe.py",
             str(pages_file),
             str(args.users),
+            str(args.timed_requests),
         ],
         production_env(url, ALLOWED_HOSTS="127.0.0.1,localhost,testserver"),
     )
@@ -454,6 +455,9 @@ def main():
     parser.add_argument("--sizes", default="20,200", help="team counts (20,200)")
     parser.add_argument("--users", type=int, default=8, help="concurrent users (8)")
     parser.add_argument("--seconds", type=int, default=20, help="load per page (20)")
+    parser.add_argument(
+        "--timed-requests", type=int, default=40, help="requests timed in-process per page (40)"
+    )
     parser.add_argument("--fresh", action="store_true", help="reload the scale databases")
     parser.add_argument(
         "--no-report", action="store_true", help="print the table, leave bench/results.* as is"

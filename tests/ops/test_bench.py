@@ -1,6 +1,6 @@
 """`make bench` end to end on a tiny organization: it loads, serves, loads and reports.
 
-The figures of a two-team organization for two seconds mean nothing; this checks that the
+The figures of a two-team organization for a few seconds mean nothing; this checks that the
 benchmark still runs (generator, probe, gunicorn, locust, report) so that `make bench` works
 on a fresh clone. Its results files are left as they are (--no-report). It needs locust, the
 `bench` extra: skipped without it, it runs in CI (.ci/run installs the extra).
@@ -26,6 +26,9 @@ PAGES = [
     "obstacle log (search, htmx)",
     "admin obstacles (filter)",
     "team page",
+    "PM home",
+    "teams",
+    "learnings",
     "1:1 page",
     "check-in save",
 ]
@@ -48,8 +51,8 @@ def server_url():
 
 def test_the_benchmark_runs_every_page_and_checks_the_targets(server_url):
     finished = subprocess.run(
-        [PYTHON, "bench/run.py", "--sizes", str(TEAMS), "--seconds", "2", "--users", "2",
-         "--no-report"],
+        [PYTHON, "bench/run.py", "--sizes", str(TEAMS), "--seconds", "5", "--users", "2",
+         "--timed-requests", "3", "--no-report"],
         cwd=ROOT, env={**os.environ, "DATABASE_URL": server_url}, capture_output=True,
         text=True, timeout=600,
     )  # fmt: skip
@@ -58,5 +61,11 @@ def test_the_benchmark_runs_every_page_and_checks_the_targets(server_url):
     table = finished.stdout
     for page in PAGES:
         assert f"| {page} | {TEAMS} |" in table
+    # Each page timed alone too, beside the signed-in floor view it is compared with.
+    assert f"| signed-in floor | {TEAMS} |" in table
+    assert f"| dashboard (all teams), htmx fragment | {TEAMS} |" in table
     assert "| no failed request | yes | 0 |" in table
-    assert "| every page answered within the run | yes | all did |" in table
+    # Whether each page answered within a few seconds is a figure like the others: on a
+    # busy machine a slow page may not have, and the report says so. That it is checked is
+    # what this test asserts.
+    assert "| every page answered within the run |" in table
