@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from headway.dates import PLANNING_HORIZON, validate_plannable
 from objectives.models import Team
 from obstacles.models import Obstacle
 
@@ -26,9 +28,20 @@ class NotesForm(forms.Form):
 
 
 class ScheduleForm(forms.ModelForm):
+    """Move a coming 1:1: from today to a year ahead, after the pair's last one held."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "schedule_%s")
         super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["scheduled_for"].widget.attrs.update(
+            min=f"{today.isoformat()}T00:00", max=f"{(today + PLANNING_HORIZON).isoformat()}T23:59"
+        )
+
+    def clean_scheduled_for(self):
+        scheduled_for = self.cleaned_data["scheduled_for"]
+        validate_plannable(scheduled_for)
+        return scheduled_for
 
     class Meta:
         model = OneOnOne
@@ -56,6 +69,15 @@ class ActionItemForm(forms.ModelForm):
             team_id=one_on_one.team_id
         ).active()
         self.fields["obstacle"].required = False
+        today = timezone.localdate()
+        self.fields["due_date"].widget.attrs.update(
+            min=today.isoformat(), max=(today + PLANNING_HORIZON).isoformat()
+        )
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        validate_plannable(due_date)
+        return due_date
 
 
 class LearningForm(forms.ModelForm):

@@ -6,9 +6,10 @@ from django.db import models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
 from objectives.models import Membership, Team, days_between
 
 # A PM not seen in a 1:1 for longer than this is overdue (the article: weekly 1:1s).
@@ -121,8 +122,10 @@ class OneOnOne(models.Model):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="one_on_ones"
     )
-    scheduled_for = models.DateTimeField(_("scheduled for"))
-    held_at = models.DateTimeField(_("held"), null=True, blank=True)
+    scheduled_for = models.DateTimeField(_("scheduled for"), validators=[validate_on_calendar])
+    held_at = models.DateTimeField(
+        _("held"), null=True, blank=True, validators=[validate_on_calendar]
+    )
     shared_notes = models.TextField(_("shared notes"), blank=True)
     shared_notes_version = models.PositiveIntegerField(default=1, editable=False)
     private_notes = models.TextField(_("leader's private notes"), blank=True)
@@ -148,6 +151,7 @@ class OneOnOne(models.Model):
                 name="one_upcoming_one_on_one_per_pair",
                 violation_error_message=_("This pair already has a 1:1 coming up."),
             ),
+            *moments_on_calendar("one_on_one", "scheduled_for", "held_at"),
         ]
         indexes = [
             models.Index(fields=["team", "leader", "-held_at"], name="one_on_one_cadence"),
@@ -178,6 +182,25 @@ class OneOnOne(models.Model):
 
     def series(self):
         return OneOnOne.objects.of_pair(self.leader_id, self.pm_id, self.team_id)
+
+    def clean(self):
+        """A 1:1 is not held in the future, and the coming one is not set before the pair's
+        last 1:1 held (its agenda starts there)."""
+        if self.held_at and self.held_at > timezone.now():
+            raise ValidationError({"held_at": _("A 1:1 cannot be held in the future.")})
+        if self.held_at is None and self.scheduled_for and self.leader_id and self.pm_id:
+            last = self.previous()
+            if last and self.scheduled_for <= last.held_at:
+                raise ValidationError(
+                    {
+                        "scheduled_for": _("Your last 1:1 was held on %(date)s: pick a later time.")
+                        % {
+                            "date": formats.date_format(
+                                timezone.localtime(last.held_at), "DATETIME_FORMAT"
+                            )
+                        }
+                    }
+                )
 
     def previous(self):
         """The pair's last 1:1 held before this one."""
@@ -290,12 +313,15 @@ class TalkingPoint(models.Model):
         related_name="talking_points",
     )
     text = models.CharField(_("talking point"), max_length=500)
-    created_at = models.DateTimeField(_("added"), default=timezone.now)
+    created_at = models.DateTimeField(
+        _("added"), default=timezone.now, validators=[validate_on_calendar]
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("talking point")
         verbose_name_plural = _("talking points")
+        constraints = moments_on_calendar("talking_point", "created_at")
 
     def __str__(self):
         # Never the text: the administration names objects by their __str__ (in a user's
@@ -376,7 +402,7 @@ class ActionItem(models.Model):
         related_name="action_items",
     )
     text = models.CharField(_("action"), max_length=500)
-    due_date = models.DateField(_("due"), null=True, blank=True)
+    due_date = models.DateField(_("due"), null=True, blank=True, validators=[validate_on_calendar])
     obstacle = models.ForeignKey(
         "obstacles.Obstacle",
         verbose_name=_("obstacle"),
@@ -385,8 +411,12 @@ class ActionItem(models.Model):
         blank=True,
         related_name="action_items",
     )
-    done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    done_at = models.DateTimeField(
+        _("done"), null=True, blank=True, validators=[validate_on_calendar]
+    )
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, validators=[validate_on_calendar]
+    )
 
     objects = ActionItemQuerySet.as_manager()
 
@@ -394,6 +424,10 @@ class ActionItem(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
+        constraints = [
+            *days_on_calendar("action_item", "due_date"),
+            *moments_on_calendar("action_item", "done_at", "created_at"),
+        ]
         indexes = [
             models.Index(fields=["owner", "done_at", "due_date"], name="action_item_queue"),
         ]
@@ -474,7 +508,9 @@ class Learning(models.Model):
         on_delete=models.PROTECT,
         related_name="learnings",
     )
-    created_at = models.DateTimeField(_("shared"), default=timezone.now)
+    created_at = models.DateTimeField(
+        _("shared"), default=timezone.now, validators=[validate_on_calendar]
+    )
 
     objects = LearningQuerySet.as_manager()
 
@@ -482,6 +518,7 @@ class Learning(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("learning")
         verbose_name_plural = _("learnings")
+        constraints = moments_on_calendar("learning", "created_at")
         indexes = [models.Index(fields=["-created_at"], name="learning_latest")]
 
     def __str__(self):

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
 from headway.permissions import Relation
 
 RATIO = DecimalField(max_digits=5, decimal_places=4)
@@ -310,8 +311,8 @@ class Quarter(models.Model):
     """A planning period such as 2026-Q4. Quarters never overlap; end is the last day."""
 
     label = models.CharField(_("label"), max_length=20, unique=True)
-    start = models.DateField(_("first day"))
-    end = models.DateField(_("last day"))
+    start = models.DateField(_("first day"), validators=[validate_on_calendar])
+    end = models.DateField(_("last day"), validators=[validate_on_calendar])
 
     objects = QuarterQuerySet.as_manager()
 
@@ -333,6 +334,7 @@ class Quarter(models.Model):
                 ],
                 violation_error_message=_("This quarter overlaps another quarter."),
             ),
+            *days_on_calendar("quarter", "start", "end"),
         ]
 
     def __str__(self):
@@ -776,7 +778,9 @@ class CheckIn(models.Model):
         on_delete=models.PROTECT,
         related_name="check_ins",
     )
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    created_at = models.DateTimeField(
+        _("time"), default=timezone.now, validators=[validate_on_calendar]
+    )
     corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True)
 
     objects = CheckInQuerySet.as_manager()
@@ -795,6 +799,7 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["key_result", "-created_at", "-id"], name="check_in_latest_first"),
         ]
+        constraints = moments_on_calendar("check_in", "created_at")
 
     def __str__(self):
         return f"{self.key_result}: {self.value}"

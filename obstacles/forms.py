@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from headway.dates import PLANNING_HORIZON, validate_plannable
 from headway.forms import QuickSelect
 from objectives.models import Membership, Objective, Quarter, Team
 
@@ -105,6 +107,10 @@ class ObstacleForm(forms.ModelForm):
             _("The team's objectives for %s.") % quarter if quarter else ""
         )
         self.fields["help_wanted"].label = _("Help wanted from the leader")
+        today = timezone.localdate()
+        self.fields["decide_by"].widget.attrs.update(
+            min=today.isoformat(), max=(today + PLANNING_HORIZON).isoformat()
+        )
         self.kind = self["kind"].value() or (self.instance.kind if self.instance.pk else "")
         for name, kinds in self.KIND_FIELDS.items():
             self.fields[name].required = self.kind in kinds
@@ -132,6 +138,14 @@ class ObstacleForm(forms.ModelForm):
 
     def visible_kind_fields(self):
         return [self[name] for name in self.KIND_FIELDS if not self[name].is_hidden]
+
+    def clean_decide_by(self):
+        """A decision is due from today to a year ahead; a date already saved stays as it is,
+        even once passed (the obstacle then shows it overdue)."""
+        decide_by = self.cleaned_data["decide_by"]
+        if decide_by != self.instance.decide_by and not self["decide_by"].is_hidden:
+            validate_plannable(decide_by)
+        return decide_by
 
     def clean(self):
         cleaned = super().clean()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
 from headway.models import Preference
 from objectives.models import Objective, Team, aggregate_subquery
 
@@ -208,7 +209,9 @@ class Obstacle(models.Model):
         default=Help.NONE,
     )
     help_detail = models.CharField(_("what help, exactly"), max_length=300, blank=True)
-    decide_by = models.DateField(_("decide by"), null=True, blank=True)
+    decide_by = models.DateField(
+        _("decide by"), null=True, blank=True, validators=[validate_on_calendar]
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
@@ -227,8 +230,12 @@ class Obstacle(models.Model):
         on_delete=models.PROTECT,
         related_name="logged_obstacles",
     )
-    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    opened_at = models.DateTimeField(
+        _("opened"), default=timezone.now, validators=[validate_on_calendar]
+    )
+    closed_at = models.DateTimeField(
+        _("closed"), null=True, blank=True, validators=[validate_on_calendar]
+    )
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
     # Title, description and comments as a tsvector, kept current by the methods below.
@@ -262,6 +269,8 @@ class Obstacle(models.Model):
                 | (~Q(status__in=["open", "in_progress"]) & Q(closed_at__isnull=False)),
                 name="obstacle_closed_at_matches_status",
             ),
+            *days_on_calendar("obstacle", "decide_by"),
+            *moments_on_calendar("obstacle", "opened_at", "closed_at"),
         ]
         indexes = [
             models.Index(fields=["team", "status"], name="obstacle_team_status"),

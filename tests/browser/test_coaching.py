@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from coaching.models import Learning, OneOnOne
 
@@ -53,7 +56,7 @@ def test_leader_runs_the_one_on_one(page, demo, sign_in, screenshot):
 
     page.get_by_text("Add an action item").click()
     page.get_by_label("Action").fill("Talk to Finance about fraud review")
-    page.get_by_label("Due").fill("2030-01-10")
+    page.get_by_label("Due").fill((timezone.localdate() + timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Add the action item").click()
     page.get_by_text("Talk to Finance about fraud review").wait_for()
     screenshot(page, "one-on-one-leader-runs")

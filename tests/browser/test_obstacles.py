@@ -1,9 +1,11 @@
 """Obstacles in a browser: a PM logs them, a leader acts on them, the log filters in place."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from obstacles.models import Obstacle
@@ -64,7 +66,9 @@ def test_pm_logs_a_stakeholder_decision(phone_page, demo, sign_in, screenshot):
     assert page.get_by_label("Title").input_value() == (
         "Sales wants the old checkout kept for one client"
     )
-    page.get_by_label("Decide by").fill("2031-03-02")
+    # A decision is due from today to a year ahead.
+    decide_by = (timezone.localdate() + timedelta(days=30)).isoformat()
+    page.get_by_label("Decide by").fill(decide_by)
     page.get_by_label("Help wanted from the leader").select_option("decision")
     screenshot(page, "obstacle-new-stakeholder-phone")
     assert_no_horizontal_scroll(page)
@@ -78,7 +82,7 @@ def test_pm_logs_a_stakeholder_decision(phone_page, demo, sign_in, screenshot):
                 kind="stakeholder", team__slug="checkout", title__startswith="Sales"
             ).decide_by
         )
-        == "2031-03-02"
+        == decide_by
     )
     screenshot(page, "obstacle-stakeholder-phone")
     assert_no_horizontal_scroll(page)

@@ -68,7 +68,10 @@ def test_two_saves_of_the_same_notes_lose_no_text(client, one_on_one, leader, pm
     assert one_on_one.shared_notes == "Leader's text"
 
 
-def test_the_leader_adds_an_action_item_linked_to_an_obstacle(client_for, one_on_one, leader, pm):
+def test_the_leader_adds_an_action_item_linked_to_an_obstacle(
+    client_for, one_on_one, leader, pm, time_machine
+):
+    time_machine.move_to("2029-12-20 10:00 +01:00")
     obstacle = ObstacleFactory(team=one_on_one.team, created_by=pm)
     response = client_for(leader).post(
         reverse("coaching:add_action_item", args=[one_on_one.pk]),

@@ -79,7 +79,8 @@ def test_what_the_kind_needs_is_required_and_input_is_kept(
     assert not Obstacle.objects.exists()
 
 
-def test_a_stakeholder_decision_with_its_date(client_for, pm, team):
+def test_a_stakeholder_decision_with_its_date(client_for, pm, team, time_machine):
+    time_machine.move_to("2029-12-20 10:00 +01:00")
     client_for(pm).post(
         NEW,
         {
