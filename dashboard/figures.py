@@ -108,12 +108,19 @@ def obstacles_needing(leader, today):
             ),
         )
         .select_related("team", "owner", "blocking_team")
-        .order_by(
-            F("is_urgent").desc(),
-            F("decide_by").asc(nulls_last=True),
-            F("severity").desc(),
-            F("opened_at"),
-        )
+        .most_pressing_first()
+    )
+
+
+def obstacles_waiting_on(leader, today):
+    """`Obstacle.objects.waiting_on_teams_led_by(leader)`, most pressing first. Those already
+    in `obstacles_needing` (the leader leads the waiting team too) are listed there only."""
+    asking = Obstacle.objects.needing_leader(leader, today).values("pk")
+    return (
+        Obstacle.objects.waiting_on_teams_led_by(leader)
+        .exclude(pk__in=asking)
+        .select_related("team", "owner", "blocking_team")
+        .most_pressing_first()
     )
 
 
@@ -273,11 +280,19 @@ def waiting_graph(pairs, limit=GRAPH_PAIRS):
 def team_homes(user, teams, quarter, now, today):
     """A team member's teams as `team_rows`, each with its active obstacles
     (`open_obstacles`: the first TEAM_HOME_OBSTACLES, urgent and severe first) and the
-    user's coming 1:1s with its leader (`upcoming_one_on_ones`)."""
+    user's coming 1:1s with its leader (`upcoming_one_on_ones`); and what other teams'
+    active obstacles wait on it (`waiting_on_team`: the most pressing TEAM_HOME_OBSTACLES,
+    `bottleneck_obstacle_count` in all)."""
     active = Obstacle.objects.active().select_related("owner", "blocking_team")
     upcoming = OneOnOne.objects.filter(pm=user).upcoming().select_related("leader")
-    return team_rows(teams, quarter, now, today).prefetch_related(
+    waiting = Obstacle.objects.active().select_related("team").most_pressing_first()
+    return with_bottleneck(team_rows(teams, quarter, now, today)).prefetch_related(
         Prefetch("obstacles", queryset=active[:TEAM_HOME_OBSTACLES], to_attr="open_obstacles"),
+        Prefetch(
+            "blocking_obstacles",
+            queryset=waiting[:TEAM_HOME_OBSTACLES],
+            to_attr="waiting_on_team",
+        ),
         Prefetch(
             "one_on_ones",
             queryset=upcoming.order_by("scheduled_for"),

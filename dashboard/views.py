@@ -56,6 +56,9 @@ def dashboard_context(request, leads):
         "overdue_action_items": shortlist(
             figures.overdue_action_items(request.user, today), figures.OVERDUE_SHOWN
         ),
+        "waiting_on_yours": shortlist(
+            figures.obstacles_waiting_on(request.user, today), figures.NEEDS_YOU_SHOWN
+        ),
         # Where a one-click action on "Needs you" brings the leader back to.
         "dashboard_url": request.get_full_path(),
     }

@@ -251,7 +251,11 @@ class LogFilterForm(forms.Form):
         ("all", _("Any status")),
     ]
     URGENCY_CHOICES = [("", _("Urgent or not")), ("urgent", _("Urgent")), ("no", _("Not urgent"))]
-    ASKS_CHOICES = [("", _("Anyone or no one")), ("me", _("Me, as the team's leader"))]
+    ASKS_CHOICES = [
+        ("", _("Anyone or no one")),
+        ("me", _("Me, as the team's leader")),
+        ("waiting", _("My teams, as the team they wait on")),
+    ]
     SORT_CHOICES = [
         ("", _("Urgent and severe first")),
         ("oldest", _("Oldest first")),
@@ -295,7 +299,10 @@ class LogFilterForm(forms.Form):
         label=_("Asking for"),
         choices=ASKS_CHOICES,
         required=False,
-        help_text=_("Urgent, asking for help, or a decision due soon, in the teams you lead."),
+        help_text=_(
+            "Urgent, asking for help, or a decision due soon, in the teams you lead; or "
+            "waiting on a team you lead."
+        ),
     )
     quarter = forms.ModelChoiceField(
         label=_("Quarter"),
@@ -345,6 +352,8 @@ class LogFilterForm(forms.Form):
             obstacles = obstacles.filter(is_urgent=data["urgency"] == "urgent")
         if data.get("asks") == "me" and self.user is not None:
             obstacles = obstacles.needing_leader(self.user)
+        elif data.get("asks") == "waiting" and self.user is not None:
+            obstacles = obstacles.waiting_on_teams_led_by(self.user)
         if data.get("quarter"):
             obstacles = obstacles.for_quarter(data["quarter"])
         obstacles = obstacles.search(data.get("q"))

@@ -63,9 +63,27 @@ class ObstacleQuerySet(models.QuerySet):
             )
         )
 
+    def most_pressing_first(self):
+        """Urgent first, then decisions by their date, then the most severe, then the oldest."""
+        return self.order_by(
+            F("is_urgent").desc(),
+            F("decide_by").asc(nulls_last=True),
+            F("severity").desc(),
+            F("opened_at"),
+        )
+
     def blocked_by(self, team):
         """Other teams' obstacles that name `team` as the one they wait on."""
         return self.filter(blocking_team=team).exclude(team=team)
+
+    def waiting_on_teams_led_by(self, leader):
+        """Other teams' active obstacles that wait on a team `leader` leads: the blocking
+        side of a dependency, which that leader answers for."""
+        return (
+            self.active()
+            .filter(blocking_team__in=Team.objects.active().led_by(leader))
+            .exclude(team=F("blocking_team"))
+        )
 
     def search(self, text):
         """Full-text search over title, description and comments, best match first
@@ -349,13 +367,16 @@ class Obstacle(models.Model):
         if obstacle.is_urgent:
             obstacle._record(by, ObstacleEvent.Kind.ESCALATED, at=obstacle.opened_at)
             obstacle._notify_leader(by)
+        if obstacle.blocking_team_id:
+            obstacle._notify_blocking_leader(by)
         obstacle._refresh_search()
         return obstacle
 
     @transaction.atomic
     def edit(self, by, version, threatened_objectives=None, **fields):
         """Save edited details, unless someone changed the obstacle since `version`.
-        Turning the urgent flag on escalates, as at logging."""
+        Turning the urgent flag on escalates, and naming another blocking team tells its
+        leader, as at logging."""
         self._lock(version)
         before = {name: getattr(self, name) for name in fields}
         for name, value in fields.items():
@@ -376,6 +397,8 @@ class Obstacle(models.Model):
             self._bump(by, ObstacleEvent.Kind.EDITED, text=",".join(changed))
         if urgency:
             self._escalation_changed(by)
+        if "blocking_team" in changed and self.blocking_team_id:
+            self._notify_blocking_leader(by)
         self._refresh_search()
 
     @transaction.atomic
@@ -481,16 +504,30 @@ class Obstacle(models.Model):
             self._bump(by, ObstacleEvent.Kind.URGENCY_LIFTED)
 
     def _notify_leader(self, by):
-        """Queue the escalation e-mail to the team's leader, in this transaction; it is
-        sent once the transaction commits, and retried by `send_notifications`."""
+        """Queue the escalation e-mail to the team's leader."""
         leader = self.team.leader
-        context = {"obstacle": self, "by": by, "leader": leader, "url": self.full_url()}
-        # Written in the leader's language, whoever escalates and in whatever language.
-        with translation.override(Preference.objects.language_to_write_to(leader)):
-            subject = render_to_string("obstacles/emails/escalation_subject.txt", context)
-            body = render_to_string("obstacles/emails/escalation_body.txt", context)
+        return self._email(leader, "obstacles/emails/escalation", {"by": by, "leader": leader})
+
+    def _notify_blocking_leader(self, by):
+        """Queue the e-mail telling the blocking team's leader that this obstacle waits on
+        their team. Not to someone who names their own team, nor to a leader the escalation
+        of this same obstacle tells already."""
+        leader = self.blocking_team.leader
+        if leader.pk == by.pk or (self.is_urgent and leader.pk == self.team.leader_id):
+            return None
+        return self._email(leader, "obstacles/emails/waiting", {"by": by, "leader": leader})
+
+    def _email(self, recipient, template, context):
+        """Queue an e-mail about this obstacle to `recipient` in this transaction, from
+        `template`_subject.txt and _body.txt; it is sent once the transaction commits, and
+        retried by `send_notifications`."""
+        context = {**context, "obstacle": self, "url": self.full_url()}
+        # Written in the recipient's language, whoever made the change and in whatever language.
+        with translation.override(Preference.objects.language_to_write_to(recipient)):
+            subject = render_to_string(f"{template}_subject.txt", context)
+            body = render_to_string(f"{template}_body.txt", context)
         notification = Notification.objects.create(
-            obstacle=self, recipient=leader, subject=one_line(subject), body=body
+            obstacle=self, recipient=recipient, subject=one_line(subject), body=body
         )
         transaction.on_commit(lambda: Notification.send_by_pk(notification.pk))
         return notification

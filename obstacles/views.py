@@ -44,7 +44,8 @@ def get_obstacle_for_user(request, pk, action=Action.READ):
     """The obstacle `pk` if the signed-in user may perform `action` on it; else 403.
 
     Its team's relations to the user are kept on it (`obstacle.relations`), with
-    BLOCKING_MEMBER for members of the team it names as blocking (they may comment).
+    BLOCKING_MEMBER for the members and the leader of the team it names as blocking (they
+    may comment: they are the ones who answer it).
     """
     obstacle = get_object_or_404(
         Obstacle.objects.select_related("team__leader", "blocking_team", "owner", "created_by"),
@@ -52,9 +53,9 @@ def get_obstacle_for_user(request, pk, action=Action.READ):
     )
     obstacle.relations = obstacle.team.relations_to(request.user)
     if obstacle.blocking_team_id and request.user.is_authenticated:
-        in_blocking_team = Membership.objects.filter(
-            team=obstacle.blocking_team_id, user=request.user
-        ).exists()
+        in_blocking_team = obstacle.blocking_team.leader_id == request.user.pk or (
+            Membership.objects.filter(team=obstacle.blocking_team_id, user=request.user).exists()
+        )
         if in_blocking_team:
             obstacle.relations.add(Relation.BLOCKING_MEMBER)
     if not allows(obstacle.relations, action):

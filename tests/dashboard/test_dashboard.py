@@ -187,14 +187,16 @@ def organization(leader, count, quarter):
     return teams
 
 
-# Session and user, led teams, "Needs you" (obstacles, action items), the quarters (the
+# Session and user, led teams, "Needs you" (obstacles, action items, obstacles waiting on the
+# leader's teams), the quarters (the
 # picked one is among them), rows and their PMs, bottlenecks with their waiting obstacles
 # and those obstacles' objectives, the graph's pairs, learnings and the teams they are
 # shared with.
-DASHBOARD_QUERIES = 14
+DASHBOARD_QUERIES = 15
 # Session and user, led teams, the teams the user is PM of, the quarters, rows, their PMs,
-# open obstacles, coming 1:1s, learnings and the teams they are shared with.
-TEAM_HOME_QUERIES = 11
+# open obstacles, obstacles waiting on the team, coming 1:1s, learnings and the teams they
+# are shared with.
+TEAM_HOME_QUERIES = 12
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -217,6 +219,10 @@ def test_the_dashboard_query_count_is_fixed_whatever_the_teams(
     overdue = response.context["overdue_action_items"]
     assert len(overdue) == dashboard.OVERDUE_SHOWN
     assert overdue.total == count
+    # Each team waits on the next: those not already asking for the leader wait on them.
+    waiting = response.context["waiting_on_yours"]
+    assert waiting.total == count - len(range(0, count, 3))
+    assert len(waiting) == min(waiting.total, dashboard.NEEDS_YOU_SHOWN)
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -224,6 +230,7 @@ def test_a_team_home_query_count_is_fixed_whatever_the_obstacles(
     client_for, pm, team, current_quarter, django_assert_num_queries, count
 ):
     ObstacleFactory.create_batch(count, team=team, created_by=pm)
+    ObstacleFactory.create_batch(count, kind="dependency", blocking_team=team, created_by=pm)
     OneOnOneFactory(team=team, pm=pm)
     LearningFactory.create_batch(count, for_everyone=True)
     client = client_for(pm)
@@ -234,6 +241,8 @@ def test_a_team_home_query_count_is_fixed_whatever_the_obstacles(
     team_row = response.context["rows"][0]
     assert len(team_row.open_obstacles) == min(count, dashboard.TEAM_HOME_OBSTACLES)
     assert team_row.open_obstacle_count == count
+    assert len(team_row.waiting_on_team) == min(count, dashboard.TEAM_HOME_OBSTACLES)
+    assert team_row.bottleneck_obstacle_count == count
 
 
 def test_needs_you_says_why_each_obstacle_is_there(client_for, leader, team, pm, current_quarter):
