@@ -76,6 +76,28 @@ def test_a_pm_sees_their_team(page, phone_page, demo, sign_in, screenshot):
     screenshot(phone_page, "dashboard-pm-phone")
 
 
+def test_the_team_waited_on_and_its_leader_see_what_waits_on_them(
+    page, phone_page, demo, sign_in, screenshot
+):
+    # Lucas is the PM of Payments Platform, which four teams wait on.
+    sign_in(page, "lucas", "headway")
+    waiting = page.locator(".panel", has=page.get_by_role("heading", name="Waiting on your team"))
+    expect(waiting.get_by_role("link", name="Partners need a refund webhook")).to_be_visible()
+    expect(waiting).to_contain_text("Partner API waits on it")
+    screenshot(page, "dashboard-team-waited-on")
+    assert_accessible(page)
+    sign_in(phone_page, "lucas", "headway")
+    assert_no_horizontal_scroll(phone_page)
+    screenshot(phone_page, "dashboard-team-waited-on-phone")
+
+    # Its leader answers the team waiting on it from "Needs you".
+    sign_in(page, "leader", "headway")
+    needs_you = page.get_by_role("region", name="Needs you")
+    expect(needs_you.get_by_role("heading", name="Other teams wait on yours")).to_be_visible()
+    needs_you.get_by_role("link", name="Reply").first.click()
+    expect(page.get_by_label("Comment")).to_be_visible()
+
+
 def test_needs_you_refreshes_every_minute_keeping_focus_and_history(
     page, demo, sign_in, screenshot
 ):

@@ -5,7 +5,8 @@ from obstacles.models import Notification
 
 class Command(BaseCommand):
     help = (
-        "Send the e-mails a mail failure left unsent (urgent escalations). Run it from cron "
+        "Send the e-mails a mail failure left unsent (urgent escalations, blocking teams "
+        "told). Run it from cron "
         "every few minutes; it is safe to run several at once."
     )
 
