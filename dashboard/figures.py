@@ -24,11 +24,25 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Rank
+from django.db.models.functions import Coalesce, Rank
 
 from coaching.models import ActionItem, Learning, OneOnOne, with_cadence
-from objectives.models import RATIO, Membership, Objective, Team, days_between
-from obstacles.models import DECISION_DUE_SOON, Obstacle, with_bottleneck, with_obstacle_counts
+from objectives.models import (
+    RATIO,
+    Membership,
+    Objective,
+    Problem,
+    Team,
+    aggregate_subquery,
+    days_between,
+)
+from obstacles.models import (
+    DECISION_DUE_SOON,
+    Obstacle,
+    with_bottleneck,
+    with_obstacle_counts,
+    with_open_threat_counts,
+)
 
 
 class Scope(StrEnum):
@@ -312,3 +326,102 @@ def with_learnings(rows, limit=5):
             .prefetch_related("teams")[:limit]
         )
     return rows
+
+
+# The "by problem" view: each of the organization's problems with the objectives serving it.
+PROBLEM_OBJECTIVES_SHOWN = 8
+UNALIGNED_SHOWN = 10
+PROBLEM_THREATS_SHOWN = 10
+
+
+def objectives_in(quarter, today):
+    """The quarter's objectives that count (not dropped), with their progress, pace,
+    `pace_gap` and `open_threat_count`, the furthest behind pace first."""
+    objectives = with_open_threat_counts(
+        Objective.objects.filter(quarter=quarter).counted().with_progress(today)
+    )
+    return (
+        objectives.annotate(
+            pace_gap=ExpressionWrapper(F("expected") - F("progress"), output_field=RATIO)
+        )
+        .select_related("team", "quarter")
+        .order_by(F("pace_gap").desc(nulls_last=True), "team__name", "order", "pk")
+    )
+
+
+def threats_to(problems, quarter):
+    """Active obstacles threatening objectives of `quarter` that serve one of `problems`,
+    each once."""
+    serving = Objective.objects.filter(quarter=quarter, serves__in=problems)
+    return Obstacle.objects.active().threatening(serving)
+
+
+def problems_with_standing(quarter, today):
+    """Every problem with its standing in `quarter` (`Problem.objects.with_progress`) and
+    `open_threat_count`: the active obstacles threatening its objectives of the quarter."""
+    threats = Obstacle.objects.active().filter(
+        threatened_objectives__quarter=quarter, threatened_objectives__serves=OuterRef("pk")
+    )
+    return (
+        Problem.objects.with_progress(quarter, today)
+        .annotate(
+            open_threat_count=Coalesce(
+                aggregate_subquery(
+                    threats, "threatened_objectives__serves", Count("pk", distinct=True)
+                ),
+                0,
+            )
+        )
+        .select_related("owner", "first_quarter", "last_quarter")
+    )
+
+
+def problem_rows(quarter, today):
+    """The problems of `quarter`, as `problems_with_standing`, each with `shown_objectives`
+    (the PROBLEM_OBJECTIVES_SHOWN furthest behind pace of its objectives)."""
+    return (
+        problems_with_standing(quarter, today)
+        .filter(pk__in=Problem.objects.in_quarter(quarter))
+        .prefetch_related(
+            Prefetch(
+                "objectives",
+                queryset=objectives_in(quarter, today)[:PROBLEM_OBJECTIVES_SHOWN],
+                to_attr="shown_objectives",
+            )
+        )
+        .order_by("title", "pk")
+    )
+
+
+def problem_waits(problems, quarter):
+    """{problem pk: [(blocking team name, slug, count)]}: the teams that the active obstacles
+    threatening each problem's objectives wait on, the most waited on first; counted by the
+    database, arranged here."""
+    pairs = (
+        Obstacle.objects.active()
+        .filter(threatened_objectives__quarter=quarter, threatened_objectives__serves__in=problems)
+        .filter(blocking_team__isnull=False)
+        .values("threatened_objectives__serves", "blocking_team__name", "blocking_team__slug")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", "blocking_team__name")
+    )
+    waits = {}
+    for pair in pairs:
+        waits.setdefault(pair["threatened_objectives__serves"], []).append(
+            {
+                "name": pair["blocking_team__name"],
+                "slug": pair["blocking_team__slug"],
+                "count": pair["count"],
+            }
+        )
+    return waits
+
+
+def alignment(quarter):
+    """How many of the quarter's objectives (not dropped) there are, and how many serve one
+    of the organization's problems."""
+    return (
+        Objective.objects.filter(quarter=quarter)
+        .counted()
+        .aggregate(total=Count("pk"), aligned=Count("pk", filter=Q(serves__isnull=False)))
+    )

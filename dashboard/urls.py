@@ -6,4 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("teams/<slug:slug>/", views.team_page, name="team"),
+    path("problems/", views.problems, name="problems"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem"),
+    path("problems/none/", views.problem_detail, name="problem_none"),
 ]

@@ -5,13 +5,21 @@ the top, and read each app through its queryset API and its context builders.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from coaching.models import Learning
 from headway.lists import page_of, shortlist
-from objectives.models import Membership, Quarter, Team
+from headway.permissions import Action, allows
+from objectives.models import (
+    FOCUSED_PROBLEMS,
+    Membership,
+    Problem,
+    Quarter,
+    Team,
+    relations_to_organization,
+)
 from objectives.views import get_team_for_user, selected_quarter
 from obstacles.views import team_context
 
@@ -125,3 +133,72 @@ def team_page(request, slug):
         .prefetch_related("teams")[:10]
     )
     return render(request, "dashboard/team.html", context)
+
+
+def problems_context(request):
+    """What both problem pages show around their figures: the quarter, the picker and
+    whether the viewer may change the list."""
+    relations = relations_to_organization(request.user)
+    return {
+        "quarter": selected_quarter(request),
+        "quarters": Quarter.objects.order_by("start"),
+        "today": timezone.localdate(),
+        "can_manage": allows(relations, Action.MANAGE_PROBLEMS),
+        # The dashboard's "By team" and "By problem" switch, for those whose home it is.
+        "has_dashboard": request.user.is_superuser
+        or Team.objects.active().led_by(request.user).exists(),
+    }
+
+
+def problems(request):
+    """The "by problem" view: for each of the organization's problems in the quarter, the
+    teams and objectives serving it, their combined progress against pace, the open
+    obstacles threatening them and the teams those wait on; then the objectives serving none.
+    """
+    context = problems_context(request)
+    quarter = context["quarter"]
+    if quarter is not None:
+        today = context["today"]
+        rows = list(figures.problem_rows(quarter, today))
+        context.update(
+            rows=rows,
+            waits=figures.problem_waits([row.pk for row in rows], quarter),
+            alignment=figures.alignment(quarter),
+            unaligned=shortlist(
+                figures.objectives_in(quarter, today).filter(serves__isnull=True),
+                figures.UNALIGNED_SHOWN,
+            ),
+            focused_problems=FOCUSED_PROBLEMS,
+        )
+        for row in rows:
+            row.waits = context["waits"].get(row.pk, [])
+    return render(request, "dashboard/problems.html", context)
+
+
+def problem_detail(request, pk=None):
+    """One problem in a quarter: every objective serving it (or, without `pk`, every
+    objective serving none), and the open obstacles threatening them."""
+    context = problems_context(request)
+    quarter, today = context["quarter"], context["today"]
+    problem = None
+    if pk is not None:
+        problems = Problem.objects.select_related("owner", "first_quarter", "last_quarter")
+        if quarter is not None:
+            problems = figures.problems_with_standing(quarter, today)
+        problem = get_object_or_404(problems, pk=pk)
+    if quarter is not None:
+        objectives = figures.objectives_in(quarter, today).filter(serves=problem)
+        context["objectives"] = page_of(objectives, request.GET.get("page"), figures.TEAMS_PER_PAGE)
+    if problem is not None and quarter is not None:
+        context.update(
+            in_quarter=problem.is_in(quarter),
+            threats=shortlist(
+                figures.threats_to([problem.pk], quarter).select_related(
+                    "team", "blocking_team", "owner"
+                ),
+                figures.PROBLEM_THREATS_SHOWN,
+            ),
+            waits=figures.problem_waits([problem.pk], quarter).get(problem.pk, []),
+        )
+    context["problem"] = problem
+    return render(request, "dashboard/problem.html", context)

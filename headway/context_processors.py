@@ -10,6 +10,7 @@ NAVIGATION = [
     ("obstacles:log", _("Obstacles")),
     ("coaching:one_on_ones", _("1:1s")),
     ("objectives:teams", _("Teams")),
+    ("problems", _("Problems")),
 ]
 
 

@@ -15,10 +15,13 @@ class Action(StrEnum):
     CHANGE_OBSTACLE = "change_obstacle"
     COMMENT_OBSTACLE = "comment_obstacle"
     MANAGE = "manage"
+    # The organization's few important problems: a leader's (of any team) or an admin's.
+    MANAGE_PROBLEMS = "manage_problems"
 
 
 class Relation(StrEnum):
-    """How a signed-in user stands to a team (a user may have several)."""
+    """How a signed-in user stands to a team (a user may have several). For what belongs to
+    the whole organization (its problems), LEADER means leading any team."""
 
     ADMIN = "admin"
     LEADER = "leader"
@@ -38,6 +41,7 @@ MATRIX = {
     Action.CHANGE_OBSTACLE: RESPONSIBLE,
     Action.COMMENT_OBSTACLE: RESPONSIBLE | {Relation.MEMBER, Relation.BLOCKING_MEMBER},
     Action.MANAGE: frozenset({Relation.ADMIN}),
+    Action.MANAGE_PROBLEMS: frozenset({Relation.ADMIN, Relation.LEADER}),
 }
 
 

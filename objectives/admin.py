@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckIn, KeyResult, Membership, Objective, Quarter, Team
+from .models import CheckIn, KeyResult, Membership, Objective, Problem, Quarter, Team
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,11 +57,11 @@ class KeyResultInline(admin.TabularInline):
 
 @admin.register(Objective)
 class ObjectiveAdmin(admin.ModelAdmin):
-    list_display = ["title", "team", "quarter", "status", "owner"]
-    list_filter = ["quarter", "status", "team"]
-    list_select_related = ["team", "quarter", "owner"]
+    list_display = ["title", "team", "quarter", "status", "serves", "owner"]
+    list_filter = ["quarter", "status", "serves", "team"]
+    list_select_related = ["team", "quarter", "serves", "owner"]
     search_fields = ["title", "problem", "quarter__label"]
-    autocomplete_fields = ["team", "owner", "carried_from"]
+    autocomplete_fields = ["team", "owner", "serves", "carried_from"]
     inlines = [KeyResultInline]
 
     def get_queryset(self, request):
@@ -77,3 +77,12 @@ class CheckInAdmin(admin.ModelAdmin):
     search_fields = ["key_result__description", "comment"]
     raw_id_fields = ["key_result"]
     autocomplete_fields = ["author"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "first_quarter", "last_quarter"]
+    list_filter = ["first_quarter", "last_quarter", "owner"]
+    list_select_related = ["owner", "first_quarter", "last_quarter"]
+    search_fields = ["title", "why_it_matters"]
+    autocomplete_fields = ["owner"]

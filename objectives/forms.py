@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckIn, KeyResult, Objective
+from .models import CheckIn, KeyResult, Objective, Problem, Quarter, Team
 from .templatetags.objectives_charts import in_unit
 
 # A text box that brings up a number pad: what was typed comes back to the server as it was,
@@ -24,14 +24,22 @@ class ObjectiveForm(forms.ModelForm):
 
     class Meta:
         model = Objective
-        fields = ["title", "problem", "owner", "status"]
+        fields = ["title", "problem", "serves", "owner", "status"]
         widgets = {"problem": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "problem": _("Why it matters: the customer or business problem it solves."),
+            "serves": _("Which of the organization's important problems this objective works on."),
         }
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
+        # The problems of the objective's quarter; one it already serves stays choosable.
+        quarter = self.instance.quarter
+        serving = Q(pk=self.instance.serves_id) if self.instance.serves_id else Q(pk__in=[])
+        self.fields["serves"].queryset = Problem.objects.filter(
+            Q(pk__in=Problem.objects.in_quarter(quarter)) | serving
+        ).order_by("title")
+        self.fields["serves"].empty_label = _("None of the organization's problems")
         self.fields["owner"].queryset = (
             get_user_model()
             .objects.filter(Q(memberships__team=team) | Q(led_teams=team))
@@ -229,3 +237,36 @@ def checked_at(day):
     if day == timezone.localdate():
         return timezone.now()
     return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def leaders():
+    """The people who may own a problem: those leading an active team."""
+    return (
+        get_user_model()
+        .objects.filter(pk__in=Team.objects.active().values("leader"))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ProblemForm(forms.ModelForm):
+    """One of the organization's important problems: what it is, why it matters, which leader
+    owns it and for which quarters."""
+
+    class Meta:
+        model = Problem
+        fields = ["title", "why_it_matters", "owner", "first_quarter", "last_quarter"]
+        widgets = {"why_it_matters": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "title": _("A problem, not a solution: what stands between customers and value."),
+            "why_it_matters": _("What it costs the customers and the business today."),
+            "owner": _("The leader who owns it."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = leaders()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        quarters = Quarter.objects.order_by("start")
+        self.fields["first_quarter"].queryset = quarters
+        self.fields["last_quarter"].queryset = quarters
+        self.fields["last_quarter"].empty_label = _("Ongoing")

@@ -381,6 +381,126 @@ class Quarter(models.Model):
         )
 
 
+# A handful: past this many important problems in one quarter, the organization is no longer
+# focused on a few (the article: "a small number of truly important problems"). Headway warns,
+# it does not refuse: the leaders decide.
+FOCUSED_PROBLEMS = 5
+
+
+def relations_to_organization(user):
+    """The user's relations to the organization as a whole, for `headway.permissions.allows`:
+    LEADER when they lead an active team, ADMIN for an administrator."""
+    if not user.is_authenticated:
+        return set()
+    relations = {Relation.SIGNED_IN}
+    if user.is_superuser:
+        relations.add(Relation.ADMIN)
+    if Team.objects.active().led_by(user).exists():
+        relations.add(Relation.LEADER)
+    return relations
+
+
+class ProblemQuerySet(models.QuerySet):
+    def in_quarter(self, quarter):
+        """The problems the organization works on during `quarter`: begun in it or before,
+        and not ended before it."""
+        return self.filter(first_quarter__start__lte=quarter.start).filter(
+            Q(last_quarter__isnull=True) | Q(last_quarter__start__gte=quarter.start)
+        )
+
+    def with_progress(self, quarter, today=None):
+        """Each problem's standing in `quarter`, from the objectives serving it then (all
+        teams), computed by the database: `objective_count` and `team_count` (the dropped
+        objectives left out), `progress` (their mean progress; NULL without any),
+        `expected` (share of the quarter elapsed) and `pace`."""
+        today = today or timezone.localdate()
+        serving = Objective.objects.filter(serves=OuterRef("pk"), quarter=quarter).counted()
+        return self.annotate(
+            objective_count=Coalesce(aggregate_subquery(serving, "serves", Count("pk")), 0),
+            team_count=Coalesce(
+                aggregate_subquery(serving, "serves", Count("team", distinct=True)), 0
+            ),
+            progress=aggregate_subquery(
+                serving.with_progress(today), "serves", Avg("progress", output_field=RATIO)
+            ),
+            expected=elapsed_share_expression(Value(quarter.start), Value(quarter.end), today),
+        ).annotate(pace=pace_expression(F("progress"), F("expected")))
+
+
+class Problem(models.Model):
+    """One of the organization's few important problems, for a quarter or longer: the
+    leaders turn it into team objectives, and each objective says which problem it serves.
+
+    Owned by a leader; leaders and administrators keep the list. A problem is ended (its last
+    quarter set), not deleted, once objectives serve it: their history refers to it.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    why_it_matters = models.TextField(_("why it matters"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_problems",
+    )
+    first_quarter = models.ForeignKey(
+        Quarter,
+        verbose_name=_("from"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    last_quarter = models.ForeignKey(
+        Quarter,
+        verbose_name=_("until"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty while the organization keeps working on it."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("problem", args=[self.pk])
+
+    relations_to = staticmethod(relations_to_organization)
+
+    def clean(self):
+        errors = {}
+        if self.owner_id and not Team.objects.active().led_by(self.owner_id).exists():
+            errors["owner"] = _("A problem is owned by a leader: choose someone who leads a team.")
+        if (
+            self.first_quarter_id
+            and self.last_quarter_id
+            and self.last_quarter.start < self.first_quarter.start
+        ):
+            errors["last_quarter"] = _("The last quarter cannot come before the first one.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_in(self, quarter):
+        """Whether the organization works on it during `quarter`."""
+        ends_after = self.last_quarter_id is None or self.last_quarter.start >= quarter.start
+        return self.first_quarter.start <= quarter.start and ends_after
+
+    @property
+    def is_deletable(self):
+        """Only a problem no objective ever served may be deleted; the others are ended."""
+        return not self.objectives.exists()
+
+
 class ObjectiveQuerySet(models.QuerySet):
     def counted(self):
         """The objectives that count towards progress: all but the dropped ones."""
@@ -431,6 +551,14 @@ class Objective(models.Model):
         blank=True,
         related_name="owned_objectives",
     )
+    serves = models.ForeignKey(
+        Problem,
+        verbose_name=_("organization problem it serves"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objectives",
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
@@ -465,6 +593,15 @@ class Objective(models.Model):
 
     def get_absolute_url(self):
         return self.team_page_url(f"objective-{self.pk}")
+
+    def clean(self):
+        if self.serves_id and self.quarter_id and not self.serves.is_in(self.quarter):
+            raise ValidationError(
+                {
+                    "serves": _("This problem is not one the organization works on in %s.")
+                    % self.quarter
+                }
+            )
 
     def team_page_url(self, anchor):
         """Its team's page in its quarter, scrolled to `anchor`."""
@@ -544,6 +681,7 @@ class Objective(models.Model):
             quarter=quarter,
             title=self.title,
             problem=self.problem,
+            serves=self.serves if self.serves and self.serves.is_in(quarter) else None,
             owner=self.owner or by,
             order=Objective.objects.filter(team=self.team, quarter=quarter).count(),
             carried_from=self,

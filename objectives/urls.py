@@ -51,4 +51,7 @@ urlpatterns = [
         views.check_in_delete,
         name="check_in_delete",
     ),
+    path("problems/new/", views.problem_create, name="problem_create"),
+    path("problems/<int:pk>/edit/", views.problem_edit, name="problem_edit"),
+    path("problems/<int:pk>/delete/", views.problem_delete, name="problem_delete"),
 ]

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,8 +12,19 @@ from django_htmx.http import reswap, retarget
 from headway.history import record_addition, record_change, record_deletion
 from headway.permissions import Action, allows
 
-from .forms import CheckInForm, KeyResultForm, ObjectiveForm
-from .models import CheckIn, KeyResult, Membership, Objective, Quarter, Team, current_of
+from .forms import CheckInForm, KeyResultForm, ObjectiveForm, ProblemForm
+from .models import (
+    FOCUSED_PROBLEMS,
+    CheckIn,
+    KeyResult,
+    Membership,
+    Objective,
+    Problem,
+    Quarter,
+    Team,
+    current_of,
+    relations_to_organization,
+)
 
 
 def get_team_for_user(request, slug, action=Action.READ):
@@ -54,7 +66,9 @@ def objectives_for_page(team, quarter):
     return (
         team.objectives.filter(quarter=quarter)
         .with_progress()
-        .select_related("owner", "quarter", "carried_from__quarter", "carried_into__quarter")
+        .select_related(
+            "owner", "quarter", "serves", "carried_from__quarter", "carried_into__quarter"
+        )
         .prefetch_related(Prefetch("key_results", queryset=key_results_with_history()))
         .order_by("order", "pk")
     )
@@ -391,3 +405,91 @@ def saved_context(request, team, key_result):
         **permissions_in(team, objective.quarter),
     }
     return context
+
+
+# The organization's problems (their list and the "by problem" view are the dashboard's)
+
+
+def check_may_manage_problems(request):
+    """Leaders and admins keep the list of problems; anyone else is refused (403)."""
+    if not allows(relations_to_organization(request.user), Action.MANAGE_PROBLEMS):
+        raise PermissionDenied
+
+
+def problems_url(quarter):
+    return f"{reverse('problems')}?quarter={quarter.label}" if quarter else reverse("problems")
+
+
+def warn_when_unfocused(request, quarter):
+    """Past a handful of problems in a quarter, say so: the organization is losing focus."""
+    count = Problem.objects.in_quarter(quarter).count()
+    if count > FOCUSED_PROBLEMS:
+        messages.warning(
+            request,
+            _(
+                "%(quarter)s now has %(count)d important problems. More than %(focused)d, and "
+                "the organization is no longer focused on a few: consider ending or merging some."
+            )
+            % {"quarter": quarter, "count": count, "focused": FOCUSED_PROBLEMS},
+        )
+
+
+def problem_form_context(form, quarter, problem=None):
+    counted = Problem.objects.in_quarter(quarter).exclude(pk=getattr(problem, "pk", None))
+    return {
+        "form": form,
+        "problem": problem,
+        "quarter": quarter,
+        "problem_count": counted.count() if quarter else 0,
+        "focused_problems": FOCUSED_PROBLEMS,
+    }
+
+
+def problem_create(request):
+    check_may_manage_problems(request)
+    quarter = selected_quarter(request)
+    if quarter is None:
+        raise Http404(_("There is no quarter to plan yet."))
+    owner = request.user if Team.objects.active().led_by(request.user).exists() else None
+    form = ProblemForm(request.POST or None, initial={"first_quarter": quarter, "owner": owner})
+    if form.is_valid():
+        problem = form.save()
+        record_addition(request.user, problem)
+        messages.success(request, _("Problem added: teams can now say which objectives serve it."))
+        warn_when_unfocused(request, problem.first_quarter)
+        return redirect(problems_url(problem.first_quarter))
+    return render(request, "objectives/problem_form.html", problem_form_context(form, quarter))
+
+
+def problem_edit(request, pk):
+    check_may_manage_problems(request)
+    problem = get_object_or_404(Problem.objects.select_related("owner"), pk=pk)
+    quarter = selected_quarter(request)
+    form = ProblemForm(request.POST or None, instance=problem)
+    if form.is_valid():
+        form.save()
+        record_change(request.user, problem, form.changed_data)
+        messages.success(request, _("Problem saved."))
+        return redirect(problems_url(quarter))
+    return render(
+        request, "objectives/problem_form.html", problem_form_context(form, quarter, problem)
+    )
+
+
+def problem_delete(request, pk):
+    check_may_manage_problems(request)
+    problem = get_object_or_404(Problem, pk=pk)
+    quarter = selected_quarter(request)
+    deletable = problem.is_deletable
+    if request.method == "POST" and deletable:
+        record_deletion(request.user, problem)
+        problem.delete()
+        messages.success(request, _("Problem deleted."))
+        return redirect(problems_url(quarter))
+    context = {"problem": problem, "quarter": quarter, "deletable": deletable}
+    return render(
+        request,
+        "objectives/problem_delete.html",
+        context,
+        status=409 if request.method == "POST" else 200,
+    )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from headway.dates import PLANNING_HORIZON, validate_plannable
 from headway.forms import QuickSelect
-from objectives.models import Membership, Objective, Quarter, Team
+from objectives.models import Membership, Objective, Problem, Quarter, Team
 
 from .models import Obstacle
 
@@ -312,6 +312,14 @@ class LogFilterForm(forms.Form):
         empty_label=_("Any time"),
         widget=QuickSelect,
     )
+    problem = forms.ModelChoiceField(
+        label=_("Problem"),
+        queryset=Problem.objects.only("title").order_by("title"),
+        required=False,
+        empty_label=_("Any problem or none"),
+        widget=QuickSelect,
+        help_text=_("Threatening objectives that serve it (in the quarter, if one is chosen)."),
+    )
     owner = forms.ModelChoiceField(
         label=_("Owner"),
         # A semi-join (IN) rather than a DISTINCT over the join: the database reads the
@@ -356,6 +364,11 @@ class LogFilterForm(forms.Form):
             obstacles = obstacles.waiting_on_teams_led_by(self.user)
         if data.get("quarter"):
             obstacles = obstacles.for_quarter(data["quarter"])
+        if data.get("problem"):
+            serving = Objective.objects.filter(serves=data["problem"])
+            if data.get("quarter"):
+                serving = serving.filter(quarter=data["quarter"])
+            obstacles = obstacles.threatening(serving)
         obstacles = obstacles.search(data.get("q"))
         if data.get("sort") in self.SORTS:
             obstacles = obstacles.order_by(*self.SORTS[data["sort"]])

@@ -72,6 +72,11 @@ class ObstacleQuerySet(models.QuerySet):
             F("opened_at"),
         )
 
+    def threatening(self, objectives):
+        """The obstacles that threaten any of `objectives` (a queryset), each once."""
+        links = Obstacle.threatened_objectives.through.objects.filter(objective__in=objectives)
+        return self.filter(pk__in=links.values("obstacle"))
+
     def blocked_by(self, team):
         """Other teams' obstacles that name `team` as the one they wait on."""
         return self.filter(blocking_team=team).exclude(team=team)
@@ -134,6 +139,14 @@ def with_obstacle_counts(teams):
     for kind in Obstacle.Kind.values:
         counts[f"open_{kind}_count"] = _count_of(active.filter(kind=kind), "team")
     return teams.annotate(**counts)
+
+
+def with_open_threat_counts(objectives):
+    """Adds to each objective `open_threat_count`: the active obstacles that threaten it."""
+    threats = Obstacle.threatened_objectives.through.objects.filter(
+        objective=OuterRef("pk"), obstacle__status__in=Obstacle.ACTIVE_STATUSES
+    )
+    return objectives.annotate(open_threat_count=_count_of(threats, "objective"))
 
 
 def with_bottleneck(teams):

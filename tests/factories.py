@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from objectives.models import CheckIn, KeyResult, Membership, Objective, Quarter, Team
+from objectives.models import CheckIn, KeyResult, Membership, Objective, Problem, Quarter, Team
 
 PASSWORD = "correct horse battery staple"
 
@@ -63,6 +63,18 @@ class QuarterFactory(factory.django.DjangoModelFactory):
 def _first_day(label):
     year, q = label.split("-Q")
     return date(int(year), 3 * (int(q) - 1) + 1, 1)
+
+
+class ProblemFactory(factory.django.DjangoModelFactory):
+    """One of the organization's problems, owned by a new leader unless told otherwise."""
+
+    class Meta:
+        model = Problem
+
+    title = factory.Sequence(lambda n: f"Problem {n}")
+    why_it_matters = "It costs customers and the business."
+    owner = factory.LazyAttribute(lambda p: TeamFactory().leader)
+    first_quarter = factory.SubFactory(QuarterFactory)
 
 
 class ObjectiveFactory(factory.django.DjangoModelFactory):
