@@ -85,7 +85,8 @@ def key_results_needing_talk(one_on_one, quarter, now, today):
             | Q(latest_checked_at__lt=now - STALE_CHECK_IN)
             | Q(latest_checked_at__isnull=True)
         )
-        .select_related("objective")
+        # Who to ask about it: the key result's own owner, when it has one.
+        .select_related("objective", "owner")
         .order_by("objective__order", "order", "pk")
     )
 

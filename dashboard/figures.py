@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, Rank
 from coaching.models import ActionItem, Learning, OneOnOne, with_cadence
 from objectives.models import (
     RATIO,
+    KeyResult,
     Membership,
     Objective,
     Problem,
@@ -312,6 +313,18 @@ def team_homes(user, teams, quarter, now, today):
             queryset=upcoming.order_by("scheduled_for"),
             to_attr="upcoming_one_on_ones",
         ),
+    )
+
+
+def key_results_owned_by(user, quarter):
+    """The key results `user` owns in `quarter` (not of dropped objectives), with their
+    latest check-in, team by team: theirs to check in on."""
+    return (
+        KeyResult.objects.filter(owner=user, objective__quarter=quarter)
+        .exclude(objective__status=Objective.Status.DROPPED)
+        .with_latest_check_in()
+        .select_related("objective__team", "objective__quarter")
+        .order_by("objective__team__name", "objective__order", "order", "pk")
     )
 
 

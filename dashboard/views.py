@@ -119,6 +119,7 @@ def team_home(request):
     if quarter is not None:
         rows = figures.team_homes(request.user, teams, quarter, timezone.now(), today)
         context["rows"] = figures.with_learnings(rows)
+        context["owned_key_results"] = figures.key_results_owned_by(request.user, quarter)
     return render(request, "dashboard/home.html", context)
 
 

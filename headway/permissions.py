@@ -28,6 +28,7 @@ class Relation(StrEnum):
     PM = "pm"
     MEMBER = "member"
     BLOCKING_MEMBER = "blocking_member"  # member of the team an obstacle names as blocking
+    KEY_RESULT_OWNER = "key_result_owner"  # the team member who checks in on a key result
     SIGNED_IN = "signed_in"
 
 
@@ -36,7 +37,7 @@ RESPONSIBLE = frozenset({Relation.ADMIN, Relation.LEADER, Relation.PM})
 MATRIX = {
     Action.READ: frozenset(Relation),
     Action.EDIT_OBJECTIVES: RESPONSIBLE,
-    Action.CHECK_IN: RESPONSIBLE,
+    Action.CHECK_IN: RESPONSIBLE | {Relation.KEY_RESULT_OWNER},
     Action.LOG_OBSTACLE: RESPONSIBLE,
     Action.CHANGE_OBSTACLE: RESPONSIBLE,
     Action.COMMENT_OBSTACLE: RESPONSIBLE | {Relation.MEMBER, Relation.BLOCKING_MEMBER},

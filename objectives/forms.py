@@ -81,7 +81,14 @@ class ObjectiveForm(forms.ModelForm):
 class KeyResultForm(forms.ModelForm):
     class Meta:
         model = KeyResult
-        fields = ["description", "unit", "start_value", "target_value", "allows_any_percent"]
+        fields = [
+            "description",
+            "unit",
+            "start_value",
+            "target_value",
+            "allows_any_percent",
+            "owner",
+        ]
         widgets = {"start_value": DECIMAL_INPUT, "target_value": DECIMAL_INPUT}
         # Typed and shown the reader's way: 3,5 in French.
         localized_fields = ["start_value", "target_value"]
@@ -94,6 +101,14 @@ class KeyResultForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["start_value"].required = False
         self.fields["target_value"].required = False
+        # A key result's owner is one of its team's members.
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__team=self.instance.objective.team_id)
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["owner"].empty_label = _("No owner of its own: the team's PM")
 
     def clean(self):
         cleaned = super().clean()

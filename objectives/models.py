@@ -768,6 +768,15 @@ class KeyResult(models.Model):
         default=False,
         help_text=_("For a growth rate or a change, not a share of something."),
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_key_results",
+        help_text=_("A member of the team who checks in on it; without one, the team's PM does."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -804,6 +813,14 @@ class KeyResult(models.Model):
     def get_absolute_url(self):
         return reverse("objectives:key_result", args=[self.objective.team.slug, self.pk])
 
+    def relations_to(self, user, team_relations):
+        """The user's relations to this key result: their relations to its team
+        (`team_relations`), and KEY_RESULT_OWNER when it is theirs to check in on (its owner,
+        while still a member of the team)."""
+        if self.owner_id == user.pk and Relation.MEMBER in team_relations:
+            return team_relations | {Relation.KEY_RESULT_OWNER}
+        return team_relations
+
     @property
     def is_milestone(self):
         return self.unit == KeyResult.Unit.MILESTONE
@@ -822,6 +839,15 @@ class KeyResult(models.Model):
         return self.start_value if latest is None else latest
 
     def clean(self):
+        if (
+            self.owner_id
+            and not Membership.objects.filter(
+                team=self.objective.team_id, user=self.owner_id
+            ).exists()
+        ):
+            raise ValidationError(
+                {"owner": _("The owner of a key result is a member of the team.")}
+            )
         if self.is_milestone:
             # A milestone is done or not: it always runs from 0 (no) to 1 (yes).
             self.start_value, self.target_value = Decimal(0), Decimal(1)

@@ -57,8 +57,10 @@ def read_only(request, quarter):
 
 def key_results_with_history():
     check_ins = CheckIn.objects.with_progress().select_related("author").order_by("created_at")
-    return KeyResult.objects.with_latest_check_in().prefetch_related(
-        Prefetch("check_ins", queryset=check_ins)
+    return (
+        KeyResult.objects.with_latest_check_in()
+        .select_related("owner")
+        .prefetch_related(Prefetch("check_ins", queryset=check_ins))
     )
 
 
@@ -78,12 +80,14 @@ def permissions_in(team, quarter):
     """What the user may do on the team page for `quarter`."""
     relations, today = team.relations, timezone.localdate()
     may_edit = allows(relations, Action.EDIT_OBJECTIVES)
+    check_ins_open = quarter is not None and quarter.contains(today)
     return {
         "may_edit": may_edit,
         "can_edit": may_edit and quarter is not None and not quarter.is_past,
-        "can_check_in": allows(relations, Action.CHECK_IN)
-        and quarter is not None
-        and quarter.contains(today),
+        # The team's responsible people check in on every key result; a key result's own
+        # owner on theirs (the templates compare its owner with the user).
+        "check_ins_open": check_ins_open,
+        "can_check_in": allows(relations, Action.CHECK_IN) and check_ins_open,
     }
 
 
@@ -299,8 +303,11 @@ def key_result_detail(request, slug, pk):
 
 def check_in(request, slug, pk):
     """Record a check-in: inline on the team page with htmx, or as a page of its own."""
-    team = get_team_for_user(request, slug, Action.CHECK_IN)
+    team = get_team_for_user(request, slug)
     key_result = get_key_result(team, pk, KeyResult.objects.with_latest_check_in())
+    # The team's responsible people check in, and so does the key result's own owner.
+    if not allows(key_result.relations_to(request.user, team.relations), Action.CHECK_IN):
+        raise PermissionDenied
     quarter = key_result.objective.quarter
     if quarter.is_past:
         return read_only(request, quarter)

@@ -195,8 +195,8 @@ def organization(leader, count, quarter):
 DASHBOARD_QUERIES = 15
 # Session and user, led teams, the teams the user is PM of, the quarters, rows, their PMs,
 # open obstacles, obstacles waiting on the team, coming 1:1s, learnings and the teams they
-# are shared with.
-TEAM_HOME_QUERIES = 12
+# are shared with, the key results the user owns.
+TEAM_HOME_QUERIES = 13
 
 
 @pytest.mark.parametrize("count", [10, 100])
