@@ -25,6 +25,11 @@ class HandoverForm(forms.Form):
 
     obstacles_to = successor_field(_("New owner of these obstacles"))
     objectives_to = successor_field(_("New owner of these objectives"))
+    key_results_to = successor_field(_("Who checks in on these key results now"))
+    key_results_to_pm = forms.BooleanField(
+        required=False,
+        label=_("Nobody of their own: each team's PM checks in on them"),
+    )
     series_to = successor_field(_("Who takes their place in these 1:1s"))
     end_series = forms.BooleanField(
         required=False,
@@ -38,7 +43,7 @@ class HandoverForm(forms.Form):
         # Read once for the three lists (each would run its own query); the queryset still
         # checks what is posted.
         options = [(person.pk, str(person)) for person in successors]
-        for name in ("obstacles_to", "objectives_to", "series_to"):
+        for name in ("obstacles_to", "objectives_to", "key_results_to", "series_to"):
             field = self.fields[name]
             field.queryset = successors
             field.choices = [("", field.empty_label), *options]
@@ -46,11 +51,30 @@ class HandoverForm(forms.Form):
             del self.fields["obstacles_to"]
         if not work.objectives:
             del self.fields["objectives_to"]
+        if not work.key_results:
+            del self.fields["key_results_to"], self.fields["key_results_to_pm"]
         if not work.series:
             del self.fields["series_to"], self.fields["end_series"]
 
     def clean(self):
         data = super().clean()
+        owner = data.get("key_results_to")
+        if owner and data.get("key_results_to_pm"):
+            self.add_error(
+                "key_results_to_pm", _("Either someone checks in on them, or each team's PM does.")
+            )
+        elif owner and (outside := self.work.key_results_outside(owner)):
+            self.add_error(
+                "key_results_to",
+                _(
+                    "%(name)s is not a member of %(teams)s: a key result's owner is a member "
+                    "of its team."
+                )
+                % {
+                    "name": owner,
+                    "teams": ", ".join(sorted({kr.objective.team.name for kr in outside})),
+                },
+            )
         successor = data.get("series_to")
         if successor and data.get("end_series"):
             self.add_error("end_series", _("Either someone takes their place, or the series end."))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from coaching.models import ActionItem, OneOnOne
 from headway.history import record_change
 from headway.models import Session
-from objectives.models import Membership, Objective, Team
+from objectives.models import KeyResult, Membership, Objective, Team
 from obstacles.models import Obstacle
 
 User = get_user_model()
@@ -112,6 +112,7 @@ class OpenWork:
     person: Person
     obstacles: list
     objectives: list
+    key_results: list
     series: list
 
     @classmethod
@@ -119,10 +120,20 @@ class OpenWork:
         obstacles = list(
             Obstacle.objects.active().filter(owner=person).select_related("team").order_by("team")
         )
+        today = timezone.localdate()
         objectives = list(
             Objective.objects.filter(
-                owner=person, status=Objective.Status.ACTIVE, quarter__end__gte=timezone.localdate()
+                owner=person, status=Objective.Status.ACTIVE, quarter__end__gte=today
             ).select_related("team", "quarter")
+        )
+        key_results = list(
+            KeyResult.objects.filter(
+                owner=person,
+                objective__status=Objective.Status.ACTIVE,
+                objective__quarter__end__gte=today,
+            )
+            .select_related("objective__team", "objective__quarter")
+            .order_by("objective__team__name", "objective", "order", "pk")
         )
         upcoming = (
             OneOnOne.objects.involving(person)
@@ -144,14 +155,23 @@ class OpenWork:
             meeting = item.one_on_one
             pair = Series(meeting.leader, meeting.pm, meeting.team)
             series.setdefault(pair.key, pair).action_items.append(item)
-        return cls(person, obstacles, objectives, list(series.values()))
+        return cls(person, obstacles, objectives, key_results, list(series.values()))
 
     def __bool__(self):
-        return bool(self.obstacles or self.objectives or self.series)
+        return bool(self.obstacles or self.objectives or self.key_results or self.series)
 
     @property
     def action_item_count(self):
         return sum(len(pair.action_items) for pair in self.series)
+
+    def key_results_outside(self, successor):
+        """The key results `successor` cannot own: those of teams they are not a member of."""
+        teams = set(
+            Membership.objects.filter(
+                user=successor, team__in={kr.objective.team_id for kr in self.key_results}
+            ).values_list("team", flat=True)
+        )
+        return [kr for kr in self.key_results if kr.objective.team_id not in teams]
 
     def series_clashes(self, successor):
         """The series `successor` cannot take over: those whose other person they are."""
@@ -159,12 +179,21 @@ class OpenWork:
 
     @transaction.atomic
     def hand_over(
-        self, by, obstacles_to=None, objectives_to=None, series_to=None, end_series=False
+        self,
+        by,
+        obstacles_to=None,
+        objectives_to=None,
+        key_results_to=None,
+        key_results_to_pm=False,
+        series_to=None,
+        end_series=False,
     ):
         """Give what the person owns to others, in one go: each open obstacle to
         `obstacles_to` (on its timeline), each active objective to `objectives_to` (in its
-        history), and their side of each 1:1 series to `series_to` (hand_over_series), or,
-        with `end_series`, end those series (end_series). Returns how many things moved."""
+        history), each key result they check in on to `key_results_to` (a member of its team)
+        or, with `key_results_to_pm`, back to its team's PM (no owner of its own), and their
+        side of each 1:1 series to `series_to` (hand_over_series), or, with `end_series`, end
+        those series (end_series). Returns how many things moved."""
         moved = 0
         if obstacles_to:
             for obstacle in self.obstacles:
@@ -178,6 +207,14 @@ class OpenWork:
                 objective.owner = objectives_to
                 record_change(by, objective, fields=["owner"])
             moved += len(self.objectives)
+        if (key_results_to or key_results_to_pm) and self.key_results:
+            KeyResult.objects.filter(pk__in=[kr.pk for kr in self.key_results]).update(
+                owner=key_results_to
+            )
+            for key_result in self.key_results:
+                key_result.owner = key_results_to
+                record_change(by, key_result, fields=["owner"])
+            moved += len(self.key_results)
         if series_to or end_series:
             for pair in self.series:
                 if series_to:

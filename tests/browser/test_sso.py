@@ -95,17 +95,26 @@ def test_sso_only_folds_the_password_away_for_administrators(page, provider, set
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_a_leader_hands_over_a_leaving_pms_work(
-    page, phone_page, live_server, sign_in, screenshot, width
+    page, phone_page, live_server, sign_in, screenshot, current_quarter, width
 ):
-    from tests.factories import PASSWORD, ActionItemFactory, ObstacleFactory
+    from tests.factories import (
+        PASSWORD,
+        ActionItemFactory,
+        KeyResultFactory,
+        ObjectiveFactory,
+        ObstacleFactory,
+    )
 
     browser = page if width == "desktop" else phone_page
     leader = UserFactory(username="maya", first_name="Maya", last_name="Chen")
     team = TeamFactory(name="Checkout", slug="checkout", leader=leader)
     pm = UserFactory(username="sam", first_name="Sam", last_name="Rivera")
     MembershipFactory(team=team, user=pm)
-    UserFactory(username="nadia", first_name="Nadia", last_name="Okafor")
+    nadia = UserFactory(username="nadia", first_name="Nadia", last_name="Okafor")
+    MembershipFactory(team=team, user=nadia)
     ObstacleFactory(team=team, created_by=pm, owner=pm, title="Waiting on legal review")
+    objective = ObjectiveFactory(team=team, quarter=current_quarter, title="Grow checkout")
+    KeyResultFactory(objective=objective, owner=pm, description="Orders a week")
     meeting = OneOnOneFactory(team=team, leader=leader, pm=pm)
     ActionItemFactory(one_on_one=meeting, owner=pm, text="Send the pricing spec")
 
@@ -118,10 +127,13 @@ def test_a_leader_hands_over_a_leaving_pms_work(
     assert_accessible(browser)
 
     browser.get_by_label("New owner of these obstacles").select_option(label="Nadia Okafor")
+    browser.get_by_label("Who checks in on these key results now").select_option(
+        label="Nadia Okafor"
+    )
     browser.get_by_label("Who takes their place in these 1:1s").select_option(label="Nadia Okafor")
     browser.get_by_role("button", name="Hand over").click()
     browser.wait_for_load_state()
-    assert browser.get_by_text("2 things handed over.").is_visible()
+    assert browser.get_by_text("3 things handed over.").is_visible()
     browser.get_by_role("button", name="Deactivate Sam Rivera").click()
     browser.wait_for_load_state()
     assert browser.get_by_text("Sam Rivera is deactivated and signed out").is_visible()

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tests.factories import (
     ActionItemFactory,
+    KeyResultFactory,
     ObjectiveFactory,
     ObstacleFactory,
     OneOnOneFactory,
@@ -20,10 +21,14 @@ def successor(team):
 
 def give_work(pm, team, leader, quarter, times=1):
     """`times` of each kind of work to `pm`: open obstacles, active objectives of `quarter`,
-    and, in their 1:1 series with `leader`, held 1:1s with open action items they own."""
+    key results they check in on, and, in their 1:1 series with `leader`, held 1:1s with
+    open action items they own."""
     for n in range(times):
         ObstacleFactory(team=team, created_by=pm, owner=pm, title=f"Waiting on legal {n}")
-        ObjectiveFactory(team=team, quarter=quarter, owner=pm, title=f"Grow checkout {n}")
+        objective = ObjectiveFactory(
+            team=team, quarter=quarter, owner=pm, title=f"Grow checkout {n}"
+        )
+        KeyResultFactory(objective=objective, owner=pm, description=f"Orders a week {n}")
         held = timezone.now() - timedelta(days=7 * (n + 1))
         meeting = OneOnOneFactory(team=team, leader=leader, pm=pm, scheduled_for=held, held_at=held)
         ActionItemFactory(one_on_one=meeting, owner=pm, text=f"Send the spec {n}")

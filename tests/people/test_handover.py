@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import ActionItem, OneOnOne, TalkingPoint
-from objectives.models import Objective
+from objectives.models import KeyResult, Objective
 from obstacles.models import Obstacle, ObstacleEvent
 from tests.factories import MembershipFactory, OneOnOneFactory, TeamFactory, UserFactory
 
@@ -91,6 +91,7 @@ def test_the_page_lists_what_the_person_owns(client_for, pm_work, pm, leader):
 
     assert "Waiting on legal 0" in page
     assert "Grow checkout 0" in page
+    assert "Orders a week 0" in page
     assert "Maya Chen and Sam Rivera, Checkout" in page
     assert "Send the spec 0" in page  # the leader is in that 1:1
 
@@ -124,11 +125,12 @@ def test_the_page_costs_the_same_queries_however_much_is_owned(
     client = client_for(leader)
 
     # session, viewer, person + memberships + led teams, permission, obstacles, objectives,
-    # upcoming 1:1s, action items, readable 1:1s, successors
-    with django_assert_num_queries(12):
+    # key results, upcoming 1:1s, action items, readable 1:1s, successors
+    with django_assert_num_queries(13):
         response = client.get(url(pm))
     assert response.status_code == 200
     assert len(response.context["work"].obstacles) == times
+    assert len(response.context["work"].key_results) == times
 
 
 # --- handing over ------------------------------------------------------------------------
@@ -149,6 +151,56 @@ def test_obstacles_and_objectives_go_to_their_new_owner_on_the_record(
     objective = Objective.objects.get(title="Grow checkout 0")
     assert objective.owner == successor and objective.version == 2
     assert LogEntry.objects.filter(object_id=str(objective.pk), user=leader).exists()
+
+
+def test_key_results_go_to_a_member_of_their_team_who_then_checks_in(
+    client_for, pm_work, pm, leader, team, successor
+):
+    MembershipFactory(team=team, user=successor)
+
+    response = client_for(leader).post(url(pm), {"key_results_to": successor.pk})
+
+    assert response.status_code == 302
+    key_result = KeyResult.objects.get(description="Orders a week 0")
+    assert key_result.owner == successor
+    assert LogEntry.objects.filter(object_id=str(key_result.pk), user=leader).exists()
+    check_in = reverse("objectives:check_in", args=[team.slug, key_result.pk])
+    assert client_for(successor).get(check_in).status_code == 200
+
+
+def test_key_results_can_go_back_to_the_teams_pm(client_for, pm_work, pm, leader):
+    response = client_for(leader).post(url(pm), {"key_results_to_pm": "on"})
+
+    assert response.status_code == 302
+    assert KeyResult.objects.get(description="Orders a week 0").owner is None
+
+
+def test_a_key_result_cannot_go_to_someone_outside_its_team(
+    client_for, pm_work, pm, leader, successor
+):
+    response = client_for(leader).post(
+        url(pm), {"key_results_to": successor.pk, "obstacles_to": successor.pk}
+    )
+
+    assert response.status_code == 422
+    assert b"Nadia Okafor is not a member of Checkout" in response.content
+    # Nothing half done: the obstacle stays with its owner too.
+    assert KeyResult.objects.get(description="Orders a week 0").owner == pm
+    assert Obstacle.objects.get(title="Waiting on legal 0").owner == pm
+
+
+def test_key_results_go_to_someone_or_to_the_pm_not_both(
+    client_for, pm_work, pm, leader, team, successor
+):
+    MembershipFactory(team=team, user=successor)
+
+    response = client_for(leader).post(
+        url(pm), {"key_results_to": successor.pk, "key_results_to_pm": "on"}
+    )
+
+    assert response.status_code == 422
+    assert b"Either someone checks in on them, or each team" in response.content
+    assert KeyResult.objects.get(description="Orders a week 0").owner == pm
 
 
 def test_a_series_goes_to_the_successor_from_now_on_only(
