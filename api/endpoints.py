@@ -292,7 +292,11 @@ def objectives_with_key_results():
     return (
         Objective.objects.with_progress()
         .select_related("team", "quarter", "owner")
-        .prefetch_related(Prefetch("key_results", KeyResult.objects.with_latest_check_in()))
+        .prefetch_related(
+            Prefetch(
+                "key_results", KeyResult.objects.with_latest_check_in().select_related("owner")
+            )
+        )
     )
 
 
@@ -332,14 +336,16 @@ def objective(request, objective_id: int):
 
 def get_key_result_for_user(request, key_result_id, action=Action.READ):
     """The key result, with its objective, quarter and team, if the token's owner may
-    perform action on its team (the permission matrix, as on the team page)."""
+    perform action on it (the permission matrix, as on the team page: its team's relations,
+    and its own owner's)."""
     key_result = get_object_or_404(
         KeyResult.objects.with_latest_check_in().select_related(
-            "objective__quarter", "objective__team"
+            "objective__quarter", "objective__team", "owner"
         ),
         pk=key_result_id,
     )
-    if not allows(key_result.objective.team.relations_to(request.user), action):
+    team_relations = key_result.objective.team.relations_to(request.user)
+    if not allows(key_result.relations_to(request.user, team_relations), action):
         raise PermissionDenied
     return key_result
 
@@ -372,8 +378,8 @@ def check_ins(request, key_result_id: int, page: int = 1, page_size: int = DEFAU
     tags=[gettext_noop("Objectives")],
     summary=gettext_noop("Record a check-in"),
     description=gettext_noop(
-        "As the team page’s check-in: the product manager or leader of the team (or an "
-        "admin), within the key result’s quarter."
+        "As the team page’s check-in: the product manager or leader of the team, the key "
+        "result’s own owner (or an admin), within the key result’s quarter."
     ),
 )
 def check_in(request, key_result_id: int, payload: schemas.CheckInIn):

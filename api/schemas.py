@@ -123,6 +123,11 @@ class KeyResultOut(Schema):
     progress: Ratio = Field(description=gettext_noop("From start to target, 0 to 1."))
     latest_confidence: CheckIn.Confidence | None
     latest_checked_at: datetime | None
+    owner: Person | None = Field(
+        description=gettext_noop(
+            "The team member who checks in on it; null when the team’s product manager does."
+        )
+    )
     url: str
 
     @staticmethod
@@ -136,6 +141,12 @@ class ObjectiveOut(Schema):
     quarter: str = Field(description=gettext_noop("The quarter’s label."))
     title: str
     problem: str
+    serves: int | None = Field(
+        alias="serves_id",
+        description=gettext_noop(
+            "The id of the organization’s problem it serves; null when it serves none."
+        ),
+    )
     status: Objective.Status
     owner: Person | None
     progress: Ratio = Field(description=gettext_noop("Mean progress of its key results, 0 to 1."))

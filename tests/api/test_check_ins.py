@@ -59,6 +59,17 @@ def test_others_are_refused(request, api_as, key_result, who):
     assert not CheckIn.objects.exists()
 
 
+def test_a_key_results_own_owner_records_a_check_in_on_it_only(api_as, tech_lead, key_result):
+    key_result.owner = tech_lead
+    key_result.save()
+    other = KeyResultFactory(objective=key_result.objective, start_value=0, target_value=10)
+    client = api_as(tech_lead)
+
+    assert client.post(url(key_result), READING).status_code == 201
+    assert client.post(url(other), READING).status_code == 403
+    assert CheckIn.objects.get().author == tech_lead
+
+
 def test_another_teams_key_result_is_refused(api_as, pm, other_team, quarter):
     theirs = KeyResultFactory(objective=ObjectiveFactory(team=other_team, quarter=quarter))
     assert api_as(pm).post(url(theirs), READING).status_code == 403

@@ -14,6 +14,7 @@ from tests.factories import (
     ObjectiveFactory,
     ObstacleFactory,
     OneOnOneFactory,
+    ProblemFactory,
     QuarterFactory,
     TeamFactory,
 )
@@ -83,6 +84,33 @@ def test_objectives_come_with_key_results_and_progress(api_as, outsider, key_res
     assert result["progress"] == 0.5 and result["latest_confidence"] == "at_risk"
     one = api_as(outsider, "read").get(f"/api/v1/objectives/{objective['id']}").json()
     assert one["key_results"] == objective["key_results"]
+
+
+def test_an_objective_names_the_problem_it_serves_and_a_key_result_its_owner(
+    api_as, outsider, tech_lead, leader, quarter, key_result
+):
+    problem = ProblemFactory(title="Checkout loses buyers", owner=leader, first_quarter=quarter)
+    key_result.objective.serves = problem
+    key_result.objective.save()
+    key_result.owner = tech_lead
+    key_result.save()
+
+    [objective] = (
+        api_as(outsider, "read").get("/api/v1/teams/checkout/objectives").json()["results"]
+    )
+
+    assert objective["serves"] == problem.pk
+    assert objective["key_results"][0]["owner"]["username"] == "techlead"
+    alone = api_as(outsider, "read").get(f"/api/v1/key-results/{key_result.pk}").json()
+    assert alone["owner"]["id"] == tech_lead.pk
+
+
+def test_an_objective_that_serves_no_problem_says_so(api_as, outsider, key_result):
+    [objective] = (
+        api_as(outsider, "read").get("/api/v1/teams/checkout/objectives").json()["results"]
+    )
+    assert objective["serves"] is None
+    assert objective["key_results"][0]["owner"] is None
 
 
 def test_a_key_results_check_ins_latest_first(api_as, outsider, pm, key_result, time_machine):
