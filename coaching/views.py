@@ -169,7 +169,7 @@ def toggle_discussed(request, pk):
 @private_text
 def save_notes(request, pk, which):
     one_on_one = get_one_on_one_for_user(request, pk)
-    if which == "private" and not one_on_one.viewer_is_leader:
+    if which not in OneOnOne.NOTES or (which == "private" and not one_on_one.viewer_is_leader):
         raise Http404
     form = NotesForm(request.POST)
     conflict = None

@@ -42,13 +42,17 @@ def shortlist(queryset, limit):
     return Shortlist(rows, rows[0].full_count if rows else 0)
 
 
+# Past any list's end, and small enough that its rows' offset fits PostgreSQL's bigint.
+LAST_PAGE_ASKED = 10**9
+
+
 def page_of(queryset, number, per_page):
     """Page `number` (a query string value: anything invalid means the first page) of
     `queryset`, as Django's Paginator gives it. A page past the end gives the last page, at
     the cost of a second query."""
     paginator = Paginator(with_full_count(queryset), per_page)
     try:
-        number = max(1, int(number))
+        number = min(max(1, int(number)), LAST_PAGE_ASKED)
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * per_page

@@ -1,9 +1,14 @@
-"""Middleware for running Headway in production: a log line per request, the app server's name."""
+"""Middleware for running Headway in production: a log line per request, the app server's name,
+and malformed requests refused before they reach a view."""
 
 import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import HttpResponseBadRequest, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.template import loader
 from django.utils.functional import empty
 
 logger = logging.getLogger("headway.requests")
@@ -58,3 +63,41 @@ def served_by(get_response):
         return response
 
     return middleware
+
+
+# A NUL character is never part of anything a person types, and PostgreSQL refuses it in text:
+# left to reach a query, it would end the request with a server error.
+NUL = "\x00"
+
+
+def refuse_malformed_input(get_response):
+    """Answer 400, before any view runs, to a request no form could have sent: a NUL
+    character in a query parameter, a posted field or a cookie, or a body that cannot be
+    read (a charset other than UTF-8, too many fields, too large)."""
+
+    def middleware(request):
+        try:
+            malformed = any(NUL in text for text in sent_texts(request))
+        except (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+            # Later readers of the form (CSRF, error pages) find it empty, not broken.
+            request._mark_post_parse_error()
+            malformed = True
+        return bad_request(request) if malformed else get_response(request)
+
+    return middleware
+
+
+def sent_texts(request):
+    """Every name and value the request carries in its query string, form and cookies."""
+    for data in (request.GET, request.POST):
+        for name, values in data.lists():
+            yield name
+            yield from values
+    for name, value in request.COOKIES.items():
+        yield name
+        yield value
+
+
+def bad_request(request):
+    """The 400 page, rendered without the form that could not be read."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))

@@ -185,8 +185,9 @@ def obstacle_export(request):
 
 
 def safe_next(request):
+    """The ?next= page to go back to: a path on this site, or "" for anything else."""
     url = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
+    allowed = url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return url if allowed else ""

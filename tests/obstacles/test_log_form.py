@@ -54,9 +54,12 @@ def test_next_returns_there_only_when_it_is_ours(client_for, pm, team, other_tea
     client = client_for(pm)
     inside = client.post(NEW, {**dependency(team, other_team), "next": "/teams/checkout/"})
     outside = client.post(NEW, {**dependency(team, other_team), "next": "https://evil.example/"})
+    not_a_page = client.post(NEW, {**dependency(team, other_team), "next": "bogus"})
 
     assert inside["Location"] == "/teams/checkout/"
-    assert outside["Location"] == Obstacle.objects.order_by("pk").last().get_absolute_url()
+    _inside, second, third = Obstacle.objects.order_by("pk")
+    assert outside["Location"] == second.get_absolute_url()
+    assert not_a_page["Location"] == third.get_absolute_url()
 
 
 @pytest.mark.parametrize(
