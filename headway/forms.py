@@ -32,19 +32,19 @@ class ThrottledSignInMixin:
 
     def clean(self):
         throttle = SignInThrottle(self.request, self.data.get("username") or "")
-        if throttle.is_locked():
+        if not throttle.attempt():
             logger.warning("sign-in refused: too many failed attempts")
             raise ValidationError(
                 self.throttled_message,
                 code="throttled",
                 params={"minutes": settings.SIGNIN_LOCKOUT_MINUTES},
             )
-        try:
-            cleaned_data = super().clean()
-        except ValidationError:
-            throttle.record_failure()
-            raise
-        throttle.clear_username()
+        # A wrong password raises here, and its attempt stays counted.
+        cleaned_data = super().clean()
+        if self.get_user() is None:
+            throttle.not_checked()
+        else:
+            throttle.succeeded()
         return cleaned_data
 
 

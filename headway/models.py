@@ -237,3 +237,19 @@ class Identity(models.Model):
             changed.append("email")
         if changed:
             person.save(update_fields=changed)
+
+
+class SignInFailureCount(models.Model):
+    """Failed sign-ins for one username or one client address (`key`, hashed), counted
+    by the database in one statement so that attempts made at the same moment never read the
+    same count (headway.throttling). The window restarts with each failure."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="sign_in_failure_expiry")]
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -145,8 +145,8 @@ if os.environ.get("TEST_DATABASE_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache every app server shares (the sign-in throttle counts failures in it): a table in
-# PostgreSQL, created by `manage.py createcachetable`.
+# A cache every app server shares, so that nothing cached differs from one to the next: a
+# table in PostgreSQL, created by `manage.py createcachetable`.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -1,9 +1,19 @@
-"""Sign-in throttling: failed attempts counted in the cache every app server shares."""
+"""Sign-in throttling: attempts counted in PostgreSQL, which every app server shares.
+
+Each attempt is counted before its password is checked, in one statement that PostgreSQL runs
+for one attempt at a time: thirty guesses sent at the same moment get the counts 1 to 30, and
+only those within the limit have their password checked.
+"""
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from .models import SignInFailureCount
 
 
 def client_address(request):
@@ -19,13 +29,25 @@ def client_address(request):
 
 
 def _key(kind, value):
-    return f"signin-failures:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+# The count goes up by one, or starts again at one once the window has passed; either way
+# the window restarts now.
+COUNT_ATTEMPT = """
+    INSERT INTO headway_signinfailurecount AS counted (key, count, expires_at)
+    VALUES (%(key)s, 1, %(expires_at)s)
+    ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN counted.expires_at <= %(now)s THEN 1 ELSE counted.count + 1 END,
+        expires_at = EXCLUDED.expires_at
+    RETURNING count
+"""
 
 
 class SignInThrottle:
     """Failed sign-ins for one username and from one address, within a sliding window.
 
-    Each failure restarts the window, so guessing stays refused until the attempts stop for
+    Each attempt restarts the window, so guessing stays refused until the attempts stop for
     SIGNIN_LOCKOUT_MINUTES. The address limit is much higher than the username one: many
     people may share an office's address, while one account rarely fails more than twice.
     """
@@ -33,30 +55,52 @@ class SignInThrottle:
     def __init__(self, request, username):
         """`username` None counts by address alone: single sign-on has no username to
         guess, but failed returns from the provider still count against the address."""
-        self.counters = [
-            (_key("address", client_address(request)), settings.SIGNIN_ADDRESS_FAILURE_LIMIT)
-        ]
+        self.address_key = _key("address", client_address(request))
+        self.limits = {self.address_key: settings.SIGNIN_ADDRESS_FAILURE_LIMIT}
         self.username_key = None
         if username is not None:
             self.username_key = _key("username", username.strip().casefold())
-            self.counters.append((self.username_key, settings.SIGNIN_FAILURE_LIMIT))
+            self.limits[self.username_key] = settings.SIGNIN_FAILURE_LIMIT
 
-    @property
-    def window_seconds(self):
-        return settings.SIGNIN_LOCKOUT_MINUTES * 60
-
-    def is_locked(self):
-        counts = cache.get_many([key for key, _ in self.counters])
-        return any(counts.get(key, 0) >= limit for key, limit in self.counters)
+    def attempt(self):
+        """Count this attempt as a failure until it proves right; False when it is past a
+        limit, and its password must not be checked."""
+        return all(count <= self.limits[key] for key, count in self._count())
 
     def record_failure(self):
-        counts = cache.get_many([key for key, _ in self.counters])
-        cache.set_many(
-            {key: counts.get(key, 0) + 1 for key, _ in self.counters},
-            timeout=self.window_seconds,
-        )
+        """Count a failure known as one (a failed return from the identity provider)."""
+        self._count()
 
-    def clear_username(self):
-        """After a successful sign-in, the account's earlier mistakes no longer count."""
-        if self.username_key:
-            cache.delete(self.username_key)
+    def is_locked(self):
+        """True when a limit is reached, counting nothing: single sign-on asks before it
+        does anything, and counts only the returns that fail."""
+        counts = SignInFailureCount.objects.filter(
+            key__in=self.limits, expires_at__gt=timezone.now()
+        )
+        return any(counted.count >= self.limits[counted.key] for counted in counts)
+
+    def succeeded(self):
+        """The password was right: the account's earlier mistakes no longer count, nor does
+        this attempt count against the address. Counts whose window has passed go."""
+        SignInFailureCount.objects.filter(key=self.username_key).delete()
+        self.withdraw(self.address_key)
+        SignInFailureCount.objects.filter(expires_at__lte=timezone.now()).delete()
+
+    def not_checked(self):
+        """The form lacked a username or a password: nothing was checked, nothing counts."""
+        for key in self.limits:
+            self.withdraw(key)
+
+    def withdraw(self, key):
+        SignInFailureCount.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
+
+    def _count(self):
+        """Each counter one up: [(key, its new count)]."""
+        now = timezone.now()
+        expires_at = now + timedelta(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
+        counts = []
+        with connection.cursor() as cursor:
+            for key in self.limits:
+                cursor.execute(COUNT_ATTEMPT, {"key": key, "expires_at": expires_at, "now": now})
+                counts.append((key, cursor.fetchone()[0]))
+        return counts

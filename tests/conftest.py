@@ -64,9 +64,8 @@ def _fast_passwords(settings):
 # --- operations ---
 @pytest.fixture(autouse=True)
 def _empty_cache_after_transactional_tests(request, django_db_blocker):
-    """The cache is a database table (the sign-in throttle counts failures in it), and
-    transactional tests do not empty it: without this, failed sign-ins would add up across
-    browser tests until sign-in paused."""
+    """The cache is a database table that transactional tests do not empty (they empty the
+    models' tables only): without this, what one browser test cached would reach the next."""
     yield
     marker = request.node.get_closest_marker("django_db")
     if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:

@@ -1,26 +1,26 @@
 """Password guessing: after a few failures, sign-in is paused with a clear message."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
+from django.contrib.auth.signals import user_login_failed
 from django.urls import reverse
 from django.utils import timezone
 
+from headway.models import SignInFailureCount
 from tests.factories import PASSWORD, UserFactory
+from tests.ops.conftest import CSRF_FIELD, Browser
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_counters(settings):
+def _limits(settings):
     settings.SIGNIN_FAILURE_LIMIT = 3
     settings.SIGNIN_ADDRESS_FAILURE_LIMIT = 10
     settings.SIGNIN_LOCKOUT_MINUTES = 15
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def sign_in(client, username, password, address="192.0.2.1", path=None):
@@ -67,9 +67,7 @@ def test_the_pause_lasts_the_window_from_the_last_failure(client):
     UserFactory(username="sam")
     for _ in range(3):
         sign_in(client, "sam", "wrong")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT expires FROM headway_cache")
-        expiries = [expires for (expires,) in cursor.fetchall()]
+    expiries = SignInFailureCount.objects.values_list("expires_at", flat=True)
 
     window_end = timezone.now() + timedelta(minutes=15)
     assert len(expiries) == 2  # the username's counter and the address's
@@ -144,3 +142,57 @@ def test_the_admin_sign_in_is_throttled_too(client):
 
     assert response.status_code == 200
     assert b"Too many failed sign-in attempts" in response.content
+
+
+def test_a_missing_password_checks_nothing_and_counts_nothing(client):
+    UserFactory(username="sam")
+    for _ in range(5):
+        sign_in(client, "sam", "")
+
+    assert not SignInFailureCount.objects.filter(count__gt=0).exists()
+    assert sign_in(client, "sam", PASSWORD).status_code == 302
+
+
+def test_a_missing_password_does_not_forgive_earlier_mistakes(client):
+    UserFactory(username="sam")
+    for password in ("wrong", "wrong", "", "wrong"):
+        sign_in(client, "sam", password)
+
+    assert b"Too many failed" in sign_in(client, "sam", PASSWORD).content
+
+
+GUESSES = 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guesses_sent_at_the_same_moment_are_checked_no_more_than_the_limit(live_server):
+    """Ten wrong passwords at once (as many as the test server takes at the same moment),
+    each on its own connection and server thread, as a guessing script sends them: only
+    three passwords are ever checked."""
+    UserFactory(username="sam")
+    checked = []
+    count = threading.Lock()
+
+    def password_checked(**kwargs):
+        with count:
+            checked.append(kwargs["credentials"]["username"])
+
+    start = threading.Barrier(GUESSES)
+
+    def guess(number):
+        browser = Browser(live_server.url)
+        token = CSRF_FIELD.search(browser.get(reverse("login")).text).group(1)
+        start.wait(timeout=60)
+        wrong = {"username": "sam", "password": f"guess {number}", "csrfmiddlewaretoken": token}
+        return browser.post(reverse("login"), wrong)
+
+    user_login_failed.connect(password_checked)
+    try:
+        with ThreadPoolExecutor(max_workers=GUESSES) as pool:
+            answers = list(pool.map(guess, range(GUESSES)))
+    finally:
+        user_login_failed.disconnect(password_checked)
+
+    assert [answer.status for answer in answers] == [200] * GUESSES
+    assert len(checked) == 3
+    assert sum("Too many failed sign-in attempts" in answer.text for answer in answers) == 7
