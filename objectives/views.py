@@ -21,6 +21,7 @@ from .models import (
     Objective,
     Problem,
     Quarter,
+    Standing,
     Team,
     current_of,
     relations_to_organization,
@@ -107,8 +108,9 @@ def team_context(request, team):
         **permissions_in(team, quarter),
     }
     if quarter is not None:
-        context["standing"] = Team.objects.with_pace(quarter).get(pk=team.pk)
-        context["objectives"] = objectives_for_page(team, quarter)
+        objectives = list(objectives_for_page(team, quarter))
+        context["objectives"] = objectives
+        context["standing"] = Standing.of(objectives, quarter, context["today"])
     return context
 
 
@@ -398,20 +400,21 @@ def check_in_delete(request, slug, pk):
 
 def saved_context(request, team, key_result):
     """What a saved check-in redraws: its key result, its objective's progress, the pace."""
-    objective = key_result.objective
-    context = {
+    quarter, today = key_result.objective.quarter, timezone.localdate()
+    # Every objective of the team's quarter: the team's standing is computed from them.
+    objectives = list(
+        team.objectives.filter(quarter=quarter).with_progress(today).select_related("quarter")
+    )
+    return {
         "team": team,
         "key_result": get_key_result(team, key_result.pk, key_results_with_history()),
-        "objective": Objective.objects.with_progress()
-        .select_related("quarter")
-        .get(pk=objective.pk),
-        "quarter": objective.quarter,
-        "standing": Team.objects.with_pace(objective.quarter).get(pk=team.pk),
-        "today": timezone.localdate(),
+        "objective": next(o for o in objectives if o.pk == key_result.objective_id),
+        "quarter": quarter,
+        "standing": Standing.of(objectives, quarter, today),
+        "today": today,
         "just_saved": True,
-        **permissions_in(team, objective.quarter),
+        **permissions_in(team, quarter),
     }
-    return context
 
 
 # The organization's problems (their list and the "by problem" view are the dashboard's)

@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -401,7 +401,7 @@ def team_context(request, team):
     if "objectives" in context:
         # Each objective's card names the obstacles threatening it (the link read backwards).
         threats = Prefetch("obstacles", queryset=active, to_attr="threatening_obstacles")
-        context["objectives"] = context["objectives"].prefetch_related(threats)
+        prefetch_related_objects(context["objectives"], threats)
     context["open_obstacles"] = shortlist(active.filter(team=team), TEAM_PAGE_SHOWN)
     # The most pressing of the waits, then grouped by the team that waits (a stable sort).
     blocked_by_us = shortlist(active.blocked_by(team).select_related("team"), TEAM_PAGE_SHOWN)

@@ -11,6 +11,7 @@ from objectives.models import (
     CheckIn,
     Objective,
     Pace,
+    Standing,
     Team,
     pace_for,
 )
@@ -47,7 +48,21 @@ def team_with_progress(quarter, *values, team=None, confidence=CheckIn.Confidenc
 
 
 def pace_of(team, quarter, today):
-    return Team.objects.with_pace(quarter, today).get(pk=team.pk)
+    """The team's standing as the database computes it (`with_pace`), checked against the
+    one the team page computes from its objectives (`Standing.of`): one definition, two
+    implementations that must never disagree."""
+    in_sql = Team.objects.with_pace(quarter, today).get(pk=team.pk)
+    objectives = team.objectives.filter(quarter=quarter).with_progress(today)
+    from_rows = Standing.of(objectives, quarter, today)
+    assert from_rows.expected == in_sql.expected
+    assert from_rows.pace == in_sql.pace
+    assert from_rows.latest_confidence == in_sql.latest_confidence
+    assert from_rows.latest_checked_at == in_sql.latest_checked_at
+    if in_sql.progress is None:
+        assert from_rows.progress is None
+    else:
+        assert from_rows.progress == pytest.approx(in_sql.progress, abs=Decimal("1e-12"))
+    return in_sql
 
 
 def test_expected_progress_matches_the_share_of_the_quarter_elapsed(quarter, midway):
