@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from headway.history import record_addition, record_change, record_deletion
+from headway.lists import page_of
 from headway.permissions import Action, allows
 
 from .forms import CheckInForm, KeyResultForm, ObjectiveForm, ProblemForm
@@ -114,11 +115,16 @@ def team_context(request, team):
     return context
 
 
+# The teams of /teams/ shown on a page: the page costs the same however many teams there are.
+TEAMS_PER_PAGE = 24
+
+
 def team_list(request):
     quarter = Quarter.objects.current()
     teams = Team.objects.active().select_related("leader").prefetch_related("memberships__user")
     if quarter is not None:
         teams = teams.with_pace(quarter)
+    teams = page_of(teams.order_by("name", "pk"), request.GET.get("page"), TEAMS_PER_PAGE)
     return render(
         request,
         "objectives/team_list.html",

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from objectives.models import Objective
+from objectives.models import Objective, Team
+from objectives.views import TEAMS_PER_PAGE
 from tests.factories import (
     CheckInFactory,
     KeyResultFactory,
@@ -147,6 +148,23 @@ def test_team_page_queries_do_not_grow_with_data(
     with django_assert_num_queries(14):
         response = client.get(team.get_absolute_url())
     assert len(response.context["objectives"]) == scale + 1
+
+
+def test_the_team_list_shows_a_page_of_teams_at_a_time(client_for, outsider, current_quarter):
+    for number in range(TEAMS_PER_PAGE + 2):
+        TeamFactory(name=f"A team {number:02}")
+    total = Team.objects.count()
+    client = client_for(outsider)
+
+    first = client.get(reverse("objectives:teams")).text
+    second = client.get(reverse("objectives:teams"), {"page": 2}).text
+
+    assert "A team 00" in first and f"A team {TEAMS_PER_PAGE - 1}" in first
+    assert f"A team {TEAMS_PER_PAGE}" not in first
+    assert f"Teams 1 to {TEAMS_PER_PAGE} of {total}" in first
+    assert 'href="?page=2#teams-heading"' in first
+    assert f"A team {TEAMS_PER_PAGE}" in second and f"A team {TEAMS_PER_PAGE + 1}" in second
+    assert "A team 00" not in second
 
 
 @pytest.mark.parametrize("scale", [1, 10])
