@@ -7,10 +7,13 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
 from objectives.models import Membership, Team, days_between
+
+from .markdown import render_markdown
 
 # A PM not seen in a 1:1 for longer than this is overdue (the article: weekly 1:1s).
 OVERDUE_AFTER_DAYS = 7
@@ -477,6 +480,18 @@ class LearningQuerySet(models.QuerySet):
             .order_by("-rank", "-created_at")
         )
 
+    def render_bodies(self, batch_size=500):
+        """Render each body again (`Learning.render_body`) and store those whose HTML
+        changed; returns how many did."""
+        changed = []
+        for learning in self.only("pk", "body", "body_html").iterator(chunk_size=batch_size):
+            stored = learning.body_html
+            learning.render_body()
+            if learning.body_html != stored:
+                changed.append(learning)
+        self.model.objects.bulk_update(changed, ["body_html"], batch_size=batch_size)
+        return len(changed)
+
 
 class Learning(models.Model):
     """Something one team learned that others should know: shared by the leader with the
@@ -484,6 +499,10 @@ class Learning(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("what we learned"), help_text=_("Markdown is allowed."))
+    # The body rendered and sanitized (coaching.markdown) when saved, not on every page that
+    # shows it; `manage.py render_learnings` renders them all again when the renderer changes.
+    # The database's default keeps the column usable by the code it replaces during an upgrade.
+    body_html = models.TextField(editable=False, blank=True, db_default="")
     source_team = models.ForeignKey(
         Team,
         verbose_name=_("learned by"),
@@ -523,6 +542,24 @@ class Learning(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.render_body()
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def render_body(self):
+        """Render its body into `body_html`, sanitized (a bulk insert calls it itself)."""
+        self.body_html = render_markdown(self.body)
+
+    @property
+    def body_as_html(self):
+        """The body as HTML: rendered and sanitized when it was saved (rendered now if it was
+        saved by a version of Headway that did not, until `render_learnings` runs)."""
+        if self.body and not self.body_html:
+            return render_markdown(self.body)
+        return mark_safe(self.body_html)  # noqa: S308 - sanitized by render_markdown
 
     def may_be_shared_by(self, user):
         """Its author, its source team's leader and admins share it with more teams."""

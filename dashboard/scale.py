@@ -252,6 +252,8 @@ def seed_scale(teams=200, seed=7, prefix="s"):
                  created_at=now - timedelta(days=rng.randint(0, span)))
         for team in team_rows for _ in range(5)
     ]  # fmt: skip
+    for learning in learnings:
+        learning.render_body()
     learnings = Learning.objects.bulk_create(learnings, batch_size=BATCH)
     Through = Learning.teams.through
     Through.objects.bulk_create(
