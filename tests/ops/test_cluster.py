@@ -5,6 +5,7 @@ the test database.
 """
 
 import subprocess
+import urllib.request
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -99,3 +100,22 @@ def test_signing_out_on_one_replica_signs_out_on_all(cluster, admin_signing_in):
 
     assert signed_out.status == 302
     assert all(browser.get("/", base_url=app).status == 302 for app in replicas)
+
+
+def test_the_proxy_compresses_pages_for_browsers_that_accept_it(cluster):
+    browser = Browser(cluster["proxy"])
+    gzip = {"Accept-Encoding": "gzip"}
+
+    compressed = browser.get("/accounts/login/", headers=gzip)
+    plain = browser.get("/accounts/login/")
+    # The app servers leave compression to the proxy: a Python worker has better to do.
+    direct = browser.get("/accounts/login/", base_url=cluster["replicas"][0], headers=gzip)
+
+    assert compressed.status == plain.status == direct.status == 200
+    assert compressed.headers.get("content-encoding") == "gzip"
+    # A cache keeps the compressed and the plain page apart (nginx adds its own Vary line).
+    request = urllib.request.Request(cluster["proxy"] + "/accounts/login/", headers=gzip)
+    with urllib.request.urlopen(request, timeout=15) as response:
+        assert "accept-encoding" in ", ".join(response.headers.get_all("Vary")).lower()
+    assert "content-encoding" not in plain.headers
+    assert "content-encoding" not in direct.headers
