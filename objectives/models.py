@@ -214,12 +214,12 @@ class TeamQuerySet(models.QuerySet):
         expected = elapsed_share_expression(Value(quarter.start), Value(quarter.end), today)
         return self.annotate(
             progress=aggregate_subquery(
-                objectives.with_progress(today), "team", Avg("progress", output_field=RATIO)
+                objectives.with_mean_progress(), "team", Avg("progress", output_field=RATIO)
             ),
             expected=expected,
             latest_confidence=confidence_from_rank(
                 aggregate_subquery(
-                    key_results.with_latest_check_in(),
+                    key_results.with_latest_confidence(),
                     "objective__team",
                     Max(confidence_rank(F("latest_confidence"))),
                 )
@@ -552,28 +552,46 @@ class ObjectiveQuerySet(models.QuerySet):
         """The objectives that count towards progress: all but the dropped ones."""
         return self.exclude(status=Objective.Status.DROPPED)
 
-    def with_progress(self, today=None):
-        """Adds `progress` (mean of its key results' progress, NULL without key results),
-        `expected` (share of its quarter elapsed), `pace`, `key_result_count`,
-        `latest_confidence` (the most cautious of its key results' latest confidences) and
-        `latest_checked_at` (its latest check-in's time)."""
-        today = today or timezone.localdate()
-        key_results = KeyResult.objects.filter(objective=OuterRef("pk")).with_latest_check_in()
+    def with_mean_progress(self):
+        """Adds `progress` alone: the mean of its key results' progress, NULL without key
+        results (what a team's progress averages)."""
+        key_results = KeyResult.objects.filter(objective=OuterRef("pk")).with_progress()
         return self.annotate(
             progress=aggregate_subquery(
                 key_results, "objective", Avg("progress", output_field=RATIO)
-            ),
-            expected=elapsed_share_expression(F("quarter__start"), F("quarter__end"), today),
-            key_result_count=aggregate_subquery(key_results, "objective", Count("pk")),
+            )
+        )
+
+    def with_latest_confidence(self):
+        """Adds `latest_confidence`: the most cautious of its key results' latest ones."""
+        key_results = KeyResult.objects.filter(objective=OuterRef("pk")).with_latest_confidence()
+        return self.annotate(
             latest_confidence=confidence_from_rank(
                 aggregate_subquery(
                     key_results, "objective", Max(confidence_rank(F("latest_confidence")))
                 )
-            ),
-            latest_checked_at=aggregate_subquery(
-                key_results, "objective", Max("latest_checked_at")
-            ),
-        ).annotate(pace=pace_expression(F("progress"), F("expected")))
+            )
+        )
+
+    def with_progress(self, today=None):
+        """`with_mean_progress()` and `with_latest_confidence()`, plus `expected` (share of
+        its quarter elapsed), `pace`, `key_result_count` and `latest_checked_at` (its latest
+        check-in's time)."""
+        today = today or timezone.localdate()
+        key_results = KeyResult.objects.filter(objective=OuterRef("pk"))
+        check_ins = CheckIn.objects.filter(key_result__objective=OuterRef("pk"))
+        return (
+            self.with_mean_progress()
+            .with_latest_confidence()
+            .annotate(
+                expected=elapsed_share_expression(F("quarter__start"), F("quarter__end"), today),
+                key_result_count=aggregate_subquery(key_results, "objective", Count("pk")),
+                latest_checked_at=aggregate_subquery(
+                    check_ins, "key_result__objective", Max("created_at")
+                ),
+            )
+            .annotate(pace=pace_expression(F("progress"), F("expected")))
+        )
 
 
 class Objective(models.Model):
@@ -754,17 +772,34 @@ class Objective(models.Model):
         return carried
 
 
+def latest_check_in(field):
+    """The `field` of the outer key result's latest check-in, as a subquery (NULL before the
+    first)."""
+    latest = CheckIn.objects.filter(key_result=OuterRef("pk")).order_by("-created_at", "-pk")
+    return Subquery(latest.values(field)[:1])
+
+
 class KeyResultQuerySet(models.QuerySet):
-    def with_latest_check_in(self):
-        """Adds `latest_value`, `latest_confidence` and `latest_checked_at` from its latest
-        check-in (NULL before the first) and `progress` (0..1) from the latest value."""
-        latest = CheckIn.objects.filter(key_result=OuterRef("pk")).order_by("-created_at", "-pk")
-        return self.annotate(
-            latest_value=Subquery(latest.values("value")[:1]),
-            latest_confidence=Subquery(latest.values("confidence")[:1]),
-            latest_checked_at=Subquery(latest.values("created_at")[:1]),
-        ).annotate(
+    # Each figure is added by the smallest method that gives it: the team and objective
+    # figures nest these in subqueries, and Django builds and compiles every annotation of a
+    # nested queryset, used or not, on every request.
+
+    def with_progress(self):
+        """Adds `latest_value` (its latest check-in's; NULL before the first) and `progress`
+        (0..1) from it."""
+        return self.annotate(latest_value=latest_check_in("value")).annotate(
             progress=progress_expression(F("latest_value"), F("start_value"), F("target_value"))
+        )
+
+    def with_latest_confidence(self):
+        return self.annotate(latest_confidence=latest_check_in("confidence"))
+
+    def with_latest_check_in(self):
+        """`with_progress()`, `with_latest_confidence()`, and `latest_checked_at`."""
+        return (
+            self.with_progress()
+            .with_latest_confidence()
+            .annotate(latest_checked_at=latest_check_in("created_at"))
         )
 
     def with_pace(self, today=None):
