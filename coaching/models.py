@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import TruncDate
 from django.urls import reverse
@@ -219,14 +219,15 @@ class OneOnOne(models.Model):
         return (self.scheduled_for or timezone.now()) - 2 * DEFAULT_INTERVAL
 
     def save_notes(self, which, text, version):
-        """Save shared or private notes unless someone saved them since `version`."""
+        """Save shared or private notes unless someone saved them since `version`; the same
+        text saved meanwhile (the same form sent twice) is no conflict."""
         field = self.NOTES[which]
         version_field = f"{field}_version"
         updated = OneOnOne.objects.filter(pk=self.pk, **{version_field: version}).update(
             **{field: text, version_field: F(version_field) + 1}
         )
         current = OneOnOne.objects.values(field, version_field).get(pk=self.pk)
-        if not updated:
+        if not updated and current[field] != text:
             raise OneOnOne.Conflict(current[field], current[version_field])
         setattr(self, field, current[field])
         setattr(self, version_field, current[version_field])
@@ -245,8 +246,10 @@ class OneOnOne(models.Model):
     def mark_held(self, when=None):
         """Record the meeting and schedule the pair's next one a week later. Talking points
         not ticked as discussed move to it, as open action items carry over: what someone
-        wanted to raise is not lost because time ran out."""
-        self.held_at = when or timezone.now()
+        wanted to raise is not lost because time ran out. For a 1:1 recorded already (by a
+        second click, or in another tab), the next one as it is."""
+        held_at = OneOnOne.objects.select_for_update().values_list("held_at", flat=True)
+        self.held_at = held_at.get(pk=self.pk) or when or timezone.now()
         self.save(update_fields=["held_at"])
         upcoming = self.series().upcoming().first()
         if upcoming is None:
@@ -294,13 +297,25 @@ class OneOnOne(models.Model):
 
     @classmethod
     def next_for(cls, leader, pm, team):
-        """The pair's coming 1:1, created a week after the last one when there is none."""
-        upcoming = cls.objects.of_pair(leader, pm, team).upcoming().first()
+        """The pair's coming 1:1, created a week after the last one when there is none.
+
+        Asked twice at the same moment (two clicks, two tabs), both get the same 1:1: the
+        database keeps one coming 1:1 per pair, and the second creation finds the first's.
+        """
+        series = cls.objects.of_pair(leader, pm, team)
+        upcoming = series.upcoming().first()
         if upcoming:
             return upcoming
-        last = cls.objects.of_pair(leader, pm, team).held().order_by("-held_at").first()
+        last = series.held().order_by("-held_at").first()
         start = last.held_at + DEFAULT_INTERVAL if last else timezone.now() + timedelta(days=1)
-        return cls.objects.create(leader=leader, pm=pm, team=team, scheduled_for=start)
+        try:
+            with transaction.atomic():
+                return cls.objects.create(leader=leader, pm=pm, team=team, scheduled_for=start)
+        except IntegrityError:
+            upcoming = series.upcoming().first()
+            if upcoming is None:
+                raise
+            return upcoming
 
 
 class TalkingPoint(models.Model):

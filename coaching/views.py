@@ -216,7 +216,7 @@ def reschedule(request, pk):
 @require_POST
 def mark_held(request, pk):
     one_on_one = get_one_on_one_for_user(request, pk)
-    if not one_on_one.viewer_is_leader or one_on_one.is_held:
+    if not one_on_one.viewer_is_leader:
         raise PermissionDenied
     upcoming = one_on_one.mark_held()
     messages.success(

@@ -1,15 +1,27 @@
 """Middleware for running Headway in production: a log line per request, the app server's name,
-and malformed requests refused before they reach a view."""
+malformed requests refused before they reach a view, and forms done once however often they
+are sent."""
 
 import logging
 import time
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import HttpResponseBadRequest, UnreadablePostError
+from django.db import IntegrityError, connection, transaction
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    UnreadablePostError,
+)
 from django.http.multipartparser import MultiPartParserError
 from django.template import loader
+from django.utils import timezone
 from django.utils.functional import empty
+
+from .models import Submission
 
 logger = logging.getLogger("headway.requests")
 
@@ -101,3 +113,90 @@ def sent_texts(request):
 def bad_request(request):
     """The 400 page, rendered without the form that could not be read."""
     return HttpResponseBadRequest(loader.render_to_string("400.html"))
+
+
+# The hidden field that carries a form's key ({% submission_key %}), and how long a key is
+# remembered: a second send comes within seconds, a retry after a lost answer within hours.
+SUBMISSION_FIELD = "submission"
+SUBMISSION_KEPT = timedelta(days=1)
+
+
+def submitted_once(get_response):
+    """Do what a form asks once, however often it is sent.
+
+    The first send of a form's key claims it (an INSERT), does the work and keeps the answer,
+    all in one transaction; a second send of the same key waits on that INSERT until the
+    first commits, then gets the kept answer. A send that changed nothing (a form returned
+    with its mistakes) or was refused (an answer of 400 or more) keeps nothing, key included,
+    so that the corrected form can be sent again.
+    """
+
+    def middleware(request):
+        sent_key = request.POST.get(SUBMISSION_FIELD) if request.method == "POST" else None
+        if not sent_key or not request.user.is_authenticated:
+            return get_response(request)
+        try:
+            key = uuid.UUID(sent_key)
+        except ValueError:
+            return bad_request(request)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    submission = Submission.objects.create(
+                        key=key, user=request.user, path=request.path
+                    )
+            except IntegrityError:
+                return answer_again(request, key)
+            writes = WriteWatch()
+            with connection.execute_wrapper(writes):
+                response = get_response(request)
+            if writes.seen and response.status_code < 400 and not response.streaming:
+                keep_answer(submission, response)
+            else:
+                transaction.set_rollback(True)
+        return response
+
+    return middleware
+
+
+class WriteWatch:
+    """A database wrapper that notes whether a request wrote anything."""
+
+    WRITES = ("INSERT", "UPDATE", "DELETE")
+
+    def __init__(self):
+        self.seen = False
+
+    def __call__(self, execute, sql, params, many, context):
+        self.seen = self.seen or sql.lstrip().upper().startswith(self.WRITES)
+        return execute(sql, params, many, context)
+
+
+def keep_answer(submission, response):
+    submission.status = response.status_code
+    submission.headers = dict(response.headers)
+    submission.cookies = [morsel.OutputString() for morsel in response.cookies.values()]
+    submission.content = response.content
+    submission.save(update_fields=["status", "headers", "cookies", "content"])
+    # What is remembered is forgotten after a day.
+    Submission.objects.filter(
+        user=submission.user, created_at__lt=timezone.now() - SUBMISSION_KEPT
+    ).delete()
+
+
+def answer_again(request, key):
+    """The answer the first send of `key` got; 400 if it was not this person's form."""
+    first = Submission.objects.filter(key=key, user=request.user, path=request.path).first()
+    if first is None or first.status is None:
+        return bad_request(request)
+    if first.headers.get("Location"):
+        response = HttpResponseRedirect(first.headers["Location"])
+        response.status_code = first.status
+    else:
+        response = HttpResponse(status=first.status)
+    response.content = bytes(first.content)
+    for name, value in first.headers.items():
+        response.headers[name] = value
+    for cookie in first.cookies:
+        response.cookies.load(cookie)
+    return response

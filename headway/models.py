@@ -253,3 +253,28 @@ class SignInFailureCount(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class Submission(models.Model):
+    """A form sent once. Each form that creates or changes something carries a key of its
+    own (`{% submission_key %}`); the first time it is sent, the answer is kept here with
+    it, and sending the same form again, by a second click or a retry, gets that answer
+    back instead of doing it twice (headway.middleware.submitted_once)."""
+
+    key = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    path = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The first answer: status, headers, cookies (the flash messages) and content.
+    status = models.PositiveSmallIntegerField(null=True)
+    headers = models.JSONField(default=dict)
+    cookies = models.JSONField(default=list)
+    content = models.BinaryField(default=b"")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="submission_user_age")]
+
+    def __str__(self):
+        return f"{self.path} ({self.key})"

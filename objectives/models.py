@@ -737,6 +737,8 @@ class Objective(models.Model):
         threatened by the obstacles that still threaten this one."""
         if self.status == Objective.Status.ACHIEVED:
             raise ValidationError(_("An achieved objective is not carried over."))
+        # Carried over from two tabs at once: the second waits here, then finds the first's.
+        Objective.objects.select_for_update().filter(pk=self.pk).first()
         if Objective.objects.filter(carried_from=self).exists():
             raise ValidationError(_("This objective has already been carried over."))
         quarter = self.quarter.following()

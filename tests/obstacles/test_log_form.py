@@ -123,6 +123,9 @@ def test_changing_the_kind_with_htmx_shows_its_fields_without_errors(
     assert 'value="Typed"' in content
     assert "field-errors" not in content
     assert not Obstacle.objects.exists()
+    # htmx reads its answers with scripts off: a <noscript> button in them would become the
+    # form's default button, and Enter would show the fields again instead of logging.
+    assert 'name="refresh"' not in content
 
 
 def test_without_javascript_a_refresh_button_does_the_same(client_for, pm, team):
