@@ -24,7 +24,7 @@ from coaching.models import Learning
 from headway.lists import page_of
 from headway.permissions import Action, allows
 from objectives.forms import CheckInForm
-from objectives.models import KeyResult, Objective, Quarter, Team
+from objectives.models import KeyResult, Objective, Quarter, QuarterClosing, Team
 from objectives.views import get_team_for_user
 from obstacles.forms import (
     CommentForm,
@@ -389,6 +389,13 @@ def check_in(request, key_result_id: int, payload: schemas.CheckInIn):
     if quarter.is_past:
         raise Refusal(
             403, _("%(quarter)s has ended: its check-ins are history.") % {"quarter": quarter}
+        )
+    team = key_result.objective.team
+    if QuarterClosing.objects.in_force().filter(team=team, quarter=quarter).exists():
+        raise Refusal(
+            403,
+            _("%(team)s has closed %(quarter)s: its check-ins are over.")
+            % {"team": team.name, "quarter": quarter},
         )
     value = payload.value
     if key_result.is_milestone and value in (0, 1):

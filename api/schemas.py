@@ -148,6 +148,10 @@ class ObjectiveOut(Schema):
         ),
     )
     status: Objective.Status
+    final_score: Ratio = Field(
+        description=gettext_noop("Given when its team closed the quarter, 0 to 1.")
+    )
+    retrospective: str
     owner: Person | None
     progress: Ratio = Field(description=gettext_noop("Mean progress of its key results, 0 to 1."))
     expected: Ratio

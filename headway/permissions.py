@@ -17,6 +17,8 @@ class Action(StrEnum):
     MANAGE = "manage"
     # The organization's few important problems: a leader's (of any team) or an admin's.
     MANAGE_PROBLEMS = "manage_problems"
+    # Closing a team's quarter is the team's (its PM's first); reopening it, a leader's call.
+    REOPEN_QUARTER = "reopen_quarter"
 
 
 class Relation(StrEnum):
@@ -43,6 +45,7 @@ MATRIX = {
     Action.COMMENT_OBSTACLE: RESPONSIBLE | {Relation.MEMBER, Relation.BLOCKING_MEMBER},
     Action.MANAGE: frozenset({Relation.ADMIN}),
     Action.MANAGE_PROBLEMS: frozenset({Relation.ADMIN, Relation.LEADER}),
+    Action.REOPEN_QUARTER: frozenset({Relation.ADMIN, Relation.LEADER}),
 }
 
 

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckIn, KeyResult, Membership, Objective, Problem, Quarter, Team
+from .models import (
+    CheckIn,
+    KeyResult,
+    Membership,
+    Objective,
+    Problem,
+    Quarter,
+    QuarterClosing,
+    Team,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -86,3 +95,19 @@ class ProblemAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "first_quarter", "last_quarter"]
     search_fields = ["title", "why_it_matters"]
     autocomplete_fields = ["owner"]
+
+
+@admin.register(QuarterClosing)
+class QuarterClosingAdmin(admin.ModelAdmin):
+    """Closings are made and reopened on the team's closing page (grades and carry-over in
+    one step): the administration lists them, as history."""
+
+    list_display = ["team", "quarter", "closed_by", "closed_at", "reopened_by", "reopened_at"]
+    list_filter = ["quarter", "team"]
+    list_select_related = ["team", "quarter", "closed_by", "reopened_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

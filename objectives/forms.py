@@ -9,7 +9,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckIn, KeyResult, Objective, Problem, Quarter, Team
+from .models import (
+    RETROSPECTIVE_LENGTH,
+    CheckIn,
+    KeyResult,
+    Objective,
+    Problem,
+    Quarter,
+    Team,
+)
 from .templatetags.objectives_charts import in_unit
 
 # A text box that brings up a number pad: what was typed comes back to the server as it was,
@@ -285,3 +293,96 @@ class ProblemForm(forms.ModelForm):
         self.fields["first_quarter"].queryset = quarters
         self.fields["last_quarter"].queryset = quarters
         self.fields["last_quarter"].empty_label = _("Ongoing")
+
+
+GRADES = [
+    (Objective.Status.ACHIEVED, Objective.Status.ACHIEVED.label),
+    (Objective.Status.MISSED, Objective.Status.MISSED.label),
+    (Objective.Status.DROPPED, Objective.Status.DROPPED.label),
+]
+
+
+class ObjectiveGradeForm(forms.Form):
+    """One objective's grade when its team closes the quarter; `objective` comes with its
+    progress (with_progress), which the final score starts from."""
+
+    status = forms.ChoiceField(label=_("Outcome"), choices=GRADES, widget=forms.RadioSelect)
+    final_score = forms.DecimalField(
+        label=_("Final score"),
+        min_value=0,
+        max_value=1,
+        max_digits=3,
+        decimal_places=2,
+        localize=True,
+        widget=DECIMAL_INPUT,
+        help_text=_("From 0 to 1; its key results' progress to start with."),
+    )
+    retrospective = forms.CharField(
+        label=_("Retrospective"),
+        max_length=RETROSPECTIVE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One or two sentences: what happened, what the team learned."),
+    )
+    carry_over = forms.BooleanField(label=_("Carry it over into the next quarter"), required=False)
+
+    def __init__(self, *args, objective, next_quarter, **kwargs):
+        self.objective, self.next_quarter = objective, next_quarter
+        progress = objective.progress if objective.progress is not None else Decimal(0)
+        if objective.status != Objective.Status.ACTIVE:
+            status = objective.status
+        else:
+            status = Objective.Status.ACHIEVED if progress >= 1 else Objective.Status.MISSED
+        initial = {
+            "status": status,
+            "final_score": objective.final_score
+            if objective.final_score is not None
+            else round(Decimal(progress), 2),
+            "retrospective": objective.retrospective,
+            "carry_over": status != Objective.Status.ACHIEVED and not self.already_carried,
+        }
+        super().__init__(*args, prefix=f"objective-{objective.pk}", initial=initial, **kwargs)
+        if self.already_carried:  # when the quarter is closed again after a reopening
+            del self.fields["carry_over"]
+
+    @property
+    def already_carried(self):
+        """Needs carried_into in select_related, as the closing page reads it."""
+        return hasattr(self.objective, "carried_into")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("carry_over"):
+            if data.get("status") == Objective.Status.ACHIEVED:
+                self.add_error("carry_over", _("An achieved objective is not carried over."))
+            elif self.next_quarter is None:
+                self.add_error(
+                    "carry_over",
+                    _("There is no next quarter yet: an administrator needs to create it first."),
+                )
+        return data
+
+    @property
+    def grade(self):
+        data = self.cleaned_data
+        return data["status"], data["final_score"], data["retrospective"].strip()
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen it?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the quarter's history, with your name."),
+    )
+
+
+class NextQuarterForm(forms.ModelForm):
+    """The next quarter, prefilled with the next calendar quarter; an overlap is refused."""
+
+    class Meta:
+        model = Quarter
+        fields = ["label", "start", "end"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import (
     Avg,
@@ -410,9 +411,21 @@ class Quarter(models.Model):
         elapsed = min(max((today - self.start).days + 1, 0), self.days)
         return (Decimal(elapsed) / self.days).quantize(RATIO_PLACES, ROUND_HALF_UP)
 
+    def is_closing(self, today=None):
+        """In its last two weeks (CLOSING_DAYS) or over: time for the teams to close it."""
+        today = today or timezone.localdate()
+        return today > self.end - timedelta(days=CLOSING_DAYS)
+
     def following(self):
         """The next quarter, if an administrator has created it."""
         return Quarter.objects.filter(start__gt=self.end).order_by("start").first()
+
+    @classmethod
+    def next_to_create(cls):
+        """The calendar quarter after the latest one (or the current calendar quarter when
+        there is none yet), unsaved: what an administrator creates next."""
+        latest = cls.objects.order_by("-end").first()
+        return cls.for_day(latest.end + timedelta(days=1) if latest else timezone.localdate())
 
     @classmethod
     def for_day(cls, day):
@@ -425,6 +438,10 @@ class Quarter(models.Model):
             start=start,
             end=end - timedelta(days=1),
         )
+
+
+# A quarter's last two weeks: when each team's page asks its PM to close it.
+CLOSING_DAYS = 14
 
 
 # A handful: past this many important problems in one quarter, the organization is no longer
@@ -594,6 +611,10 @@ class ObjectiveQuerySet(models.QuerySet):
         )
 
 
+# One or two sentences of retrospective per objective.
+RETROSPECTIVE_LENGTH = 500
+
+
 class Objective(models.Model):
     """A team's objective for one quarter: a problem to solve, measured by key results."""
 
@@ -631,6 +652,21 @@ class Objective(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
+    final_score = models.DecimalField(
+        _("final score"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("From 0 to 1, given when the quarter is closed."),
+    )
+    retrospective = models.TextField(
+        _("retrospective"),
+        blank=True,
+        max_length=RETROSPECTIVE_LENGTH,
+        help_text=_("One or two sentences: what happened, what the team learned."),
+    )
     carried_from = models.OneToOneField(
         "self",
         verbose_name=_("carried over from"),
@@ -650,6 +686,12 @@ class Objective(models.Model):
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
         indexes = [models.Index(fields=["quarter", "team", "order"], name="objective_quarter_team")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(final_score__isnull=True) | Q(final_score__gte=0, final_score__lte=1),
+                name="objective_final_score_0_1",
+            ),
+        ]
 
     class Conflict(Exception):
         """Someone else saved the objective since this version was read."""
@@ -767,6 +809,8 @@ class Objective(models.Model):
                 unit=key_result.unit,
                 start_value=key_result.current_value,
                 target_value=key_result.target_value,
+                allows_any_percent=key_result.allows_any_percent,
+                owner=key_result.owner,
                 order=key_result.order,
             )
             for key_result in key_results
@@ -1183,3 +1227,116 @@ class CheckInRevision(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.key_result} ({self.day})"
+
+
+class QuarterClosingQuerySet(models.QuerySet):
+    def in_force(self):
+        """The closings not reopened since."""
+        return self.filter(reopened_at__isnull=True)
+
+    def of(self, team, quarter):
+        """The team's closings of the quarter, the latest first (with who closed and
+        reopened them): the first is in force unless reopened."""
+        return (
+            self.filter(team=team, quarter=quarter)
+            .select_related("closed_by", "reopened_by")
+            .order_by("-closed_at", "-pk")
+        )
+
+
+class QuarterClosing(models.Model):
+    """A team's closing of a quarter: each objective graded (achieved, missed or dropped,
+    with a final score and a retrospective), the unfinished ones carried over. Check-ins
+    stop until a leader or an administrator reopens it, with a reason; a reopened closing
+    stays, as the quarter's history."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="closings"
+    )
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="closings"
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed"), default=timezone.now)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopen_reason = models.TextField(_("why it was reopened"), blank=True)
+
+    objects = QuarterClosingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quarter closing")
+        verbose_name_plural = _("quarter closings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "quarter"],
+                condition=Q(reopened_at__isnull=True),
+                name="one_closing_in_force_per_team_quarter",
+                violation_error_message=_("The team has already closed this quarter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True)
+                | (Q(reopened_by__isnull=False) & ~Q(reopen_reason="")),
+                name="a_reopened_closing_says_who_and_why",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team} · {self.quarter}"
+
+    @property
+    def is_in_force(self):
+        return self.reopened_at is None
+
+    @classmethod
+    @transaction.atomic
+    def close(cls, team, quarter, by, grades, carry_over=()):
+        """Close `quarter` for `team`: `grades` maps each of its objectives to (status,
+        final score, retrospective); `carry_over`, the unfinished ones to carry into the next
+        quarter (Objective.carry_over). All of it, or nothing (a ValidationError)."""
+        if not quarter.is_closing(timezone.localdate()):
+            raise ValidationError(
+                _("%(quarter)s can be closed in its last two weeks or once it has ended.")
+                % {"quarter": quarter}
+            )
+        # Locks the team's quarter: two people closing it at once cannot both succeed.
+        objectives = list(Objective.objects.filter(team=team, quarter=quarter).select_for_update())
+        if cls.objects.in_force().filter(team=team, quarter=quarter).exists():
+            raise ValidationError(_("The team has already closed this quarter."))
+        if {o.pk for o in objectives} != {o.pk for o in grades}:
+            raise ValidationError(_("Each of the quarter's objectives needs its grade."))
+        for objective, (status, final_score, retrospective) in grades.items():
+            if status == Objective.Status.ACTIVE:
+                raise ValidationError(_("An objective is achieved, missed or dropped."))
+            objective.status, objective.final_score = status, final_score
+            objective.retrospective = retrospective
+        Objective.objects.bulk_update(
+            list(grades), ["status", "final_score", "retrospective"], batch_size=200
+        )
+        Objective.objects.filter(pk__in=[o.pk for o in grades]).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        carried = [objective.carry_over(by) for objective in carry_over]
+        closing = cls.objects.create(team=team, quarter=quarter, closed_by=by)
+        closing.carried = carried
+        return closing
+
+    def reopen(self, by, reason):
+        """Open the quarter again for check-ins and grading; the reason stays."""
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError(_("Say why the quarter is reopened."))
+        self.reopened_by, self.reopened_at, self.reopen_reason = by, timezone.now(), reason
+        self.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])

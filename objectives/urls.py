@@ -51,6 +51,17 @@ urlpatterns = [
         views.check_in_delete,
         name="check_in_delete",
     ),
+    path(
+        "teams/<slug:slug>/quarters/<str:label>/close/",
+        views.quarter_close,
+        name="quarter_close",
+    ),
+    path(
+        "teams/<slug:slug>/quarters/<str:label>/reopen/",
+        views.quarter_reopen,
+        name="quarter_reopen",
+    ),
+    path("quarters/next/", views.quarter_create_next, name="quarter_create_next"),
     path("problems/new/", views.problem_create, name="problem_create"),
     path("problems/<int:pk>/edit/", views.problem_edit, name="problem_edit"),
     path("problems/<int:pk>/delete/", views.problem_delete, name="problem_delete"),

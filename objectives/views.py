@@ -5,7 +5,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
@@ -13,7 +15,15 @@ from headway.history import record_addition, record_change, record_deletion
 from headway.lists import page_of
 from headway.permissions import Action, allows
 
-from .forms import CheckInForm, KeyResultForm, ObjectiveForm, ProblemForm
+from .forms import (
+    CheckInForm,
+    KeyResultForm,
+    NextQuarterForm,
+    ObjectiveForm,
+    ObjectiveGradeForm,
+    ProblemForm,
+    ReopenForm,
+)
 from .models import (
     FOCUSED_PROBLEMS,
     CheckIn,
@@ -22,6 +32,7 @@ from .models import (
     Objective,
     Problem,
     Quarter,
+    QuarterClosing,
     Standing,
     Team,
     current_of,
@@ -57,6 +68,11 @@ def read_only(request, quarter):
     return render(request, "objectives/read_only.html", {"quarter": quarter}, status=403)
 
 
+def closed(request, closing):
+    """The answer to a check-in in a quarter the team has closed."""
+    return render(request, "objectives/closed.html", {"closing": closing}, status=403)
+
+
 def key_results_with_history():
     check_ins = CheckIn.objects.with_progress().select_related("author").order_by("created_at")
     return (
@@ -78,11 +94,12 @@ def objectives_for_page(team, quarter):
     )
 
 
-def permissions_in(team, quarter):
-    """What the user may do on the team page for `quarter`."""
+def permissions_in(team, quarter, closing=None):
+    """What the user may do on the team page for `quarter`; `closing`, the team's closing of
+    it in force (None when it is open)."""
     relations, today = team.relations, timezone.localdate()
     may_edit = allows(relations, Action.EDIT_OBJECTIVES)
-    check_ins_open = quarter is not None and quarter.contains(today)
+    check_ins_open = quarter is not None and quarter.contains(today) and closing is None
     return {
         "may_edit": may_edit,
         "can_edit": may_edit and quarter is not None and not quarter.is_past,
@@ -100,19 +117,28 @@ def team_context(request, team):
         team.relations = team.relations_to(request.user)
     quarters = list(Quarter.objects.order_by("start"))
     quarter = selected_quarter(request, quarters)
+    closing = closing_in_force(team, quarter)
     context = {
         "team": team,
         "memberships": team.memberships.select_related("user"),
         "quarter": quarter,
         "quarters": quarters,
         "today": timezone.localdate(),
-        **permissions_in(team, quarter),
+        "closing": closing,
+        **permissions_in(team, quarter, closing),
     }
     if quarter is not None:
         objectives = list(objectives_for_page(team, quarter))
         context["objectives"] = objectives
         context["standing"] = Standing.of(objectives, quarter, context["today"])
     return context
+
+
+def closing_in_force(team, quarter):
+    """The team's closing of `quarter` in force, with who closed it; None when open."""
+    if quarter is None:
+        return None
+    return QuarterClosing.objects.of(team, quarter).in_force().first()
 
 
 # The teams of /teams/ shown on a page: the page costs the same however many teams there are.
@@ -303,7 +329,7 @@ def key_result_detail(request, slug, pk):
         "quarter": quarter,
         "today": timezone.localdate(),
         "revisions": key_result.check_in_revisions.select_related("by"),
-        **permissions_in(team, quarter),
+        **permissions_in(team, quarter, closing_in_force(team, quarter)),
     }
     template = "objectives/key_result.html#row" if request.htmx else "objectives/key_result.html"
     return render(request, template, context)
@@ -319,6 +345,8 @@ def check_in(request, slug, pk):
     quarter = key_result.objective.quarter
     if quarter.is_past:
         return read_only(request, quarter)
+    if closing := closing_in_force(team, quarter):
+        return closed(request, closing)
     form = CheckInForm(request.POST or None, key_result=key_result, author=request.user)
     context = {
         "team": team,
@@ -419,8 +447,130 @@ def saved_context(request, team, key_result):
         "standing": Standing.of(objectives, quarter, today),
         "today": today,
         "just_saved": True,
-        **permissions_in(team, quarter),
+        **permissions_in(team, quarter),  # just checked in: it is open
     }
+
+
+# Closing a quarter
+
+
+def objectives_to_grade(team, quarter):
+    return (
+        team.objectives.filter(quarter=quarter)
+        .with_progress()
+        .select_related("quarter", "team", "carried_into__quarter")
+        .prefetch_related(Prefetch("key_results", KeyResult.objects.with_latest_check_in()))
+        .order_by("order", "pk")
+    )
+
+
+def quarter_close(request, slug, label):
+    """The team closes the quarter: grades each objective and carries the unfinished ones
+    over, in one go. Once closed, the same page shows the grades and the closing's history,
+    and a leader or an administrator may reopen it."""
+    team = get_team_for_user(request, slug, Action.EDIT_OBJECTIVES)
+    quarter = get_object_or_404(Quarter, label=label)
+    closings = list(QuarterClosing.objects.of(team, quarter))
+    closing = next((c for c in closings if c.is_in_force), None)
+    objectives = list(objectives_to_grade(team, quarter))
+    next_quarter = quarter.following()
+    may_close = closing is None and quarter.is_closing()
+    data = request.POST if request.method == "POST" and may_close else None
+    forms = [
+        ObjectiveGradeForm(data, objective=objective, next_quarter=next_quarter)
+        for objective in objectives
+    ]
+    error = None
+    if data is not None and all([form.is_valid() for form in forms]):
+        carried = [form.objective for form in forms if form.cleaned_data.get("carry_over")]
+        try:
+            closing = QuarterClosing.close(
+                team, quarter, request.user, {form.objective: form.grade for form in forms}, carried
+            )
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            record_addition(request.user, closing)
+            for form in forms:
+                record_change(request.user, form.objective, ["status", "final_score"])
+            for objective in closing.carried:
+                record_addition(request.user, objective)
+            messages.success(request, closed_message(quarter, closing.carried))
+            return redirect(f"{team.get_absolute_url()}?quarter={quarter.label}")
+    context = {
+        "team": team,
+        "quarter": quarter,
+        "next_quarter": next_quarter,
+        "next_to_create": Quarter.next_to_create() if next_quarter is None else None,
+        "forms": forms,
+        "closing": closing,
+        "closings": closings,
+        "may_close": may_close,
+        "may_reopen": closing is not None and allows(team.relations, Action.REOPEN_QUARTER),
+        "may_create_quarter": allows(relations_to_organization(request.user), Action.MANAGE),
+        "reopen_form": ReopenForm(),
+        "error": error,
+        "refused": data is not None,
+    }
+    # Posted grades refused (422), or a quarter already closed or not yet closable (409).
+    status = 422 if data is not None else 409 if request.method == "POST" else 200
+    return render(request, "objectives/quarter_close.html", context, status=status)
+
+
+def closed_message(quarter, carried):
+    if carried:
+        return ngettext(
+            "%(quarter)s is closed; %(count)d objective carried over into %(next)s.",
+            "%(quarter)s is closed; %(count)d objectives carried over into %(next)s.",
+            len(carried),
+        ) % {"quarter": quarter, "count": len(carried), "next": carried[0].quarter}
+    return _("%(quarter)s is closed.") % {"quarter": quarter}
+
+
+@require_POST
+def quarter_reopen(request, slug, label):
+    """A leader or an administrator reopens a team's closed quarter, saying why."""
+    team = get_team_for_user(request, slug, Action.REOPEN_QUARTER)
+    quarter = get_object_or_404(Quarter, label=label)
+    closing = get_object_or_404(QuarterClosing.objects.of(team, quarter).in_force())
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        closing.reopen(request.user, form.cleaned_data["reason"])
+        record_change(request.user, closing, message=f"Reopened: {closing.reopen_reason}")
+        messages.success(
+            request,
+            _("%(quarter)s is open again for %(team)s.") % {"quarter": quarter, "team": team.name},
+        )
+        return redirect("objectives:quarter_close", team.slug, quarter.label)
+    context = {"team": team, "quarter": quarter, "closing": closing, "reopen_form": form}
+    return render(request, "objectives/quarter_reopen.html", context, status=422)
+
+
+def quarter_create_next(request):
+    """An administrator creates the next quarter: the next calendar quarter, prefilled (one
+    button posts it as it is); one that overlaps another is refused."""
+    if not allows(relations_to_organization(request.user), Action.MANAGE):
+        raise PermissionDenied
+    upcoming = Quarter.next_to_create()
+    form = NextQuarterForm(
+        request.POST or None,
+        initial={"label": upcoming.label, "start": upcoming.start, "end": upcoming.end},
+    )
+    if form.is_valid():
+        quarter = form.save()
+        record_addition(request.user, quarter)
+        messages.success(request, _("%(quarter)s is created.") % {"quarter": quarter})
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return redirect(back)
+        return redirect("objectives:teams")
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    return render(
+        request,
+        "objectives/quarter_create.html",
+        context,
+        status=422 if form.is_bound else 200,
+    )
 
 
 # The organization's problems (their list and the "by problem" view are the dashboard's)

@@ -70,6 +70,20 @@ def test_a_key_results_own_owner_records_a_check_in_on_it_only(api_as, tech_lead
     assert CheckIn.objects.get().author == tech_lead
 
 
+def test_no_check_in_once_the_team_has_closed_the_quarter(api_as, pm, key_result, time_machine):
+    from objectives.models import QuarterClosing
+
+    QuarterClosing.objects.create(
+        team=key_result.objective.team, quarter=key_result.objective.quarter, closed_by=pm
+    )
+
+    response = api_as(pm).post(url(key_result), READING)
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Checkout has closed 2026-Q4: its check-ins are over."
+    assert not CheckIn.objects.exists()
+
+
 def test_another_teams_key_result_is_refused(api_as, pm, other_team, quarter):
     theirs = KeyResultFactory(objective=ObjectiveFactory(team=other_team, quarter=quarter))
     assert api_as(pm).post(url(theirs), READING).status_code == 403

@@ -141,11 +141,11 @@ def test_team_page_queries_do_not_grow_with_data(
     fill(team, current_quarter, objectives=scale, key_results=3, check_ins=scale)
     ObjectiveFactory(team=team, quarter=previous_quarter).carry_over(by=pm)
     client = client_for(pm)
-    # 10 for objectives (the quarters read once, the picked one among them; the team's
-    # standing computed from the objectives' rows), 3 for the obstacles (open ones, blocked
-    # by us, those threatening each objective), 1 for the learnings shared with the team
-    # (none here; see tests/coaching/test_team_page.py)
-    with django_assert_num_queries(14):
+    # 11 for objectives (the quarters read once, the picked one among them, the team's
+    # closing of it; the team's standing computed from the objectives' rows), 3 for the
+    # obstacles (open ones, blocked by us, those threatening each objective), 1 for the
+    # learnings shared with the team (none here; see tests/coaching/test_team_page.py)
+    with django_assert_num_queries(15):
         response = client.get(team.get_absolute_url())
     assert len(response.context["objectives"]) == scale + 1
 

@@ -52,10 +52,10 @@ def test_team_page_queries_stay_constant_with_obstacles(
         ObstacleFactory(team=TeamFactory(), created_by=pm, kind="platform", blocking_team=team)
     client = client_for(pm)
 
-    # 9 for objectives and obstacles (the quarters read once, the picked one among them; the
-    # team's standing from the objectives' rows; no objectives here, so no threats to read),
-    # 1 for the learnings shared with the team
-    with django_assert_num_queries(10):
+    # 10 for objectives and obstacles (the quarters read once, the picked one among them, the
+    # team's closing of it; the team's standing from the objectives' rows; no objectives
+    # here, so no threats to read), 1 for the learnings shared with the team
+    with django_assert_num_queries(11):
         response = client.get(team.get_absolute_url())
 
     assert len(response.context["open_obstacles"]) == scale
