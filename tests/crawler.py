@@ -6,11 +6,13 @@ rather than a list of URLs, so that a page added tomorrow is covered as soon as 
 to it.
 """
 
+import copy
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
+from django.db import transaction
 from django.urls import Resolver404, resolve
 
 # Outside what the crawl covers: Django's own administration, static files, and signing out
@@ -33,6 +35,13 @@ class Form:
     types: dict = field(default_factory=dict)  # name: the input's type (date, hidden...)
     buttons: list = field(default_factory=list)  # (name, value) of named submit buttons
     htmx: dict = field(default_factory=dict)  # the headers htmx sends when it submits it
+    has_button: bool = False  # a submit button, named or not
+
+    @property
+    def can_be_sent(self):
+        """Whether a person can send it: with a button, through htmx, or by Enter in a field
+        of a GET form. (Django's read-only admin pages keep a form with nothing to send it.)"""
+        return self.has_button or bool(self.htmx) or self.method == "get"
 
     @property
     def names(self):
@@ -101,9 +110,11 @@ class PageParser(HTMLParser):
 
     def form_element(self, tag, attrs):
         name = attrs.get("name")
+        kind = attrs.get("type", "text" if tag == "input" else "submit")
+        if tag in ("input", "button") and kind in ("submit", "image"):
+            self.form.has_button = True
         if not name:
             return
-        kind = attrs.get("type", "text" if tag == "input" else "submit")
         self.form.types.setdefault(name, kind if tag == "input" else tag)
         if tag == "input" and kind in ("checkbox", "radio"):
             if "checked" in attrs:
@@ -197,3 +208,18 @@ def crawl(client, start="/"):
         for links, by_htmx in ((parser.links, False), (parser.htmx_links, True)):
             queue.extend((path, by_htmx) for link in links if (path := local(url, link)))
     return pages
+
+
+def submit(client, form, data, charset="utf-8"):
+    """Submit `form` with `data` and undo it: every submission starts from the same
+    organization and session."""
+    cookies = copy.deepcopy(client.cookies)
+    body = urlencode(data).encode(charset)
+    content_type = f"application/x-www-form-urlencoded; charset={charset}"
+    with transaction.atomic():
+        response = client.generic("POST", form.action, body, content_type, headers=form.htmx)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response

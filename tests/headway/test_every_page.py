@@ -6,9 +6,7 @@ whose pages offer it: a page never offers a form its viewer may not send, so ano
 would run the same code.
 """
 
-import copy
 from io import StringIO
-from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,7 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 
-from tests.crawler import SKIPPED_PREFIXES, crawl, kind_of, view_of, with_parameter
+from tests.crawler import SKIPPED_PREFIXES, crawl, kind_of, submit, view_of, with_parameter
 
 # Who uses Headway, from the demo organization, and where each starts. None: signed out.
 ROLES = {
@@ -97,18 +95,6 @@ def share_out(pages_by_role):
 
 def values_for(kind):
     return {**HOSTILE, **(HOSTILE_DATES if kind in DATE_TYPES else {})}
-
-
-def submit(client, form, data, charset="utf-8"):
-    """Submit and undo: every submission starts from the same organization and session."""
-    cookies = copy.deepcopy(client.cookies)
-    body = urlencode(data).encode(charset)
-    content_type = f"application/x-www-form-urlencoded; charset={charset}"
-    with transaction.atomic():
-        response = client.generic("POST", form.action, body, content_type, headers=form.htmx)
-        transaction.set_rollback(True)
-    client.cookies = cookies
-    return response
 
 
 def tried_parameters(client, parameters):

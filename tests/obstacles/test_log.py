@@ -160,8 +160,20 @@ def test_log_queries_do_not_grow_with_data(
     client = client_for(outsider)
 
     # Session and user, quarters, owners, problems and teams for the filters (teams twice),
-    # the page and its count.
-    with django_assert_num_queries(9):
+    # the page and its count, and whether the user may log an obstacle for some team.
+    with django_assert_num_queries(10):
         response = client.get(LOG, {"q": "obstacle", "status": "all"})
 
     assert response.context["page"].paginator.count == 2 * scale
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [("pm", True), ("leader", True), ("admin_user", True), ("tech_lead", False)],
+)
+def test_the_log_offers_to_log_an_obstacle_only_to_who_may(
+    client_for, request, team, role, offered
+):
+    user = request.getfixturevalue(role)
+    page = client_for(user).get(LOG).text
+    assert ('href="/obstacles/new/' in page) is offered
