@@ -174,6 +174,9 @@ LOGOUT_REDIRECT_URL = "login"
 SIGNIN_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", 5)
 SIGNIN_ADDRESS_FAILURE_LIMIT = envint("SIGNIN_ADDRESS_FAILURE_LIMIT", 50)
 SIGNIN_LOCKOUT_MINUTES = envint("SIGNIN_LOCKOUT_MINUTES", 15)
+# A password reset answers after this many milliseconds whether or not the address is someone's
+# (headway.views.PasswordResetView): more than the mail server takes to accept an e-mail.
+PASSWORD_RESET_ANSWER_MS = envint("PASSWORD_RESET_ANSWER_MS", 500)
 
 # Single sign-on through the company's OpenID Connect provider (headway.sso), off until
 # SSO_ISSUER is set. Endpoints and keys come from the issuer's discovery document.

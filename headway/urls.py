@@ -1,12 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from api import urls as api_urls
 
 from . import i18n, sso, views
-from .forms import AdminSignInForm, RecipientLanguagePasswordResetForm
+from .forms import AdminSignInForm
 
 # The admin's sign-in page is throttled like Headway's own.
 admin.site.login_form = AdminSignInForm
@@ -24,16 +23,8 @@ urlpatterns = [
     path("accounts/sso/callback/", sso.CallbackView.as_view(), name="sso_callback"),
     path("accounts/logout/", sso.sign_out, name="logout"),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
-    # The reset e-mail in the account owner's language (headway.forms).
-    path(
-        "accounts/password_reset/",
-        PasswordResetView.as_view(
-            form_class=RecipientLanguagePasswordResetForm,
-            # Plain text, named so: the template formatter reindents only HTML.
-            email_template_name="registration/password_reset_email.txt",
-        ),
-        name="password_reset",
-    ),
+    # The reset e-mail in the account owner's language, answered in the same time for any address.
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", i18n.switch_language, name="set_language"),
     path("admin/", admin.site.urls),

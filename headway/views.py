@@ -1,5 +1,6 @@
 import logging
 import sys
+import time
 
 import psycopg
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from . import i18n, sso
-from .forms import SignInForm
+from .forms import RecipientLanguagePasswordResetForm, SignInForm
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,24 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if not sso.may_change_password(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, its e-mail in the account owner's language, answering in the same time
+    whether or not the address is someone's: sending the e-mail takes the mail server's
+    round trip, which an unknown address does not, so the time would tell who has an account.
+    Either way the answer waits until PASSWORD_RESET_ANSWER_MS have passed."""
+
+    form_class = RecipientLanguagePasswordResetForm
+    # Plain text, named so: the template formatter reindents only HTML.
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        started = time.monotonic()
+        response = super().form_valid(form)
+        taken = time.monotonic() - started
+        time.sleep(max(0.0, settings.PASSWORD_RESET_ANSWER_MS / 1000 - taken))
+        return response
 
 
 # Seconds a client is asked to wait before retrying while the database is away.
