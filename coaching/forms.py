@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import PLANNING_HORIZON, validate_plannable
+from headway.forms import PersonChoiceField
+from headway.people import in_name_order
 from objectives.models import Team
 from obstacles.models import Obstacle
 
@@ -58,12 +60,13 @@ class ActionItemForm(forms.ModelForm):
         model = ActionItem
         fields = ["text", "owner", "due_date", "obstacle"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"owner": PersonChoiceField}
 
     def __init__(self, *args, one_on_one, **kwargs):
         kwargs.setdefault("auto_id", "action_item_%s")
         super().__init__(*args, **kwargs)
         people = get_user_model().objects.filter(pk__in=[one_on_one.leader_id, one_on_one.pm_id])
-        self.fields["owner"].queryset = people
+        self.fields["owner"].queryset = in_name_order(people)
         self.fields["owner"].initial = one_on_one.leader_id
         self.fields["obstacle"].queryset = Obstacle.objects.filter(
             team_id=one_on_one.team_id

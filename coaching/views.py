@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from headway.people import display_name
 from objectives.models import Team
 
 from .agenda import build_agenda
@@ -96,8 +97,7 @@ def schedule_first(request, slug):
     other = one_on_one.pm if one_on_one.leader_id == request.user.pk else one_on_one.leader
     messages.success(
         request,
-        _("Your next 1:1 with %(name)s is scheduled.")
-        % {"name": other.get_full_name() or other.username},
+        _("Your next 1:1 with %(name)s is scheduled.") % {"name": display_name(other)},
     )
     return redirect(one_on_one)
 

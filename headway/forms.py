@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from .models import Preference
+from .people import display_name
 from .sso import provider_name
 from .throttling import SignInThrottle
 
@@ -94,6 +95,14 @@ class RecipientLanguagePasswordResetForm(PasswordResetForm):
         language = Preference.objects.language_to_write_to(context["user"], default)
         with translation.override(language):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of one person, each labelled by their display name (headway.people), not by
+    their username."""
+
+    def label_from_instance(self, obj):
+        return display_name(obj)
 
 
 class QuickSelect(forms.Select):

@@ -123,7 +123,11 @@ TEMPLATES = [
                 "headway.context_processors.navigation",
                 "headway.context_processors.single_sign_on",
             ],
-            "builtins": ["django.templatetags.i18n", "headway.templatetags.time_words"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "headway.templatetags.people",
+                "headway.templatetags.time_words",
+            ],
         },
     },
 ]

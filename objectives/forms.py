@@ -9,6 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from headway.forms import PersonChoiceField
+from headway.people import in_name_order
+
 from .models import (
     RETROSPECTIVE_LENGTH,
     CheckIn,
@@ -34,6 +37,7 @@ class ObjectiveForm(forms.ModelForm):
         model = Objective
         fields = ["title", "problem", "serves", "owner", "status"]
         widgets = {"problem": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"owner": PersonChoiceField}
         help_texts = {
             "problem": _("Why it matters: the customer or business problem it solves."),
             "serves": _("Which of the organization's important problems this objective works on."),
@@ -48,13 +52,7 @@ class ObjectiveForm(forms.ModelForm):
             Q(pk__in=Problem.objects.in_quarter(quarter)) | serving
         ).order_by("title")
         self.fields["serves"].empty_label = _("None of the organization's problems")
-        self.fields["owner"].queryset = (
-            get_user_model()
-            .objects.filter(Q(memberships__team=team) | Q(led_teams=team))
-            .distinct()
-            .order_by("first_name", "last_name", "username")
-        )
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["owner"].queryset = team.people()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         else:
@@ -98,6 +96,7 @@ class KeyResultForm(forms.ModelForm):
             "owner",
         ]
         widgets = {"start_value": DECIMAL_INPUT, "target_value": DECIMAL_INPUT}
+        field_classes = {"owner": PersonChoiceField}
         # Typed and shown the reader's way: 3,5 in French.
         localized_fields = ["start_value", "target_value"]
         help_texts = {
@@ -110,12 +109,9 @@ class KeyResultForm(forms.ModelForm):
         self.fields["start_value"].required = False
         self.fields["target_value"].required = False
         # A key result's owner is one of its team's members.
-        self.fields["owner"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__team=self.instance.objective.team_id)
-            .order_by("first_name", "last_name", "username")
+        self.fields["owner"].queryset = in_name_order(
+            get_user_model().objects.filter(memberships__team=self.instance.objective.team_id)
         )
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["owner"].empty_label = _("No owner of its own: the team's PM")
 
     def clean(self):
@@ -264,10 +260,8 @@ def checked_at(day):
 
 def leaders():
     """The people who may own a problem: those leading an active team."""
-    return (
-        get_user_model()
-        .objects.filter(pk__in=Team.objects.active().values("leader"))
-        .order_by("first_name", "last_name", "username")
+    return in_name_order(
+        get_user_model().objects.filter(pk__in=Team.objects.active().values("leader"))
     )
 
 
@@ -278,6 +272,7 @@ class ProblemForm(forms.ModelForm):
     class Meta:
         model = Problem
         fields = ["title", "why_it_matters", "owner", "first_quarter", "last_quarter"]
+        field_classes = {"owner": PersonChoiceField}
         widgets = {"why_it_matters": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "title": _("A problem, not a solution: what stands between customers and value."),
@@ -288,7 +283,6 @@ class ProblemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = leaders()
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
         quarters = Quarter.objects.order_by("start")
         self.fields["first_quarter"].queryset = quarters
         self.fields["last_quarter"].queryset = quarters

@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
+from headway.people import in_name_order
 from headway.permissions import Relation
 
 RATIO = DecimalField(max_digits=5, decimal_places=4)
@@ -276,6 +278,13 @@ class Team(models.Model):
 
     def get_absolute_url(self):
         return reverse("team", args=[self.slug])
+
+    def people(self):
+        """The team's members and its leader, in name order: who may own its objectives and
+        its obstacles."""
+        members = Membership.objects.filter(team=self).values("user")
+        users = get_user_model().objects.filter(Q(pk__in=members) | Q(pk=self.leader_id))
+        return in_name_order(users)
 
     def relations_to(self, user):
         """The user's relations to this team, for `headway.permissions.allows`."""

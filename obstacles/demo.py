@@ -7,6 +7,7 @@ are resolved or accepted as a risk, with their resolutions. No e-mail is sent fo
 
 from datetime import timedelta
 
+from headway.people import display_name
 from objectives.demo import in_language
 from objectives.models import Objective
 
@@ -463,7 +464,7 @@ def _event(obstacle, at, org, actor, kind, value):
             obstacle.closed_at = at
     elif kind == OWNER:
         owner = org.users[value]
-        event.to_value = owner.get_full_name() or owner.username
+        event.to_value = display_name(owner)
         obstacle.owner = owner
     else:
         event.text = in_language(value, org.language, FRENCH)

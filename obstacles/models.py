@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
 from headway.models import Preference
+from headway.people import display_name
 from objectives.models import Objective, Team, aggregate_subquery
 
 logger = logging.getLogger(__name__)
@@ -455,8 +456,8 @@ class Obstacle(models.Model):
         self._bump(
             by,
             ObstacleEvent.Kind.OWNER_CHANGED,
-            from_value=_display_name(previous),
-            to_value=_display_name(owner),
+            from_value=display_name(previous),
+            to_value=display_name(owner),
         )
 
     def take_ownership(self, by, version=None):
@@ -550,12 +551,6 @@ class Obstacle(models.Model):
 
     def full_url(self):
         return settings.SITE_URL + self.get_absolute_url()
-
-
-def _display_name(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
 
 
 class ObstacleEvent(models.Model):

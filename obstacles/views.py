@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from headway.lists import shortlist
+from headway.people import display_name
 from headway.permissions import Action, Relation, allows
 from objectives.models import Membership, Objective
 from objectives.views import get_team_for_user
@@ -155,7 +156,7 @@ def obstacle_export(request):
                 o.get_severity_display(),
                 _("yes") if o.is_urgent else _("no"),
                 o.blocking_team.name if o.blocking_team else "",
-                (o.owner.get_full_name() or o.owner.username) if o.owner else "",
+                display_name(o.owner),
                 " — ".join(
                     filter(
                         None, [o.get_help_wanted_display() if o.help_wanted else "", o.help_detail]
@@ -356,7 +357,7 @@ def obstacle_owner(request, pk):
                     with_version(data, o), obstacle=o, user=request.user
                 ),
             )
-        name = (owner.get_full_name() or owner.username) if owner else _("nobody")
+        name = display_name(owner) if owner else _("nobody")
         return done(request, pk, _("Owner: %s.") % name)
     return render_obstacle(request, obstacle, status=422, owner_form=form)
 

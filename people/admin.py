@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from headway.models import Identity
+from headway.people import display_name
 from objectives.models import Membership, Team
 
 from . import roster
@@ -129,7 +130,7 @@ class PersonAdmin(UserAdmin):
             rows.append(
                 (
                     _("with %(name)s (%(team)s)")
-                    % {"name": other.get_full_name() or other.username, "team": teams[row["team"]]},
+                    % {"name": display_name(other), "team": teams[row["team"]]},
                     ngettext("%(count)d held", "%(count)d held", row["held"])
                     % {"count": row["held"]},
                     _("last %(date)s") % {"date": _date(row["last_held_at"])}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from coaching.models import ActionItem, OneOnOne
 from headway.history import record_change
 from headway.models import Session
+from headway.people import display_name, in_name_order
 from objectives.models import KeyResult, Membership, Objective, Team
 from obstacles.models import Obstacle
 
@@ -39,7 +40,7 @@ class PersonQuerySet(models.QuerySet):
 
     def successors(self):
         """Who can take work over: active people."""
-        return self.filter(is_active=True).order_by("first_name", "last_name", "username")
+        return in_name_order(self.filter(is_active=True))
 
 
 class Person(User):
@@ -53,7 +54,7 @@ class Person(User):
         verbose_name_plural = _("people")
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        return display_name(self)
 
     @transaction.atomic
     def deactivate(self, by):

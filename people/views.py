@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coaching.models import OneOnOne
+from headway.people import NAME_ORDER
 
 from .forms import HandoverForm
 from .models import Person
@@ -26,7 +27,7 @@ def people(request):
     managed = Person.objects.managed_by(request.user)
     if not (request.user.is_superuser or managed.exists()):
         raise PermissionDenied
-    listed = managed.with_teams().order_by("-is_active", "first_name", "last_name", "username")
+    listed = managed.with_teams().order_by("-is_active", *NAME_ORDER)
     return render(request, "people/people.html", {"people": listed})
 
 
