@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import PLANNING_HORIZON, validate_plannable
-from headway.forms import PersonChoiceField
+from headway.forms import PersonChoiceField, VersionedForm
 from headway.people import in_name_order
 from objectives.models import Team
 from obstacles.models import Obstacle
@@ -24,9 +25,32 @@ class TalkingPointForm(forms.ModelForm):
         labels = {"text": _("Add a talking point")}
 
 
-class NotesForm(forms.Form):
+class NotesForm(VersionedForm):
+    """A 1:1's shared or private notes (`which`), saved as they are typed."""
+
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, one_on_one, which, **kwargs):
+        field = OneOnOne.NOTES[which]
+        self.one_on_one, self.which = one_on_one, which
+        self.stored_as = {"text": field, "version": f"{field}_version"}
+        kwargs.setdefault(
+            "initial",
+            {
+                "text": getattr(one_on_one, field),
+                "version": getattr(one_on_one, f"{field}_version"),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = capfirst(OneOnOne._meta.get_field(field).verbose_name)
+
+    def save(self):
+        """Save the notes; raises headway.locking.Conflict if someone saved them meanwhile.
+        The form then carries the new version: the next save, as the person keeps typing, is
+        based on it."""
+        self.one_on_one.save_notes(self.which, self.cleaned_data["text"], self.based_on)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = self._stored(self.one_on_one, "version")
 
 
 class ScheduleForm(forms.ModelForm):

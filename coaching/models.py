@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
+from headway.locking import Conflict, save_if_unchanged
 from objectives.models import Membership, Team, days_between
 
 from .markdown import render_markdown
@@ -164,13 +165,6 @@ class OneOnOne(models.Model):
             models.Index(fields=["leader", "-scheduled_for"], name="one_on_one_leader"),
         ]
 
-    class Conflict(Exception):
-        """Notes saved from a stale copy: `current` is the text saved meanwhile."""
-
-        def __init__(self, current, version):
-            super().__init__("notes changed meanwhile")
-            self.current, self.version = current, version
-
     NOTES = {"shared": "shared_notes", "private": "private_notes"}
 
     def __str__(self):
@@ -219,18 +213,18 @@ class OneOnOne(models.Model):
         return (self.scheduled_for or timezone.now()) - 2 * DEFAULT_INTERVAL
 
     def save_notes(self, which, text, version):
-        """Save shared or private notes unless someone saved them since `version`; the same
-        text saved meanwhile (the same form sent twice) is no conflict."""
-        field = self.NOTES[which]
-        version_field = f"{field}_version"
-        updated = OneOnOne.objects.filter(pk=self.pk, **{version_field: version}).update(
-            **{field: text, version_field: F(version_field) + 1}
-        )
-        current = OneOnOne.objects.values(field, version_field).get(pk=self.pk)
-        if not updated and current[field] != text:
-            raise OneOnOne.Conflict(current[field], current[version_field])
-        setattr(self, field, current[field])
-        setattr(self, version_field, current[version_field])
+        """Save the shared or private notes (`which`) unless someone saved them since
+        `version` (headway.locking.Conflict). Each has its own version: the leader's private
+        notes never conflict with the notes both write. The same text saved meanwhile (the
+        same form sent twice) is no conflict."""
+        field, version_field = self.NOTES[which], f"{self.NOTES[which]}_version"
+        setattr(self, field, text)
+        try:
+            save_if_unchanged(self, version, [field], version_field=version_field)
+        except Conflict as conflict:
+            if getattr(conflict.current, field) != text:
+                raise
+            setattr(self, version_field, getattr(conflict.current, version_field))
 
     def move_to(self, when):
         """Reschedule it to `when`; a move to another time counts as one more move."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from headway.locking import Conflict
 from headway.people import display_name
 from objectives.models import Team
 
@@ -109,18 +110,14 @@ def one_on_one_context(request, one_on_one, **extra):
         "talking_point_form": TalkingPointForm(),
         "action_item_form": ActionItemForm(one_on_one=one_on_one),
         "schedule_form": ScheduleForm(instance=one_on_one),
-        "shared_notes_form": NotesForm(
-            initial={"text": one_on_one.shared_notes, "version": one_on_one.shared_notes_version}
-        ),
+        "shared_notes_form": NotesForm(one_on_one=one_on_one, which="shared"),
         "learnings": one_on_one.learnings.select_related("source_team").prefetch_related("teams"),
         "today": timezone.localdate(),
         "can_log_obstacle": one_on_one.pm_id == request.user.pk
         or one_on_one.leader_id == request.user.pk,
     }
     if one_on_one.viewer_is_leader:
-        context["private_notes_form"] = NotesForm(
-            initial={"text": one_on_one.private_notes, "version": one_on_one.private_notes_version}
-        )
+        context["private_notes_form"] = NotesForm(one_on_one=one_on_one, which="private")
     context.update(extra)
     return context
 
@@ -171,31 +168,21 @@ def save_notes(request, pk, which):
     one_on_one = get_one_on_one_for_user(request, pk)
     if which not in OneOnOne.NOTES or (which == "private" and not one_on_one.viewer_is_leader):
         raise Http404
-    form = NotesForm(request.POST)
-    conflict = None
-    if form.is_valid():
-        try:
-            one_on_one.save_notes(which, form.cleaned_data["text"], form.cleaned_data["version"])
-        except OneOnOne.Conflict as error:
-            conflict = error
-    field = OneOnOne.NOTES[which]
-    context = {
-        "one_on_one": one_on_one,
-        "which": which,
-        "text": request.POST.get("text", ""),
-        "version": conflict.version if conflict else getattr(one_on_one, f"{field}_version"),
-        "conflict": conflict,
-        "saved": form.is_valid() and conflict is None,
-        "saved_at": timezone.now(),
-    }
+    form = NotesForm(request.POST, one_on_one=one_on_one, which=which)
+    form.is_valid()  # the text may be anything; a missing version is a bad request (400)
+    try:
+        form.save()
+    except Conflict as conflict:
+        form.with_conflict(conflict.current)
+        if request.htmx:
+            context = {"form": form, "which": which}
+            return render(request, "coaching/includes/notes_status.html", context, status=409)
+        context = one_on_one_context(request, one_on_one, **{f"{which}_notes_form": form})
+        return render(request, "coaching/one_on_one.html", context, status=409)
     if request.htmx:
+        context = {"form": form, "which": which, "saved_at": timezone.now()}
         return render(request, "coaching/includes/notes_status.html", context)
-    if conflict:
-        messages.error(
-            request, _("These notes changed while you were writing. Your text was not saved.")
-        )
-    elif context["saved"]:
-        messages.success(request, _("Notes saved."))
+    messages.success(request, _("Notes saved."))
     return redirect(one_on_one)
 
 

@@ -4,14 +4,15 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.forms.utils import flatatt
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from .locking import save_if_unchanged
 from .models import Preference
 from .people import display_name
 from .sso import provider_name
@@ -103,6 +104,89 @@ class PersonChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return display_name(obj)
+
+
+class VersionedForm(forms.Form):
+    """A form that changes something versioned (headway.locking), used as the first base:
+    `class ObjectiveForm(VersionedForm, forms.ModelForm)`.
+
+    It carries, hidden, the version its input was based on. That version is required: a post
+    without it, or with anything but a whole number, is a bad request (400), never a save over
+    whatever is stored. A model form takes the version of its instance (and has none while it
+    creates one); another form is given `initial={"version": ...}`.
+
+    When the save raises `Conflict`, `with_conflict(current)` keeps the user's input, bases it
+    on the stored version, and `theirs` lists the values saved meanwhile: the page answers 409
+    and shows both (templates/includes/conflict.html).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    # A field whose name is not that of the attribute it edits: {"field": "attribute"}.
+    stored_as = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk is None:
+            del self.fields["version"]  # nothing is stored yet: nothing to conflict with
+        elif instance is not None:
+            self.fields["version"].initial = instance.version
+
+    def full_clean(self):
+        super().full_clean()
+        if "version" in self._errors:
+            raise BadRequest("The version a change is based on is missing or not a number.")
+
+    def save(self, commit=True):
+        """A model form's edit, saved only if nobody saved it since (else Conflict)."""
+        if "version" not in self.fields:
+            return super().save(commit)
+        fields = [name for name in self.fields if name != "version"]
+        save_if_unchanged(self.instance, self.cleaned_data["version"], fields)
+        return self.instance
+
+    def with_conflict(self, current):
+        """This form after a Conflict: the user's input kept, now based on the version of
+        `current` (the thing as stored), so that saving it again knowingly replaces theirs."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = self._stored(current, "version")
+        self.conflict = current
+        return self
+
+    @property
+    def based_on(self):
+        """The version the user's input was based on."""
+        return self.cleaned_data["version"]
+
+    def theirs(self):
+        """After a conflict, the stored value of each field shown, as (label, text)."""
+        return [
+            (self[name].label, self._shown(self.conflict, name))
+            for name, field in self.fields.items()
+            if not field.widget.is_hidden
+        ]
+
+    def _stored(self, current, name):
+        return getattr(current, self.stored_as.get(name, name))
+
+    def _shown(self, current, name):
+        field, value = self.fields[name], self._stored(current, name)
+        attribute = self.stored_as.get(name, name)
+        try:
+            choices = current._meta.get_field(attribute).choices
+        except FieldDoesNotExist:
+            choices = None
+        if choices:
+            return getattr(current, f"get_{attribute}_display")()
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            value = ", ".join(field.label_from_instance(item) for item in value.all())
+        elif isinstance(field, forms.ModelChoiceField) and value is not None:
+            value = field.label_from_instance(value)
+        elif isinstance(field, forms.BooleanField):
+            value = _("yes") if value else _("no")
+        return "—" if value in (None, "") else formats.localize(value)
 
 
 class QuickSelect(forms.Select):

@@ -1,4 +1,3 @@
-from copy import copy
 from datetime import datetime, time
 from decimal import Decimal
 
@@ -9,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from headway.forms import PersonChoiceField
+from headway.forms import PersonChoiceField, VersionedForm
 from headway.people import in_name_order
 
 from .models import (
@@ -28,10 +27,8 @@ from .templatetags.objectives_charts import in_unit
 DECIMAL_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
-class ObjectiveForm(forms.ModelForm):
-    """Create or edit an objective; `version` guards against overwriting someone's save."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ObjectiveForm(VersionedForm, forms.ModelForm):
+    """Create or edit an objective."""
 
     class Meta:
         model = Objective
@@ -53,38 +50,11 @@ class ObjectiveForm(forms.ModelForm):
         ).order_by("title")
         self.fields["serves"].empty_label = _("None of the organization's problems")
         self.fields["owner"].queryset = team.people()
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        else:
+        if not self.instance.pk:
             del self.fields["status"]
 
-    def save_unless_changed(self):
-        """Save an edit, raising Objective.Conflict if someone saved since it was read."""
-        version = self.cleaned_data["version"] or self.instance.version
-        self.instance.save_if_unchanged(version, [f for f in self.fields if f != "version"])
-        return self.instance
 
-    def with_conflict(self, current):
-        """This form again, the user's input kept, told that `current` was saved meanwhile.
-
-        Its version becomes the current one: saving again knowingly replaces theirs.
-        """
-        data = self.data.copy()
-        data["version"] = current.version
-        form = ObjectiveForm(data, instance=copy(current), team=current.team)
-        form.is_valid()
-        form.add_error(
-            None,
-            _(
-                "Someone else saved this objective while you were editing it. Their version "
-                "is shown below; your changes are still in the form. Save again to replace "
-                "theirs, or cancel to keep it."
-            ),
-        )
-        return form
-
-
-class KeyResultForm(forms.ModelForm):
+class KeyResultForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = KeyResult
         fields = [

@@ -702,9 +702,6 @@ class Objective(models.Model):
             ),
         ]
 
-    class Conflict(Exception):
-        """Someone else saved the objective since this version was read."""
-
     def __str__(self):
         # Titles repeat from quarter to quarter (carried over): the quarter tells them apart,
         # in the administration's lists, choices and history.
@@ -737,19 +734,6 @@ class Objective(models.Model):
         return confidence_exceeds_pace(
             getattr(self, "latest_confidence", None), getattr(self, "pace", None)
         )
-
-    def save_if_unchanged(self, version, fields):
-        """Save `fields` only if the stored version is still `version`; else raise Conflict.
-
-        Two people editing one objective: the second save must not overwrite the first.
-        """
-        values = {name: getattr(self, name) for name in fields}
-        updated = Objective.objects.filter(pk=self.pk, version=version).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise Objective.Conflict
-        self.version = version + 1
 
     def drop(self):
         """Stop pursuing it this quarter; it stays visible, and no longer counts for pace."""
@@ -918,6 +902,9 @@ class KeyResult(models.Model):
         help_text=_("A member of the team who checks in on it; without one, the team's PM does."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Two people editing it: the second save is refused rather than undoing the first
+    # (headway.locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = KeyResultQuerySet.as_manager()

@@ -13,6 +13,7 @@ from django_htmx.http import reswap, retarget
 
 from headway.history import record_addition, record_change, record_deletion
 from headway.lists import page_of
+from headway.locking import Conflict
 from headway.permissions import Action, allows
 
 from .forms import (
@@ -189,19 +190,19 @@ def objective_edit(request, slug, pk):
     if objective.is_closed:
         return read_only(request, objective.quarter)
     form = ObjectiveForm(request.POST or None, instance=objective, team=team)
-    theirs = None
+    status = 200
     if form.is_valid():
         try:
-            form.save_unless_changed()
-        except Objective.Conflict:
-            theirs = team.objectives.select_related("owner", "team").get(pk=pk)
-            form = form.with_conflict(theirs)
+            form.save()
+        except Conflict as conflict:
+            form.with_conflict(conflict.current)
+            status = 409
         else:
-            record_change(request.user, objective, [f for f in form.changed_data if f != "version"])
+            record_change(request.user, objective, form.changed_data)
             messages.success(request, _("Objective saved."))
             return redirect(objective)
     context = {"form": form, "team": team, "quarter": objective.quarter, "objective": objective}
-    return render(request, "objectives/objective_form.html", {**context, "theirs": theirs})
+    return render(request, "objectives/objective_form.html", context, status=status)
 
 
 @require_POST
@@ -279,18 +280,24 @@ def key_result_edit(request, slug, pk):
     if key_result.objective.is_closed:
         return read_only(request, key_result.objective.quarter)
     form = KeyResultForm(request.POST or None, instance=key_result)
+    status = 200
     if form.is_valid():
-        form.save()
-        record_change(request.user, key_result, form.changed_data)
-        messages.success(request, _("Key result saved."))
-        return redirect(key_result.objective)
+        try:
+            form.save()
+        except Conflict as conflict:
+            form.with_conflict(conflict.current)
+            status = 409
+        else:
+            record_change(request.user, key_result, form.changed_data)
+            messages.success(request, _("Key result saved."))
+            return redirect(key_result.objective)
     context = {
         "form": form,
         "team": team,
         "objective": key_result.objective,
         "key_result": key_result,
     }
-    return render(request, "objectives/key_result_form.html", context)
+    return render(request, "objectives/key_result_form.html", context, status=status)
 
 
 def key_result_delete(request, slug, pk):

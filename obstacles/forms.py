@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import PLANNING_HORIZON, validate_plannable
-from headway.forms import PersonChoiceField, QuickSelect
+from headway.forms import PersonChoiceField, QuickSelect, VersionedForm
 from headway.people import in_name_order
 from objectives.models import Membership, Objective, Problem, Quarter, Team
 
@@ -22,13 +22,11 @@ def teams_user_may_log_for(user):
     return teams.filter(Q(leader=user) | Q(pk__in=pm_of.values("team")))
 
 
-class ObstacleForm(forms.ModelForm):
+class ObstacleForm(VersionedForm, forms.ModelForm):
     """Log or edit an obstacle. The fields shown follow the kind: a dependency or platform
     obstacle names the blocking team, a stakeholder concern a decide-by date. What the kind
     does not need is kept as hidden input, so switching kinds back and forth loses nothing.
     """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Obstacle
@@ -70,9 +68,7 @@ class ObstacleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["team"]
-            self.fields["version"].initial = self.instance.version
         else:
-            del self.fields["version"]
             self.fields["team"].queryset = teams
             self.fields["team"].empty_label = None
         team = self.chosen_team()
@@ -157,14 +153,13 @@ class ObstacleForm(forms.ModelForm):
         )
 
     def save_edit(self, by):
-        """Save the edit; raises Obstacle.Conflict if someone changed it meanwhile."""
+        """Save the edit; raises headway.locking.Conflict if someone changed it meanwhile."""
         fields, objectives = self.details()
-        version = self.cleaned_data.get("version") or self.instance.version
-        self.instance.edit(by, version, threatened_objectives=objectives, **fields)
+        self.instance.edit(by, self.based_on, threatened_objectives=objectives, **fields)
         return self.instance
 
 
-class StatusForm(forms.Form):
+class StatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("New status"), choices=Obstacle.Status.choices)
     resolution = forms.CharField(
         label=_("Resolution"),
@@ -172,16 +167,23 @@ class StatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed to resolve, accept as a risk or withdraw: how did it end?"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, obstacle, **kwargs):
         kwargs.setdefault("initial", {"version": obstacle.version})
         super().__init__(*args, **kwargs)
-        self.obstacle = obstacle
-        self.fields["status"].choices = [
+        self.fields["status"].choices = self.statuses_from(obstacle)
+        self.auto_id = "status-%s"
+
+    @staticmethod
+    def statuses_from(obstacle):
+        """The statuses an obstacle may move to: all but its own."""
+        return [
             (value, label) for value, label in Obstacle.Status.choices if value != obstacle.status
         ]
-        self.auto_id = "status-%s"
+
+    def with_conflict(self, current):
+        self.fields["status"].choices = self.statuses_from(current)
+        return super().with_conflict(current)
 
     def clean(self):
         cleaned = super().clean()
@@ -193,11 +195,10 @@ class StatusForm(forms.Form):
         return cleaned
 
 
-class OwnerForm(forms.Form):
+class OwnerForm(VersionedForm):
     owner = PersonChoiceField(
         label=_("Owner"), queryset=get_user_model().objects.none(), required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, obstacle, user, **kwargs):
         kwargs.setdefault("initial", {"version": obstacle.version, "owner": obstacle.owner_id})
@@ -210,9 +211,12 @@ class OwnerForm(forms.Form):
         self.auto_id = "owner-%s"
 
 
-class UrgencyForm(forms.Form):
-    is_urgent = forms.BooleanField(required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class UrgencyForm(VersionedForm):
+    is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
+
+    def __init__(self, *args, obstacle, **kwargs):
+        kwargs.setdefault("initial", {"version": obstacle.version})
+        super().__init__(*args, **kwargs)
 
 
 class CommentForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
+from headway.locking import save_if_unchanged
 from headway.models import Preference
 from headway.people import display_name
 from objectives.models import Objective, Team, aggregate_subquery
@@ -330,14 +331,6 @@ class Obstacle(models.Model):
             ),
         ]
 
-    class Conflict(Exception):
-        """Someone changed the obstacle since the copy the change was based on."""
-
-        def __init__(self, current, changes):
-            super().__init__(current)
-            self.current = current  # the obstacle as it stands now
-            self.changes = changes  # the events recorded since the stale copy
-
     def __str__(self):
         return self.title
 
@@ -388,29 +381,36 @@ class Obstacle(models.Model):
 
     @transaction.atomic
     def edit(self, by, version, threatened_objectives=None, **fields):
-        """Save edited details, unless someone changed the obstacle since `version`.
-        Turning the urgent flag on escalates, and naming another blocking team tells its
-        leader, as at logging."""
-        self._lock(version)
-        before = {name: getattr(self, name) for name in fields}
+        """Save edited details, unless someone changed the obstacle since `version`
+        (headway.locking.Conflict). Turning the urgent flag on escalates, and naming another
+        blocking team tells its leader, as at logging."""
+        stored = Obstacle.objects.get(pk=self.pk)
         for name, value in fields.items():
             setattr(self, name, value)
         self.clean()
-        changed = [name for name in fields if before[name] != getattr(self, name)]
-        if threatened_objectives is not None:
-            old = set(self.threatened_objectives.values_list("pk", flat=True))
-            if old != {o.pk for o in threatened_objectives}:
-                self.threatened_objectives.set(threatened_objectives)
-                changed.append("threatened_objectives")
-        urgency = "is_urgent" in changed
-        if urgency:
-            changed.remove("is_urgent")
-        if changed:
+        changed = [
+            name
+            for name in fields
+            if getattr(stored, self._meta.get_field(name).attname)
+            != getattr(self, self._meta.get_field(name).attname)
+        ]
+        objectives_changed = threatened_objectives is not None and set(
+            stored.threatened_objectives.values_list("pk", flat=True)
+        ) != {objective.pk for objective in threatened_objectives}
+        edited = [name for name in changed if name != "is_urgent"]
+        if objectives_changed:
+            edited.append("threatened_objectives")
+        if edited:
             # The fields' names, not their labels: the timeline shows them in the language
             # of whoever reads it (ObstacleEvent.edited_fields).
-            self._bump(by, ObstacleEvent.Kind.EDITED, text=",".join(changed))
-        if urgency:
-            self._escalation_changed(by)
+            self._save_change(
+                by, version, changed, ObstacleEvent.Kind.EDITED, text=",".join(edited)
+            )
+            version = self.version
+        if objectives_changed:
+            self.threatened_objectives.set(threatened_objectives)
+        if "is_urgent" in changed:
+            self._escalation_changed(by, version)
         if "blocking_team" in changed and self.blocking_team_id:
             self._notify_blocking_leader(by)
         self._refresh_search()
@@ -419,7 +419,7 @@ class Obstacle(models.Model):
     def change_status(self, by, status, resolution="", version=None):
         """Move it along its life; resolving, accepting as a risk or withdrawing needs a
         resolution, reopening clears it (the timeline keeps it)."""
-        self._lock(version)
+        version = self._version_to_change(version)
         status = self.Status(status)
         if status == self.status:
             raise ValidationError({"status": _("It already has this status.")})
@@ -431,8 +431,10 @@ class Obstacle(models.Model):
         else:
             self.resolution, self.closed_at = "", None
         self.clean()
-        self._bump(
+        self._save_change(
             by,
+            version,
+            ["status", "resolution", "closed_at"],
             ObstacleEvent.Kind.STATUS_CHANGED,
             from_value=previous,
             to_value=status,
@@ -448,13 +450,15 @@ class Obstacle(models.Model):
     @transaction.atomic
     def assign(self, by, owner, version=None):
         """Give it an owner (or none): the person who drives its removal."""
-        self._lock(version)
+        version = self._version_to_change(version)
         if owner == self.owner:
             return
         previous = self.owner
         self.owner = owner
-        self._bump(
+        self._save_change(
             by,
+            version,
+            ["owner"],
             ObstacleEvent.Kind.OWNER_CHANGED,
             from_value=display_name(previous),
             to_value=display_name(owner),
@@ -466,11 +470,11 @@ class Obstacle(models.Model):
     @transaction.atomic
     def set_urgent(self, by, urgent, version=None):
         """Mark it urgent (escalating it to the leader at once) or lift the urgency."""
-        self._lock(version)
+        version = self._version_to_change(version)
         if self.is_urgent == urgent:
             return
         self.is_urgent = urgent
-        self._escalation_changed(by)
+        self._escalation_changed(by, version)
 
     def escalate(self, by, version=None):
         self.set_urgent(by, True, version)
@@ -481,28 +485,34 @@ class Obstacle(models.Model):
         text = text.strip()
         if not text:
             raise ValidationError({"text": _("Write a comment first.")})
-        self._lock(None)
-        event = self._bump(by, ObstacleEvent.Kind.COMMENT, text=text)
+        version = self._version_to_change(None)
+        event = self._save_change(by, version, [], ObstacleEvent.Kind.COMMENT, text=text)
         self._refresh_search()
         return event
 
-    # The plumbing of every change: lock, compare versions, bump, record, notify.
+    def changes_since(self, version):
+        """The timeline's events after `version`: what someone else did meanwhile."""
+        return self.events.filter(version__gt=version)
 
-    def _lock(self, version):
-        """Lock the row and take its stored values; raise Conflict if it moved on since
-        `version` (None: the change does not depend on what the user saw)."""
-        current = Obstacle.objects.select_for_update().get(pk=self.pk)
-        if version is not None and current.version != int(version):
-            changes = current.events.filter(version__gt=version).select_related("actor")
-            raise Obstacle.Conflict(current, list(changes))
-        for model_field in self._meta.concrete_fields:
-            setattr(self, model_field.attname, getattr(current, model_field.attname))
+    # The plumbing of every change: the version it applies to, save, record, notify.
 
-    def _bump(self, by, kind, **event):
+    def _version_to_change(self, version):
+        """The version a change applies to: `version`, the one its author saw; or, for a
+        change that does not depend on what anyone saw (a comment), the stored one, with
+        the row locked until the change commits and this copy refreshed from it."""
+        if version is not None:
+            return int(version)
+        self.refresh_from_db(from_queryset=Obstacle.objects.select_for_update())
+        return self.version
+
+    def _save_change(self, by, version, fields, kind, **event):
+        """Save `fields` and the time of this activity, unless someone changed the obstacle
+        since `version` (headway.locking.Conflict), and add the change to its timeline (with
+        the version it made: what changed since version N is the events above N). Within one
+        change, a second save is based on the first's version: the row stays locked."""
         now = timezone.now()
-        self.version += 1
         self.last_activity_at = now
-        self.save()
+        save_if_unchanged(self, version, [*fields, "last_activity_at"])
         return self._record(by, kind, at=now, **event)
 
     def _record(self, by, kind, at, **event):
@@ -510,12 +520,12 @@ class Obstacle(models.Model):
             obstacle=self, actor=by, kind=kind, created_at=at, version=self.version, **event
         )
 
-    def _escalation_changed(self, by):
+    def _escalation_changed(self, by, version):
         if self.is_urgent:
-            self._bump(by, ObstacleEvent.Kind.ESCALATED)
+            self._save_change(by, version, ["is_urgent"], ObstacleEvent.Kind.ESCALATED)
             self._notify_leader(by)
         else:
-            self._bump(by, ObstacleEvent.Kind.URGENCY_LIFTED)
+            self._save_change(by, version, ["is_urgent"], ObstacleEvent.Kind.URGENCY_LIFTED)
 
     def _notify_leader(self, by):
         """Queue the escalation e-mail to the team's leader."""

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from headway.lists import shortlist
+from headway.locking import Conflict
 from headway.people import display_name
 from headway.permissions import Action, Relation, allows
 from objectives.models import Membership, Objective
@@ -202,11 +203,11 @@ def refreshing(request):
     return "refresh" in request.POST
 
 
-def form_response(request, context):
+def form_response(request, context, status=200):
     template = "obstacles/obstacle_form.html"
     if request.htmx and refreshing(request):
         template += "#fields"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 def obstacle_create(request):
@@ -241,27 +242,17 @@ def obstacle_edit(request, pk):
         form = ObstacleForm.refreshed(data, instance=obstacle)
     else:
         form = ObstacleForm(data, instance=obstacle)
-    conflict = None
+    context = {"form": form, "obstacle": obstacle}
     if data is not None and not refreshing(request) and form.is_valid():
         try:
             form.save_edit(request.user)
-        except Obstacle.Conflict as error:
-            conflict = error
-            form = ObstacleForm(with_version(data, error.current), instance=error.current)
-            form.is_valid()
-        else:
-            messages.success(request, _("Obstacle saved."))
-            return redirect(obstacle)
-    context = {"form": form, "obstacle": obstacle, "conflict": conflict}
+        except Conflict as conflict:
+            form.with_conflict(conflict.current)
+            changes = conflict.current.changes_since(form.based_on).select_related("actor")
+            return form_response(request, {**context, "changes": changes}, status=409)
+        messages.success(request, _("Obstacle saved."))
+        return redirect(obstacle)
     return form_response(request, context)
-
-
-def with_version(data, current):
-    """The user's input again, now based on the current version: sending it again
-    knowingly replaces what changed meanwhile."""
-    data = data.copy()
-    data["version"] = current.version
-    return data
 
 
 # The obstacle page and the actions taken on it
@@ -288,12 +279,11 @@ def render_obstacle(request, obstacle, status=200, **context):
     if can_change:
         context.setdefault("status_form", StatusForm(obstacle=obstacle))
         context.setdefault("owner_form", OwnerForm(obstacle=obstacle, user=request.user))
+        context.setdefault("urgency_form", UrgencyForm(obstacle=obstacle))
     if can_comment:
         context.setdefault("comment_form", CommentForm())
-    if request.htmx:
-        # htmx swaps only successful responses: refusals of input come back as 200 here.
-        return render(request, "obstacles/obstacle.html#body", context)
-    return render(request, "obstacles/obstacle.html", context, status=status)
+    template = "obstacles/obstacle.html#body" if request.htmx else "obstacles/obstacle.html"
+    return render(request, template, context, status=status)
 
 
 def done(request, pk, message):
@@ -306,11 +296,14 @@ def done(request, pk, message):
     return redirect(safe_next(request) or reverse("obstacles:obstacle", args=[pk]))
 
 
-def conflicted(request, pk, conflict, **forms):
-    """The obstacle as it stands, what changed since the user's copy, and their input."""
+def conflicted(request, pk, conflict, form, name):
+    """The answer to a Conflict: the obstacle as it stands, what changed since the user's
+    copy, and their input kept in the form `name`."""
     obstacle = get_obstacle_for_user(request, pk)
-    bound = {name: make(obstacle) for name, make in forms.items()}
-    return render_obstacle(request, obstacle, status=409, conflict=conflict, **bound)
+    form.with_conflict(conflict.current)
+    changes = obstacle.changes_since(form.based_on).select_related("actor")
+    context = {name: form, "conflicted": form, "changes": changes}
+    return render_obstacle(request, obstacle, status=409, **context)
 
 
 @require_POST
@@ -320,16 +313,9 @@ def obstacle_status(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            obstacle.change_status(
-                request.user, data["status"], data["resolution"], data["version"]
-            )
-        except Obstacle.Conflict as conflict:
-            return conflicted(
-                request,
-                pk,
-                conflict,
-                status_form=lambda o: StatusForm(with_version(request.POST, o), obstacle=o),
-            )
+            obstacle.change_status(request.user, data["status"], data["resolution"], form.based_on)
+        except Conflict as conflict:
+            return conflicted(request, pk, conflict, form, "status_form")
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -347,16 +333,9 @@ def obstacle_owner(request, pk):
     if form.is_valid():
         owner = form.cleaned_data["owner"]
         try:
-            obstacle.assign(request.user, owner, form.cleaned_data["version"])
-        except Obstacle.Conflict as conflict:
-            return conflicted(
-                request,
-                pk,
-                conflict,
-                owner_form=lambda o: OwnerForm(
-                    with_version(data, o), obstacle=o, user=request.user
-                ),
-            )
+            obstacle.assign(request.user, owner, form.based_on)
+        except Conflict as conflict:
+            return conflicted(request, pk, conflict, form, "owner_form")
         name = display_name(owner) if owner else _("nobody")
         return done(request, pk, _("Owner: %s.") % name)
     return render_obstacle(request, obstacle, status=422, owner_form=form)
@@ -365,14 +344,14 @@ def obstacle_owner(request, pk):
 @require_POST
 def obstacle_urgency(request, pk):
     obstacle = get_obstacle_for_user(request, pk, Action.CHANGE_OBSTACLE)
-    form = UrgencyForm(request.POST)
+    form = UrgencyForm(request.POST, obstacle=obstacle)
     if not form.is_valid():
-        return render_obstacle(request, obstacle, status=422)
+        return render_obstacle(request, obstacle, status=422, urgency_form=form)
     urgent = form.cleaned_data["is_urgent"]
     try:
-        obstacle.set_urgent(request.user, urgent, form.cleaned_data["version"])
-    except Obstacle.Conflict as conflict:
-        return conflicted(request, pk, conflict)
+        obstacle.set_urgent(request.user, urgent, form.based_on)
+    except Conflict as conflict:
+        return conflicted(request, pk, conflict, form, "urgency_form")
     if urgent:
         return done(request, pk, _("Marked urgent: the team's leader is told now."))
     return done(request, pk, _("No longer urgent."))

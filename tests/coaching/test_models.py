@@ -5,6 +5,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from coaching.models import OneOnOne, with_cadence
+from headway.locking import Conflict
 from objectives.models import Team
 from tests.factories import LearningFactory, OneOnOneFactory, TeamFactory
 
@@ -42,9 +43,9 @@ def test_notes_saved_from_a_stale_copy_are_refused_with_the_other_text(one_on_on
     one_on_one.save_notes("shared", "First writer", version)
     stale = OneOnOne.objects.get(pk=one_on_one.pk)
     stale.shared_notes_version = version
-    with pytest.raises(OneOnOne.Conflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         stale.save_notes("shared", "Second writer", version)
-    assert conflict.value.current == "First writer"
+    assert conflict.value.current.shared_notes == "First writer"
     assert OneOnOne.objects.get(pk=one_on_one.pk).shared_notes == "First writer"
 
 

@@ -146,7 +146,13 @@ def test_a_key_results_figures_typed_the_french_way(client_for, pm, team, churn)
 
     client_for(pm).post(
         url,
-        {"description": "Churn", "unit": "number", "start_value": "1200,5", "target_value": "2"},
+        {
+            "description": "Churn",
+            "unit": "number",
+            "start_value": "1200,5",
+            "target_value": "2",
+            "version": churn.version,
+        },
         headers=FRENCH,
     )
 

@@ -1,6 +1,7 @@
 """Production settings come from the environment alone, and are safe as soon as DEBUG is off."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -118,11 +119,33 @@ def test_pages_carry_a_strict_content_security_policy(client_for, leader):
 def test_htmx_is_told_to_need_neither_inline_styles_nor_eval(client_for, leader):
     response = client_for(leader).get(reverse("home"))
 
-    assert (
-        b'<meta name="htmx-config" content=\'{"includeIndicatorStyles": false, '
-        b'"allowEval": false, "allowScriptTags": false}\'>' in response.content
+    config = json.loads(
+        re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", response.text).group(1)
     )
+    assert config["includeIndicatorStyles"] is False
+    assert config["allowEval"] is False and config["allowScriptTags"] is False
     assert b"<script>" not in response.content and b" style=" not in response.content
+
+
+@pytest.mark.django_db
+def test_htmx_swaps_conflicts_and_refused_input_and_no_other_error(client_for, leader):
+    """A 409 (someone saved meanwhile) and a 422 (input refused) say what happened, in
+    place; a 403, 404 or 500 is not swapped into the page."""
+    page = client_for(leader).get(reverse("home")).text
+    config = json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page).group(1))
+
+    def handling(status):
+        return next(
+            rule for rule in config["responseHandling"] if re.match(rule["code"], str(status))
+        )
+
+    assert [handling(status)["swap"] for status in (200, 204, 409, 422)] == [
+        True,
+        False,
+        True,
+        True,
+    ]
+    assert all(not handling(status)["swap"] for status in (400, 403, 404, 500, 503))
 
 
 # --- single sign-on (issue 18) ---

@@ -86,7 +86,9 @@ def test_numbers_are_required_unless_a_milestone(client_for, pm, objective):
 
 def test_editing_a_key_result(client_for, leader, objective):
     key_result = KeyResultFactory(objective=objective)
-    client_for(leader).post(path("key_result_edit", key_result), key_result_data(target_value="4"))
+    client_for(leader).post(
+        path("key_result_edit", key_result), key_result_data(target_value="4", version=1)
+    )
     key_result.refresh_from_db()
     assert key_result.target_value == 4
 

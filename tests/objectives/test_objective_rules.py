@@ -107,21 +107,6 @@ def test_carried_objectives_go_last_in_the_next_quarter(quarters, pm):
     assert carried.order == 1
 
 
-def test_a_save_from_a_stale_version_is_refused(current_quarter):
-    objective = ObjectiveFactory(quarter=current_quarter, title="Original")
-    mine = Objective.objects.get(pk=objective.pk)
-    theirs = Objective.objects.get(pk=objective.pk)
-
-    theirs.title = "Theirs"
-    theirs.save_if_unchanged(1, ["title"])
-    mine.title = "Mine"
-    with pytest.raises(Objective.Conflict):
-        mine.save_if_unchanged(1, ["title"])
-
-    objective.refresh_from_db()
-    assert (objective.title, objective.version) == ("Theirs", 2)
-
-
 def test_milestones_always_run_from_no_to_yes():
     key_result = KeyResultFactory.build(
         objective=ObjectiveFactory(), unit=KeyResult.Unit.MILESTONE, start_value=3, target_value=3

@@ -97,40 +97,6 @@ def test_the_responsible_edit_an_objective(request, client_for, objective, who):
     assert (objective.title, objective.version) == ("Pay in one tap", 2)
 
 
-def test_the_second_of_two_editors_is_told_and_shown_the_other_version(
-    client_for, pm, leader, objective
-):
-    form_both_opened = edit(objective)
-    client_for(leader).post(
-        path("objective_edit", objective), {**form_both_opened, "title": "Leader's"}
-    )
-
-    response = client_for(pm).post(
-        path("objective_edit", objective), {**form_both_opened, "title": "PM's"}
-    )
-
-    assert response.status_code == 200
-    assert "Someone else saved this objective" in response.text
-    assert response.context["theirs"].title == "Leader's"
-    assert 'value="PM&#x27;s"' in response.text
-    assert response.context["form"]["version"].value() == 2
-    objective.refresh_from_db()
-    assert objective.title == "Leader's"
-
-
-def test_saving_again_after_a_conflict_replaces_knowingly(client_for, pm, leader, objective):
-    opened = edit(objective)
-    client_for(leader).post(path("objective_edit", objective), {**opened, "title": "Leader's"})
-    client = client_for(pm)
-    client.post(path("objective_edit", objective), {**opened, "title": "PM's"})
-    response = client.post(
-        path("objective_edit", objective), {**opened, "title": "PM's", "version": 2}
-    )
-    assert response.status_code == 302
-    objective.refresh_from_db()
-    assert (objective.title, objective.version) == ("PM's", 3)
-
-
 def test_reordering(client_for, pm, team, current_quarter, objective):
     second = ObjectiveFactory(team=team, quarter=current_quarter, order=1)
     client_for(pm).post(path("objective_move", second), {"direction": "up"})

@@ -233,8 +233,8 @@ def test_an_edit_of_a_stale_copy_is_refused_with_what_changed(client_for, pm, le
 
     response = client_for(pm).post(reverse("obstacles:edit", args=[obstacle.pk]), stale)
 
-    assert response.status_code == 200
-    assert response.context["conflict"].changes[0].actor == leader
+    assert response.status_code == 409
+    assert response.context["changes"][0].actor == leader
     assert response.context["form"]["title"].value() == "Mine"
     assert response.context["form"]["version"].value() == 2
     obstacle.refresh_from_db()

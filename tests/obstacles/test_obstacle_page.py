@@ -80,7 +80,7 @@ def test_a_stale_status_change_shows_what_changed(client_for, pm, leader, obstac
     )
 
     assert response.status_code == 409
-    assert [e.kind for e in response.context["conflict"].changes] == ["comment"]
+    assert [e.kind for e in response.context["changes"]] == ["comment"]
     assert response.context["status_form"]["resolution"].value() == "Gone."
     assert response.context["status_form"]["version"].value() == 2
     obstacle.refresh_from_db()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from headway.locking import Conflict
 from obstacles.models import Obstacle
 from tests.factories import ObstacleFactory
 
@@ -139,11 +140,12 @@ def test_a_change_based_on_a_stale_copy_is_refused_with_what_changed(team, pm, l
     stale = Obstacle.objects.get(pk=obstacle.pk)
     obstacle.change_status(leader, "in_progress", version=1)
 
-    with pytest.raises(Obstacle.Conflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         stale.resolve(pm, "Done on our side.", version=1)
 
-    assert conflict.value.current.status == "in_progress"
-    assert [(e.kind, e.actor) for e in conflict.value.changes] == [("status_changed", leader)]
+    current = conflict.value.current
+    assert current.status == "in_progress"
+    assert [(e.kind, e.actor) for e in current.changes_since(1)] == [("status_changed", leader)]
     obstacle.refresh_from_db()
     assert obstacle.status == "in_progress"
 
