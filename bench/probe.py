@@ -94,7 +94,7 @@ def pages():
     clean()
     index = min(TEAM_INDEX, Team.objects.count() - 1)
     team = Team.objects.select_related("leader").get(slug=f"{PREFIX}-team-{index}")
-    pm = team.memberships.get(role="pm").user
+    pm = team.memberships.product_managers().get().user
     one_on_one = OneOnOne.objects.filter(team=team, leader=team.leader, pm=pm).upcoming().get()
     quarter = Quarter.objects.containing(timezone.localdate()).get()
     key_result = KeyResult.objects.filter(objective__team=team, objective__quarter=quarter)

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from objectives.demo import in_language
-from objectives.models import Membership
 from obstacles.models import Obstacle
 
 from .models import ActionItem, Learning, OneOnOne, TalkingPoint
@@ -178,7 +177,7 @@ def seed_coaching(org):
 
     for slug, last_met in LAST_MET_DAYS_AGO.items():
         team = org.teams[slug]
-        membership = team.memberships.filter(role=Membership.Role.PRODUCT_MANAGER).first()
+        membership = team.memberships.product_managers().first()
         if membership is None:
             continue
         pm = membership.user

@@ -90,7 +90,8 @@ def pairs_of(user):
         leader=OuterRef("team__leader"), pm=OuterRef("user"), team=OuterRef("team")
     )
     memberships = (
-        Membership.objects.filter(role=Membership.Role.PRODUCT_MANAGER, team__archived=False)
+        Membership.objects.product_managers()
+        .filter(team__archived=False)
         .filter(Q(team__leader=user) | Q(user=user))
         # A leader who is also a PM of their own team has nobody to meet there.
         .exclude(user=F("team__leader"))
@@ -280,7 +281,7 @@ class OneOnOne(models.Model):
         as `team`'s leader, with `pm`, one of its product managers; as one of its product
         managers, with its leader. None when `by` is in no such pair: either side of a pair
         starts their series, nobody else."""
-        pms = team.memberships.filter(role=Membership.Role.PRODUCT_MANAGER)
+        pms = team.memberships.product_managers()
         if by.pk == team.leader_id:
             if pm is None or pm.pk == by.pk or not pms.filter(user=pm).exists():
                 return None
@@ -374,6 +375,14 @@ class DiscussedItem(models.Model):
 class ActionItemQuerySet(models.QuerySet):
     def open(self):
         return self.filter(done_at__isnull=True)
+
+    def involving(self, user):
+        """The action items of the 1:1s `user` is in: nobody else may see them."""
+        return self.filter(one_on_one__in=OneOnOne.objects.involving(user))
+
+    def owed_by(self, user):
+        """What `user` said, in their 1:1s, they would do."""
+        return self.involving(user).filter(owner=user)
 
     def of_pair(self, one_on_one):
         return self.filter(
@@ -571,5 +580,7 @@ class Learning(models.Model):
         return mark_safe(self.body_html)  # noqa: S308 - sanitized by render_markdown
 
     def may_be_shared_by(self, user):
-        """Its author, its source team's leader and admins share it with more teams."""
+        """Whether `user` may share it with more teams: its author, the leader of the team
+        that learned it, or an admin (the permission matrix). Pages offer the link only to
+        them (the `may_be_shared_by` filter)."""
         return user.is_superuser or user.pk in (self.author_id, self.source_team.leader_id)

@@ -244,8 +244,8 @@ def add_action_item(request, pk):
 def get_action_item_for_user(request, pk):
     """An action item of one of the user's 1:1s (its owner may not see the 1:1 otherwise)."""
     return get_object_or_404(
-        ActionItem.objects.select_related("one_on_one", "owner", "obstacle").filter(
-            one_on_one__in=OneOnOne.objects.involving(request.user)
+        ActionItem.objects.involving(request.user).select_related(
+            "one_on_one", "owner", "obstacle"
         ),
         pk=pk,
     )
@@ -271,7 +271,7 @@ def help_queue(request):
     """Every open action item the user owns across their 1:1s, overdue first."""
     items = (
         ActionItem.objects.open()
-        .filter(owner=request.user, one_on_one__in=OneOnOne.objects.involving(request.user))
+        .owed_by(request.user)
         .select_related("one_on_one__pm", "one_on_one__team", "obstacle", "owner")
         .overdue_first()
     )

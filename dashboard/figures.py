@@ -30,7 +30,6 @@ from coaching.models import ActionItem, Learning, OneOnOne, with_cadence
 from objectives.models import (
     RATIO,
     KeyResult,
-    Membership,
     Objective,
     Problem,
     Team,
@@ -99,10 +98,9 @@ def team_rows(teams, quarter, now, today, sort=DEFAULT_SORT):
             Value(now) - F("oldest_open_obstacle_at"), output_field=DurationField()
         ),
     )
-    pms = Membership.objects.filter(role=Membership.Role.PRODUCT_MANAGER).select_related("user")
     return (
         rows.select_related("leader")
-        .prefetch_related(Prefetch("memberships", queryset=pms, to_attr="pm_memberships"))
+        .with_product_managers()
         .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
     )
 
@@ -143,11 +141,8 @@ def overdue_action_items(owner, today):
     """The action items `owner` said they would do in their 1:1s and are late with."""
     return (
         ActionItem.objects.open()
-        .filter(
-            owner=owner,
-            due_date__lt=today,
-            one_on_one__in=OneOnOne.objects.involving(owner),
-        )
+        .owed_by(owner)
+        .filter(due_date__lt=today)
         .annotate(days_late=days_between(Value(today), F("due_date")))
         .select_related("one_on_one__team", "one_on_one__pm", "obstacle")
         .order_by("due_date", "created_at")

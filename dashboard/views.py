@@ -14,7 +14,6 @@ from headway.lists import page_of, shortlist
 from headway.permissions import Action, allows
 from objectives.models import (
     FOCUSED_PROBLEMS,
-    Membership,
     Problem,
     Quarter,
     Team,
@@ -106,11 +105,7 @@ def team_home(request):
     context = {
         "team_view": True,
         # The teams whose obstacles the user may log (the matrix: their PM).
-        "pm_of": set(
-            teams.filter(
-                memberships__user=request.user, memberships__role=Membership.Role.PRODUCT_MANAGER
-            ).values_list("pk", flat=True)
-        ),
+        "pm_of": set(teams.with_pm(request.user).values_list("pk", flat=True)),
         "quarter": quarter,
         "today": today,
         "quarters": quarters,

@@ -797,7 +797,7 @@ def _texts_in(language, title, problem, key_results):
 
 
 def _pm_of(team):
-    return team.memberships.get(role=Membership.Role.PRODUCT_MANAGER).user
+    return team.memberships.product_managers().get().user
 
 
 def seed_objectives(org):

@@ -19,6 +19,7 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -195,10 +196,33 @@ class TeamQuerySet(models.QuerySet):
         return self.filter(leader=user)
 
     def with_member(self, user, role=None):
+        """The teams `user` is a member of (in `role`, if given)."""
         memberships = Membership.objects.filter(user=user)
         if role:
             memberships = memberships.filter(role=role)
         return self.filter(pk__in=memberships.values("team"))
+
+    def with_pm(self, user):
+        """The teams `user` is a product manager of."""
+        return self.filter(
+            pk__in=Membership.objects.product_managers().filter(user=user).values("team")
+        )
+
+    def changeable_by(self, user):
+        """The teams whose objectives and obstacles `user` may change, as the permission
+        matrix's responsible people: every team for an admin, else those they lead and those
+        they are a product manager of."""
+        if user.is_superuser:
+            return self
+        return self.filter(Q(leader=user) | Q(pk__in=Team.objects.with_pm(user)))
+
+    def with_product_managers(self):
+        """Each team with `pm_memberships`: its product managers' memberships, with their
+        people (one query for all the teams)."""
+        pms = Membership.objects.product_managers().select_related("user")
+        return self.prefetch_related(
+            Prefetch("memberships", queryset=pms, to_attr="pm_memberships")
+        )
 
     def with_pace(self, quarter, today=None):
         """Each team's standing in `quarter`, all computed by the database.
@@ -303,6 +327,12 @@ class Team(models.Model):
         return relations
 
 
+class MembershipQuerySet(models.QuerySet):
+    def product_managers(self):
+        """The memberships of product managers (the PMs of a team: `team.memberships...`)."""
+        return self.filter(role=Membership.Role.PRODUCT_MANAGER)
+
+
 class Membership(models.Model):
     """A person's place in a team, with their role."""
 
@@ -322,6 +352,8 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["team", "role", "user__username"]

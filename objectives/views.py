@@ -29,7 +29,6 @@ from .models import (
     FOCUSED_PROBLEMS,
     CheckIn,
     KeyResult,
-    Membership,
     Objective,
     Problem,
     Quarter,
@@ -148,7 +147,7 @@ TEAMS_PER_PAGE = 24
 
 def team_list(request):
     quarter = Quarter.objects.current()
-    teams = Team.objects.active().select_related("leader").prefetch_related("memberships__user")
+    teams = Team.objects.active().select_related("leader").with_product_managers()
     if quarter is not None:
         teams = teams.with_pace(quarter)
     teams = page_of(teams.order_by("name", "pk"), request.GET.get("page"), TEAMS_PER_PAGE)
@@ -159,7 +158,6 @@ def team_list(request):
             "teams": teams,
             "quarter": quarter,
             "show_pace": quarter is not None,
-            "pm_role": Membership.Role.PRODUCT_MANAGER,
         },
     )
 

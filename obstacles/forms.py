@@ -1,25 +1,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import PLANNING_HORIZON, validate_plannable
 from headway.forms import PersonChoiceField, QuickSelect, VersionedForm
 from headway.people import in_name_order
-from objectives.models import Membership, Objective, Problem, Quarter, Team
+from objectives.models import Objective, Problem, Quarter, Team
 
 from .models import Obstacle
-
-
-def teams_user_may_log_for(user):
-    """The active teams whose obstacles `user` may log: all for an admin, else the teams
-    they lead or are the product manager of (the permission matrix's responsible people)."""
-    teams = Team.objects.active()
-    if user.is_superuser:
-        return teams
-    pm_of = Membership.objects.filter(user=user, role=Membership.Role.PRODUCT_MANAGER)
-    return teams.filter(Q(leader=user) | Q(pk__in=pm_of.values("team")))
 
 
 class ObstacleForm(VersionedForm, forms.ModelForm):

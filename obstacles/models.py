@@ -19,6 +19,7 @@ from headway.dates import days_on_calendar, moments_on_calendar, validate_on_cal
 from headway.locking import save_if_unchanged
 from headway.models import Preference
 from headway.people import display_name
+from headway.permissions import Relation
 from objectives.models import Objective, Team, aggregate_subquery
 
 logger = logging.getLogger(__name__)
@@ -336,6 +337,18 @@ class Obstacle(models.Model):
 
     def get_absolute_url(self):
         return reverse("obstacles:obstacle", args=[self.pk])
+
+    def relations_to(self, user):
+        """The user's relations to the obstacle, for `headway.permissions.allows`: those to
+        its team, and BLOCKING_MEMBER for the members and the leader of the team it waits on
+        (who may comment: they are the ones who answer it)."""
+        relations = self.team.relations_to(user)
+        if self.blocking_team_id and self.blocking_team.relations_to(user) & {
+            Relation.MEMBER,
+            Relation.LEADER,
+        }:
+            relations.add(Relation.BLOCKING_MEMBER)
+        return relations
 
     @property
     def is_active(self):

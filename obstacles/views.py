@@ -17,11 +17,12 @@ from django_htmx.http import push_url
 from headway.lists import shortlist
 from headway.locking import Conflict
 from headway.people import display_name
-from headway.permissions import Action, Relation, allows
-from objectives.models import Membership, Objective
+from headway.permissions import Action, allows
+from objectives.models import Team
 from objectives.views import get_team_for_user
 from objectives.views import team_context as objectives_team_context
 
+from . import export
 from .forms import (
     CommentForm,
     LogFilterForm,
@@ -29,7 +30,6 @@ from .forms import (
     OwnerForm,
     StatusForm,
     UrgencyForm,
-    teams_user_may_log_for,
 )
 from .models import Obstacle
 
@@ -37,9 +37,6 @@ PAGE_SIZE = 25
 # Open obstacles, and other teams' obstacles waiting on the team, shown on a team page: the
 # obstacle log has the rest.
 TEAM_PAGE_SHOWN = 10
-# A spreadsheet runs a cell starting with one of these as a formula: CSV cells that start
-# with one are prefixed with an apostrophe, which spreadsheets show as text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def get_obstacle_for_user(request, pk, action=Action.READ):
@@ -53,13 +50,7 @@ def get_obstacle_for_user(request, pk, action=Action.READ):
         Obstacle.objects.select_related("team__leader", "blocking_team", "owner", "created_by"),
         pk=pk,
     )
-    obstacle.relations = obstacle.team.relations_to(request.user)
-    if obstacle.blocking_team_id and request.user.is_authenticated:
-        in_blocking_team = obstacle.blocking_team.leader_id == request.user.pk or (
-            Membership.objects.filter(team=obstacle.blocking_team_id, user=request.user).exists()
-        )
-        if in_blocking_team:
-            obstacle.relations.add(Relation.BLOCKING_MEMBER)
+    obstacle.relations = obstacle.relations_to(request.user)
     if not allows(obstacle.relations, action):
         raise PermissionDenied
     return obstacle
@@ -107,76 +98,17 @@ class Echo:
         return value
 
 
-def spreadsheet_safe(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def obstacle_export(request):
     """The log's current filter as CSV, every page of it, streamed."""
     _form, obstacles = filtered_obstacles(request)
-    header = [
-        _("ID"),
-        _("Title"),
-        _("Team"),
-        _("Kind"),
-        _("Status"),
-        _("Severity"),
-        _("Urgent"),
-        _("Blocked by"),
-        _("Owner"),
-        _("Help wanted"),
-        _("Decide by"),
-        _("Opened"),
-        _("Closed"),
-        _("Last activity"),
-        _("Resolution"),
-        _("Threatens"),
-        _("Link"),
-    ]
-
-    threats = Objective.objects.select_related("quarter").order_by("title", "quarter__start")
-    obstacles = obstacles.prefetch_related(
-        Prefetch("threatened_objectives", queryset=threats, to_attr="threats")
-    )
-
+    obstacles = export.with_threats(obstacles)
     # Asked now, before the response starts: a database that cannot be reached answers the
     # 503 page rather than a file cut off after its header. (Not by starting the rows' own
     # query here: its server-side cursor would stay open until the response is read.)
     obstacles.exists()
-
-    def rows():
-        yield header
-        for o in obstacles.iterator(chunk_size=500):
-            yield [
-                o.pk,
-                o.title,
-                o.team.name,
-                o.get_kind_display(),
-                o.get_status_display(),
-                o.get_severity_display(),
-                _("yes") if o.is_urgent else _("no"),
-                o.blocking_team.name if o.blocking_team else "",
-                display_name(o.owner),
-                " — ".join(
-                    filter(
-                        None, [o.get_help_wanted_display() if o.help_wanted else "", o.help_detail]
-                    )
-                ),
-                o.decide_by.isoformat() if o.decide_by else "",
-                timezone.localtime(o.opened_at).isoformat(timespec="minutes"),
-                timezone.localtime(o.closed_at).isoformat(timespec="minutes")
-                if o.closed_at
-                else "",
-                timezone.localtime(o.last_activity_at).isoformat(timespec="minutes"),
-                o.resolution,
-                "; ".join(str(objective) for objective in o.threats),
-                o.full_url(),
-            ]
-
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
-        (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows()),
+        (writer.writerow(row) for row in export.rows(obstacles)),
         content_type="text/csv; charset=utf-8",
     )
     filename = f"obstacles-{timezone.localdate().isoformat()}.csv"
@@ -211,13 +143,12 @@ def form_response(request, context, status=200):
 
 
 def obstacle_create(request):
-    teams = teams_user_may_log_for(request.user)
+    teams = Team.objects.active().changeable_by(request.user)
     slug = request.GET.get("team")
     if slug:
         team = get_team_for_user(request, slug, Action.LOG_OBSTACLE)
     else:
-        pm_of = teams.filter(memberships__user=request.user, memberships__role="pm")
-        team = pm_of.first() or teams.first()
+        team = teams.with_pm(request.user).first() or teams.first()
         if team is None:
             raise PermissionDenied
     data = request.POST if request.method == "POST" else None

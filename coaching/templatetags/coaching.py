@@ -17,5 +17,5 @@ def is_discussed(key, discussed):
 
 @register.filter
 def may_be_shared_by(learning, user):
-    """True when `user` may share `learning` with more teams (Learning.may_be_shared_by)."""
+    """`{% if learning|may_be_shared_by:user %}`: Learning.may_be_shared_by."""
     return learning.may_be_shared_by(user)

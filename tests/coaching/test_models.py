@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from coaching.models import OneOnOne, with_cadence
+from coaching.models import Learning, OneOnOne, with_cadence
 from headway.locking import Conflict
 from objectives.models import Team
 from tests.factories import LearningFactory, OneOnOneFactory, TeamFactory
@@ -88,3 +88,31 @@ def test_a_one_on_one_exactly_a_week_ago_is_not_yet_overdue(team, leader, pm):
     OneOnOneFactory(team=team, leader=leader, pm=pm, scheduled_for=when, held_at=when)
     row = with_cadence(Team.objects.filter(pk=team.pk)).get()
     assert (row.days_since_one_on_one, row.one_on_one_overdue) == (7, False)
+
+
+@pytest.fixture
+def learning(team, pm, other_team):
+    """Written by the PM of the team that learned it, shared with another team."""
+    learning = LearningFactory(source_team=team, author=pm)
+    learning.teams.set([other_team])
+    return learning
+
+
+@pytest.mark.parametrize(
+    ("who", "may"),
+    [("pm", True), ("leader", True), ("admin_user", True), ("outsider", False)],
+    ids=["its author", "the leader of the team that learned it", "an admin", "another PM"],
+)
+def test_who_may_share_a_learning_with_more_teams(request, learning, who, may):
+    assert learning.may_be_shared_by(request.getfixturevalue(who)) is may
+
+
+def test_the_leader_of_a_team_it_was_shared_with_may_not_share_it_further(learning, other_team):
+    assert not learning.may_be_shared_by(other_team.leader)
+
+
+@pytest.mark.parametrize(
+    ("who", "may"), [("leader", True), ("admin_user", True), ("pm", False), ("outsider", False)]
+)
+def test_who_may_record_learnings(request, team, who, may):
+    assert Learning.may_be_recorded_by(request.getfixturevalue(who)) is may

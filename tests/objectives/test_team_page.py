@@ -174,5 +174,5 @@ def test_team_list_queries_do_not_grow_with_data(
     for _ in range(scale):
         fill(TeamFactory(), current_quarter, check_ins=scale)
     client = client_for(outsider)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(reverse("objectives:teams"))

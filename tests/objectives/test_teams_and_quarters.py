@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from objectives.models import Membership, Quarter
+from objectives.models import Membership, Quarter, Team
 from tests.factories import MembershipFactory, QuarterFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +78,29 @@ def test_elapsed_share_of_a_quarter():
     assert quarter.elapsed_share(date(2026, 10, 1)) == pytest.approx(1 / 92)
     assert quarter.elapsed_share(date(2026, 11, 15)) == pytest.approx(46 / 92)
     assert quarter.elapsed_share(date(2027, 1, 5)) == 1
+
+
+def test_the_teams_a_person_is_the_pm_of(team, pm, tech_lead, other_team):
+    MembershipFactory(team=other_team, user=pm, role=Membership.Role.DESIGNER)
+    assert list(Team.objects.with_pm(pm)) == [team]
+    assert list(Team.objects.with_pm(tech_lead)) == []
+
+
+def test_the_teams_a_person_may_change(team, leader, pm, tech_lead, other_team, admin_user):
+    assert set(Team.objects.changeable_by(leader)) == {team}
+    assert set(Team.objects.changeable_by(pm)) == {team}
+    assert set(Team.objects.changeable_by(tech_lead)) == set()
+    assert set(Team.objects.changeable_by(admin_user)) == {team, other_team}
+
+
+@pytest.mark.parametrize("scale", [1, 10])
+def test_each_teams_pms_in_one_query(django_assert_num_queries, scale):
+    for team in TeamFactory.create_batch(scale):
+        MembershipFactory(team=team, role=Membership.Role.PRODUCT_MANAGER)
+        MembershipFactory(team=team, role=Membership.Role.TECH_LEAD)
+
+    with django_assert_num_queries(2):
+        teams = list(Team.objects.with_product_managers())
+
+    assert [len(team.pm_memberships) for team in teams] == [1] * scale
+    assert {m.role for team in teams for m in team.pm_memberships} == {"pm"}

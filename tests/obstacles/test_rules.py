@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from headway.locking import Conflict
+from headway.permissions import Relation
 from obstacles.models import Obstacle
 from tests.factories import ObstacleFactory
 
@@ -165,3 +166,14 @@ def test_an_empty_comment_is_refused(team, pm):
     with pytest.raises(ValidationError):
         obstacle.comment(pm, "   ")
     assert obstacle.events.count() == 1
+
+
+def test_how_people_relate_to_an_obstacle(team, pm, leader, other_team, outsider):
+    obstacle = ObstacleFactory(
+        team=team, created_by=pm, kind="dependency", blocking_team=other_team
+    )
+    assert obstacle.relations_to(pm) >= {Relation.PM, Relation.MEMBER}
+    assert Relation.LEADER in obstacle.relations_to(leader)
+    # A member of the team it waits on may comment on it, and change nothing.
+    assert obstacle.relations_to(outsider) == {Relation.SIGNED_IN, Relation.BLOCKING_MEMBER}
+    assert Relation.BLOCKING_MEMBER not in obstacle.relations_to(pm)
