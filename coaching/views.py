@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from headway.locking import Conflict
 from headway.people import display_name
@@ -129,6 +130,7 @@ def one_on_one_detail(request, pk):
 
 @require_POST
 @private_text
+@vary_on_headers("HX-Request")
 def add_talking_point(request, pk):
     one_on_one = get_one_on_one_for_user(request, pk)
     form = TalkingPointForm(request.POST)
@@ -145,6 +147,7 @@ def add_talking_point(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def toggle_discussed(request, pk):
     one_on_one = get_one_on_one_for_user(request, pk)
     key = request.POST.get("key", "")[:60]
@@ -164,6 +167,7 @@ def toggle_discussed(request, pk):
 
 @require_POST
 @private_text
+@vary_on_headers("HX-Request")
 def save_notes(request, pk, which):
     one_on_one = get_one_on_one_for_user(request, pk)
     if which not in OneOnOne.NOTES or (which == "private" and not one_on_one.viewer_is_leader):
@@ -223,6 +227,7 @@ def mark_held(request, pk):
 
 @require_POST
 @private_text
+@vary_on_headers("HX-Request")
 def add_action_item(request, pk):
     one_on_one = get_one_on_one_for_user(request, pk)
     form = ActionItemForm(request.POST, one_on_one=one_on_one)
@@ -252,6 +257,7 @@ def get_action_item_for_user(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def toggle_action_item(request, pk):
     item = get_action_item_for_user(request, pk)
     item.set_done(not item.is_done)

@@ -7,7 +7,7 @@ the top, and read each app through its queryset API and its context builders.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.views.decorators.vary import vary_on_headers
 
 from coaching.models import Learning
 from headway.lists import page_of, shortlist
@@ -25,6 +25,7 @@ from obstacles.views import team_context
 from . import figures
 
 
+@vary_on_headers("HX-Request")
 def home(request):
     """A leader's dashboard (or an administrator's); for anyone else, their team's home.
 
@@ -38,13 +39,9 @@ def home(request):
         return team_home(request)
     context = dashboard_context(request, leads)
     if request.htmx and request.htmx.target == "needs-you":
-        response = render(request, "dashboard/home.html#needs_you", context)
-    else:
-        context.update(dashboard_panels(request, context))
-        response = render(request, "dashboard/home.html", context)
-    # The panel and the page share a URL: caches and the back button must tell them apart.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+        return render(request, "dashboard/home.html#needs_you", context)
+    context.update(dashboard_panels(request, context))
+    return render(request, "dashboard/home.html", context)
 
 
 def dashboard_context(request, leads):

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from headway.history import record_addition, record_change, record_deletion
@@ -322,6 +323,7 @@ def get_key_result(team, pk, queryset=None):
     return get_object_or_404(queryset, pk=pk, objective__team=team)
 
 
+@vary_on_headers("HX-Request")
 def key_result_detail(request, slug, pk):
     """A key result with every check-in; for htmx, its row on the team page."""
     team = get_team_for_user(request, slug)
@@ -340,6 +342,7 @@ def key_result_detail(request, slug, pk):
     return render(request, template, context)
 
 
+@vary_on_headers("HX-Request")
 def check_in(request, slug, pk):
     """Record a check-in: inline on the team page with htmx, or as a page of its own."""
     team = get_team_for_user(request, slug)

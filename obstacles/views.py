@@ -142,6 +142,7 @@ def form_response(request, context, status=200):
     return render(request, template, context, status=status)
 
 
+@vary_on_headers("HX-Request")
 def obstacle_create(request):
     teams = Team.objects.active().changeable_by(request.user)
     slug = request.GET.get("team")
@@ -166,6 +167,7 @@ def obstacle_create(request):
     return form_response(request, {"form": form, "next": safe_next(request)})
 
 
+@vary_on_headers("HX-Request")
 def obstacle_edit(request, pk):
     obstacle = get_obstacle_for_user(request, pk, Action.CHANGE_OBSTACLE)
     data = request.POST if request.method == "POST" else None
@@ -189,6 +191,7 @@ def obstacle_edit(request, pk):
 # The obstacle page and the actions taken on it
 
 
+@vary_on_headers("HX-Request")
 def obstacle_detail(request, pk):
     obstacle = get_obstacle_for_user(request, pk)
     return render_obstacle(request, obstacle)
@@ -238,6 +241,7 @@ def conflicted(request, pk, conflict, form, name):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def obstacle_status(request, pk):
     obstacle = get_obstacle_for_user(request, pk, Action.CHANGE_OBSTACLE)
     form = StatusForm(request.POST, obstacle=obstacle)
@@ -255,6 +259,7 @@ def obstacle_status(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def obstacle_owner(request, pk):
     obstacle = get_obstacle_for_user(request, pk, Action.CHANGE_OBSTACLE)
     data = request.POST.copy()
@@ -273,6 +278,7 @@ def obstacle_owner(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def obstacle_urgency(request, pk):
     obstacle = get_obstacle_for_user(request, pk, Action.CHANGE_OBSTACLE)
     form = UrgencyForm(request.POST, obstacle=obstacle)
@@ -289,6 +295,7 @@ def obstacle_urgency(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def obstacle_comment(request, pk):
     obstacle = get_obstacle_for_user(request, pk, Action.COMMENT_OBSTACLE)
     form = CommentForm(request.POST)
