@@ -32,7 +32,6 @@ from obstacles.forms import (
     ObstacleForm,
     OwnerForm,
     StatusForm,
-    teams_user_may_log_for,
 )
 from obstacles.models import Obstacle, ObstacleEvent
 from obstacles.views import get_obstacle_for_user
@@ -510,7 +509,7 @@ def obstacle_create(request, payload: schemas.ObstacleIn):
     team = get_team_for_user(request, payload.team, Action.LOG_OBSTACLE)
     values = obstacle_fields(payload.dict())
     values["team"] = team.pk
-    form = ObstacleForm(form_data(values), teams=teams_user_may_log_for(request.user))
+    form = ObstacleForm(form_data(values), teams=Team.objects.active().changeable_by(request.user))
     if not form.is_valid():
         raise FormRefused(form)
     return Status(201, obstacle_in_full(form.log(by=request.user).pk))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from ninja import Field, Schema
 from pydantic import PlainSerializer
 
+from headway.people import display_name
 from objectives.models import CheckIn, KeyResult, Objective, Pace
 from obstacles.models import Obstacle, ObstacleEvent
 
@@ -41,7 +42,7 @@ class Person(Schema):
 
     @staticmethod
     def resolve_name(user):
-        return user.get_full_name() or user.username
+        return display_name(user)
 
 
 class Error(Schema):

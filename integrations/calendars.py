@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 
 from coaching.models import OneOnOne
 from headway.models import Preference
+from headway.people import display_name
 from objectives.models import Quarter
 from obstacles.models import Obstacle
 
@@ -28,10 +29,6 @@ KEEP_HELD = timedelta(days=90)
 KEEP_QUARTERS = timedelta(days=366)
 # How often calendar apps are asked to read the feed again.
 REFRESH = timedelta(hours=1)
-
-
-def display_name(user):
-    return user.get_full_name() or user.username
 
 
 def host():
