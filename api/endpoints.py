@@ -22,6 +22,7 @@ from ninja.security import HttpBearer
 
 from coaching.models import Learning
 from headway.lists import page_of
+from headway.locking import Conflict
 from headway.permissions import Action, allows
 from objectives.forms import CheckInForm
 from objectives.models import KeyResult, Objective, Quarter, QuarterClosing, Team
@@ -560,7 +561,7 @@ def obstacle_change(request, obstacle_id: int, payload: schemas.ObstacleChange):
             threatened_objectives=objectives if "threatened_objectives" in changes else None,
             **fields,
         )
-    except Obstacle.Conflict as error:
+    except Conflict as error:
         return conflict(error)
     except ValidationError as error:
         form.add_error(None, error)
@@ -586,7 +587,7 @@ def obstacle_status(request, obstacle_id: int, payload: schemas.StatusChange):
     data = form.cleaned_data
     try:
         obstacle.change_status(request.user, data["status"], data["resolution"], data["version"])
-    except Obstacle.Conflict as error:
+    except Conflict as error:
         return conflict(error)
     except ValidationError as error:
         form.add_error(None, error)
@@ -608,7 +609,7 @@ def obstacle_owner(request, obstacle_id: int, payload: schemas.OwnerChange):
         raise FormRefused(form)
     try:
         obstacle.assign(request.user, form.cleaned_data["owner"], form.cleaned_data["version"])
-    except Obstacle.Conflict as error:
+    except Conflict as error:
         return conflict(error)
     return obstacle_in_full(obstacle.pk)
 
