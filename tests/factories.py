@@ -49,13 +49,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 class QuarterFactory(factory.django.DjangoModelFactory):
-    """Consecutive calendar quarters from 2020-Q1, so that they never overlap."""
+    """Consecutive calendar quarters from 2020-Q1, so that they never overlap; after 2099-Q4
+    (the last year a date may be in, headway.dates) they start again from 2020-Q1."""
 
     class Meta:
         model = Quarter
         django_get_or_create = ["label"]
 
-    label = factory.Sequence(lambda n: f"{2020 + n // 4}-Q{n % 4 + 1}")
+    label = factory.Sequence(lambda n: f"{2020 + n // 4 % 80}-Q{n % 4 + 1}")
     start = factory.LazyAttribute(lambda q: Quarter.for_day(_first_day(q.label)).start)
     end = factory.LazyAttribute(lambda q: Quarter.for_day(_first_day(q.label)).end)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from coaching.forms import ActionItemForm
 from headway.people import display_name
 from objectives.forms import ObjectiveForm
-from objectives.models import Membership
+from objectives.models import Membership, Objective
 from obstacles.forms import LogFilterForm, OwnerForm
 from tests.factories import MembershipFactory, ObstacleFactory, OneOnOneFactory, UserFactory
 
@@ -48,8 +48,8 @@ def labels(field):
     return [label for value, label in field.choices if value]
 
 
-def test_objective_owners_are_offered_by_name(team, leader, pm, nameless):
-    form = ObjectiveForm(team=team)
+def test_objective_owners_are_offered_by_name(team, leader, pm, nameless, current_quarter):
+    form = ObjectiveForm(team=team, instance=Objective(team=team, quarter=current_quarter))
     assert labels(form.fields["owner"]) == ["jdoe", "Maya Chen", "Sam Rivera"]
 
 

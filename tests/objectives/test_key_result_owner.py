@@ -129,6 +129,7 @@ def test_the_pm_chooses_the_owner_among_the_team_members(client_for, pm, tech_le
             "start_value": "0",
             "target_value": "100",
             "owner": pm.pk,
+            "version": owned.version,
         },
     )
     owned.refresh_from_db()
@@ -146,6 +147,7 @@ def test_an_outsider_is_refused_as_owner_with_the_input_kept(client_for, pm, out
             "start_value": "0",
             "target_value": "100",
             "owner": outsider.pk,
+            "version": owned.version,
         },
     )
     assert "owner" in response.context["form"].errors
