@@ -75,7 +75,7 @@ def obstacle_log(request):
         response = render(request, "obstacles/log.html#results", context)
         # The address bar shows only the filters in use: a short URL to bookmark and share.
         return push_url(response, f"{request.path}{filters_in_use(request.GET)}")
-    context["can_log_obstacle"] = teams_user_may_log_for(request.user).exists()
+    context["can_log_obstacle"] = Team.objects.active().changeable_by(request.user).exists()
     return render(request, "obstacles/log.html", context)
 
 
