@@ -245,7 +245,6 @@ def teams_with_standing(quarter):
             quarter_label=Value(""),
             progress=none,
             expected=none,
-            pace=none,
             latest_confidence=none,
         )
     return teams.with_pace(quarter).annotate(quarter_label=Value(quarter.label))

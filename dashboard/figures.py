@@ -59,7 +59,9 @@ def teams_in_scope(user, scope):
 
 # The orders a leader can put the rows in: the biggest worry first, then by name.
 SORTS = {
-    "pace": [F("pace_gap").desc(nulls_last=True), F("name")],
+    # Furthest behind pace first: every team has the same share of the quarter elapsed, so
+    # the least progress is the widest gap (and no SQL repeats the progress subquery).
+    "pace": [F("progress").asc(nulls_last=True), F("name")],
     "obstacles": [
         F("open_obstacle_count").desc(),
         F("urgent_obstacle_count").desc(),
@@ -86,14 +88,12 @@ def team_rows(teams, quarter, now, today, sort=DEFAULT_SORT):
     prefetched; in the order `sort` names.
 
     Adds to `Team.objects.with_pace`, `with_obstacle_counts` and `with_cadence`:
-    `pace_gap` (expected minus progress; NULL without objectives),
     `oldest_open_obstacle_age` (a duration) and `latest_one_on_one_id` (the pair's coming
     1:1, else their last one: where the series is read).
     """
     series = OneOnOne.objects.filter(team=OuterRef("pk"), leader=OuterRef("leader"))
     rows = with_cadence(with_obstacle_counts(teams.with_pace(quarter, today)), today).annotate(
         latest_one_on_one_id=Subquery(series.order_by("-scheduled_for").values("pk")[:1]),
-        pace_gap=ExpressionWrapper(F("expected") - F("progress"), output_field=RATIO),
         oldest_open_obstacle_age=ExpressionWrapper(
             Value(now) - F("oldest_open_obstacle_at"), output_field=DurationField()
         ),

@@ -229,16 +229,20 @@ class TeamQuerySet(models.QuerySet):
 
         Adds `progress` (mean progress of the quarter's objectives that are not dropped;
         NULL when there are none), `expected` (share of the quarter elapsed, as
-        Quarter.elapsed_share), `pace` (a Pace, NULL without objectives), `latest_confidence`
-        (the most cautious of the confidences given at each key result's latest check-in:
-        the team's own judgement) and `latest_checked_at`.
+        Quarter.expected_share), `latest_confidence` (the most cautious of the confidences
+        given at each key result's latest check-in: the team's own judgement) and
+        `latest_checked_at`; `Team.pace` reads the pace from the first two.
+
+        The pace is arithmetic on the row, not SQL: written as SQL it would repeat the
+        progress subquery three times in each row (and in the compiling of every request),
+        for a share of the quarter that is the same for every team.
         """
         today = today or timezone.localdate()
         objectives = Objective.objects.filter(team=OuterRef("pk"), quarter=quarter).counted()
         key_results = KeyResult.objects.filter(
             objective__team=OuterRef("pk"), objective__quarter=quarter
         ).exclude(objective__status=Objective.Status.DROPPED)
-        expected = elapsed_share_expression(Value(quarter.start), Value(quarter.end), today)
+        expected = Value(quarter.expected_share(today), output_field=RATIO)
         return self.annotate(
             progress=aggregate_subquery(
                 objectives.with_mean_progress(), "team", Avg("progress", output_field=RATIO)
@@ -259,7 +263,7 @@ class TeamQuerySet(models.QuerySet):
                 "key_result__objective__team",
                 Max("created_at"),
             ),
-        ).annotate(pace=pace_expression(F("progress"), F("expected")))
+        )
 
 
 class Team(models.Model):
@@ -309,6 +313,18 @@ class Team(models.Model):
         members = Membership.objects.filter(team=self).values("user")
         users = get_user_model().objects.filter(Q(pk__in=members) | Q(pk=self.leader_id))
         return in_name_order(users)
+
+    @property
+    def pace(self):
+        """Needs `with_pace()`: the team's Pace in that quarter, None without progress."""
+        return pace_for(getattr(self, "progress", None), getattr(self, "expected", None))
+
+    @property
+    def pace_gap(self):
+        """Needs `with_pace()`: how far progress trails the share of the quarter elapsed
+        (expected minus progress), None without progress."""
+        progress = getattr(self, "progress", None)
+        return None if progress is None else self.expected - progress
 
     def relations_to(self, user):
         """The user's relations to this team, for `headway.permissions.allows`."""
