@@ -83,9 +83,7 @@ def test_the_people_page_lists_whom_the_viewer_looks_after(
     assert outsider not in response.context["people"]
 
 
-def test_a_leaders_and_an_administrators_home_lead_to_the_people_page(
-    client_for, leader, pm, team
-):
+def test_a_leaders_and_an_administrators_home_lead_to_the_people_page(client_for, leader, pm, team):
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
     people = f'href="{reverse("people:people")}"'
     assert people in client_for(leader).get(reverse("home")).text
