@@ -9,7 +9,18 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import CheckIn, KeyResult, Membership, Objective, Pace, Quarter, Team, pace_for
+from .models import (
+    CheckIn,
+    KeyResult,
+    Membership,
+    Objective,
+    Pace,
+    Problem,
+    Quarter,
+    QuarterClosing,
+    Team,
+    pace_for,
+)
 
 DEMO_PASSWORD = "headway"
 
@@ -424,6 +435,42 @@ PREVIOUS_ACHIEVED = {
     "partner-api": ("Versioned API", "Every change broke some partner."),
 }
 
+# The previous quarter's closing: each PM's retrospective of the objective their team missed
+# (then carried over), and of the one it achieved.
+MISSED_RETROSPECTIVES = {
+    "checkout": "Wallets took six weeks longer than planned in two markets; halfway there.",
+    "onboarding": "Identity checks waited on legal for a month; the flow itself works.",
+    "search": "Ranking improved, but the index rebuild blocked us for three weeks.",
+    "payments-platform": "Too many teams asked at once; we served three of five requests.",
+    "mobile": "Offline trips shipped on iOS only: Android waited on the platform team.",
+    "growth": "The referral test ran late; too few travellers saw it to conclude.",
+    "partner-api": "Self-service signup shipped; the sandbox slipped to next quarter.",
+}
+ACHIEVED_RETROSPECTIVE = "Shipped to every customer before the quarter ended."
+
+# The organization's few important problems, and the teams whose objectives serve them (the
+# others serve none, visibly). Owned by the team's leader.
+PROBLEMS = [
+    (
+        "leader",
+        "Paying is slow and unsure on phones",
+        "Half of our bookings start on a phone, and mobile buyers abandon twice as often.",
+        ["checkout", "payments-platform"],
+    ),
+    (
+        "leader2",
+        "Partners cannot rely on us",
+        "Partner sales grow slower than direct ones: every integration takes a month.",
+        ["partner-api"],
+    ),
+    (
+        "leader",
+        "Business customers leave before their first booking",
+        "Half of new business accounts never book: the first day decides.",
+        ["onboarding", "growth"],
+    ),
+]
+
 # The same organization in French (`seed_demo --lang fr`): each text above, as a French product
 # team would write it (typeset by `french_typography`). Every English text has its French here,
 # or seeding in French stops (tests/headway/test_i18n_demo.py).
@@ -621,6 +668,53 @@ FRENCH = {
     "We could not tell who came back.": "Nous ne savions pas qui revenait.",
     "Versioned API": "Une API versionnée",
     "Every change broke some partner.": "Chaque évolution cassait l'intégration d'un partenaire.",
+    # The previous quarter's closing
+    "Wallets took six weeks longer than planned in two markets; halfway there.": (
+        "Les portefeuilles ont pris six semaines de plus que prévu sur deux marchés ; "
+        "nous sommes à mi-chemin."
+    ),
+    "Identity checks waited on legal for a month; the flow itself works.": (
+        "Les contrôles d'identité ont attendu le juridique un mois ; le parcours lui-même "
+        "fonctionne."
+    ),
+    "Ranking improved, but the index rebuild blocked us for three weeks.": (
+        "Le classement s'est amélioré, mais la reconstruction de l'index nous a bloqués trois "
+        "semaines."
+    ),
+    "Too many teams asked at once; we served three of five requests.": (
+        "Trop d'équipes ont demandé en même temps ; nous avons servi trois demandes sur cinq."
+    ),
+    "Offline trips shipped on iOS only: Android waited on the platform team.": (
+        "Les voyages hors ligne sont sortis sur iOS seulement : Android attendait l'équipe "
+        "plateforme."
+    ),
+    "The referral test ran late; too few travellers saw it to conclude.": (
+        "Le test de parrainage a démarré tard ; trop peu de voyageurs l'ont vu pour conclure."
+    ),
+    "Self-service signup shipped; the sandbox slipped to next quarter.": (
+        "L'inscription en libre-service est sortie ; le bac à sable glisse au trimestre suivant."
+    ),
+    "Shipped to every customer before the quarter ended.": (
+        "Disponible pour tous les clients avant la fin du trimestre."
+    ),
+    # The organization's problems
+    "Paying is slow and unsure on phones": "Payer sur téléphone est lent et incertain",
+    "Half of our bookings start on a phone, and mobile buyers abandon twice as often.": (
+        "La moitié de nos réservations commence sur un téléphone, et les acheteurs mobiles "
+        "abandonnent deux fois plus souvent."
+    ),
+    "Partners cannot rely on us": "Les partenaires ne peuvent pas compter sur nous",
+    "Partner sales grow slower than direct ones: every integration takes a month.": (
+        "Les ventes des partenaires croissent moins vite que les ventes directes : chaque "
+        "intégration prend un mois."
+    ),
+    "Business customers leave before their first booking": (
+        "Les clients entreprises partent avant leur première réservation"
+    ),
+    "Half of new business accounts never book: the first day decides.": (
+        "La moitié des nouveaux comptes entreprises ne réservent jamais : tout se joue le "
+        "premier jour."
+    ),
     # The achieved objectives' single key result: "<title>: shipped to every customer"
     "%(title)s: shipped to every customer": "%(title)s : disponible pour tous les clients",
 }
@@ -800,6 +894,49 @@ def _pm_of(team):
     return team.memberships.product_managers().get().user
 
 
+def _close_previous_quarter(team, previous, pm, missed, achieved, language, now):
+    """The PM closed the previous quarter in its first days after the end: the missed
+    objective graded and carried over, the achieved one graded."""
+    grades = {
+        missed: (
+            Objective.Status.MISSED,
+            Decimal(str(MISSED_PROGRESS)),
+            in_language(MISSED_RETROSPECTIVES[team.slug], language),
+        ),
+        achieved: (
+            Objective.Status.ACHIEVED,
+            Decimal(1),
+            in_language(ACHIEVED_RETROSPECTIVE, language),
+        ),
+    }
+    closing = QuarterClosing.close(team, previous, pm, grades, carry_over=[missed])
+    closed_at = min(
+        now, timezone.make_aware(datetime.combine(previous.end, time(17))) + timedelta(days=2)
+    )
+    QuarterClosing.objects.filter(pk=closing.pk).update(closed_at=closed_at)
+
+
+def seed_problems(org):
+    """The organization's three important problems, from the previous quarter on, and the
+    objectives of the teams working on them (both quarters). Safe to run again."""
+    for owner, title, why, slugs in PROBLEMS:
+        leader = org.users[owner]
+        problem, created = Problem.objects.get_or_create(
+            title=in_language(title, org.language),
+            defaults={
+                "why_it_matters": in_language(why, org.language),
+                "owner": leader,
+                "first_quarter": org.previous_quarter,
+            },
+        )
+        if created:
+            Objective.objects.filter(
+                team__slug__in=slugs,
+                quarter__in=[org.previous_quarter, org.current_quarter],
+                serves__isnull=True,
+            ).update(serves=problem)
+
+
 def seed_objectives(org):
     """Give each demo team a previous quarter with history (its first objective missed and
     carried over) and this quarter's objectives with weekly check-ins. Safe to run again:
@@ -844,7 +981,7 @@ def seed_objectives(org):
                 org.now,
             )
 
-        missed.carry_over(by=pm)
+        _close_previous_quarter(team, previous, pm, missed, achieved, language, org.now)
         for order, (title, problem, key_results) in enumerate(rest, start=1):
             _objective(team, current, order, *_texts_in(language, title, problem, key_results), pm)
         _weekly_check_ins(

@@ -302,7 +302,8 @@ class ObjectiveGradeForm(forms.Form):
             if objective.final_score is not None
             else round(Decimal(progress), 2),
             "retrospective": objective.retrospective,
-            "carry_over": status != Objective.Status.ACHIEVED and not self.already_carried,
+            # A missed objective usually goes on; a dropped one was let go on purpose.
+            "carry_over": status == Objective.Status.MISSED and not self.already_carried,
         }
         super().__init__(*args, prefix=f"objective-{objective.pk}", initial=initial, **kwargs)
         if self.already_carried:  # when the quarter is closed again after a reopening

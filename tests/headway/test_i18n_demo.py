@@ -12,7 +12,7 @@ from coaching import demo as coaching_demo
 from coaching.models import ActionItem, Learning, OneOnOne, TalkingPoint
 from headway.models import Preference
 from objectives import demo
-from objectives.models import CheckIn, KeyResult, Objective, Team
+from objectives.models import CheckIn, KeyResult, Objective, Problem, Team
 from obstacles import demo as obstacles_demo
 from obstacles.models import Obstacle, ObstacleEvent
 
@@ -23,7 +23,8 @@ SHIPPED = "%(title)s: shipped to every customer"
 # Every field the demo writes text into.
 TEXT_FIELDS = {
     Team: ("name", "mission"),
-    Objective: ("title", "problem"),
+    Objective: ("title", "problem", "retrospective"),
+    Problem: ("title", "why_it_matters"),
     KeyResult: ("description",),
     CheckIn: ("comment",),
     Obstacle: ("title", "description", "help_detail", "resolution"),

@@ -1,16 +1,18 @@
 """The demo's objectives and quarters: their shape, and seeding again, the same day or
 months later. The story they tell on any day is checked in tests/dashboard/test_demo_story.py."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from objectives.demo import demo_quarters
-from objectives.models import CheckIn, Objective, Quarter, Team
+from objectives.models import CheckIn, Objective, Problem, Quarter, QuarterClosing, Team
 from tests.factories import QuarterFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,39 @@ def test_a_label_an_earlier_quarter_took_is_numbered():
     _previous, current, _following = demo_quarters(date(2027, 2, 14))
 
     assert current.label == "2027-Q1 (2)"
+
+
+def test_each_team_closed_the_previous_quarter_with_grades_and_retrospectives():
+    seed()
+    current = Quarter.objects.current()
+    previous = Quarter.objects.filter(end__lt=current.start).latest("start")
+    for team in Team.objects.all():
+        closing = QuarterClosing.objects.in_force().get(team=team, quarter=previous)
+        assert previous.end < timezone.localdate(closing.closed_at) <= previous.end + timedelta(2)
+        missed, achieved = team.objectives.filter(quarter=previous).order_by("order")
+        assert (missed.status, missed.final_score) == ("missed", Decimal("0.55"))
+        assert (achieved.status, achieved.final_score) == ("achieved", Decimal("1.00"))
+        assert missed.retrospective and achieved.retrospective
+        carried = missed.carried_into
+        assert carried.quarter == current and carried.key_results.exists()
+    # A closed quarter takes no more check-ins: the demo's teams check in this quarter only.
+    assert not CheckIn.objects.filter(
+        key_result__objective__quarter=previous, created_at__date__gt=previous.end
+    ).exists()
+
+
+def test_three_problems_with_the_objectives_serving_them_and_search_serving_none():
+    seed()
+    current = Quarter.objects.current()
+    assert Problem.objects.in_quarter(current).count() == 3
+    serving = Objective.objects.filter(quarter=current, serves__isnull=False)
+    assert set(serving.values_list("team__slug", flat=True)) == {
+        "checkout",
+        "payments-platform",
+        "partner-api",
+        "onboarding",
+        "growth",
+    }
+    assert not Objective.objects.filter(team__slug="search", serves__isnull=False).exists()
+    seed()
+    assert Problem.objects.count() == 3

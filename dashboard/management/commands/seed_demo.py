@@ -3,7 +3,13 @@ from django.db import transaction
 
 from coaching.demo import seed_coaching
 from headway.models import Preference
-from objectives.demo import DEMO_PASSWORD, LANGUAGES, seed_objectives, seed_organization
+from objectives.demo import (
+    DEMO_PASSWORD,
+    LANGUAGES,
+    seed_objectives,
+    seed_organization,
+    seed_problems,
+)
 from obstacles.demo import seed_obstacles
 
 # The operator reads the command's output in English, whatever the demo's language.
@@ -29,8 +35,11 @@ class Command(BaseCommand):
                 # Someone who switched to another language since keeps it.
                 for user in org.users.values():
                     Preference.objects.get_or_create(user=user, defaults={"language": org.language})
-            # objectives: this quarter's and last quarter's, with weekly check-ins
+            # objectives: this quarter's and last quarter's (closed by each team, graded and
+            # carried over), with weekly check-ins
             seed_objectives(org)
+            # the organization's three important problems, and the objectives serving them
+            seed_problems(org)
             # obstacles: every kind, the platform team as a bottleneck, no e-mail sent
             obstacles = seed_obstacles(org)
             # coaching: six weeks of 1:1s with the demo leader's PMs, the next one prepared
