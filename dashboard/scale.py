@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from coaching.models import ActionItem, Learning, OneOnOne
 from objectives.demo import demo_quarters
-from objectives.models import CheckIn, KeyResult, Membership, Objective, Team
+from objectives.models import (
+    CheckIn,
+    KeyResult,
+    Membership,
+    Objective,
+    Problem,
+    QuarterClosing,
+    Team,
+)
 from obstacles.models import Obstacle, ObstacleEvent
 
 logger = logging.getLogger(__name__)
@@ -30,6 +38,12 @@ OBJECTIVES_PER_QUARTER = 3
 KEY_RESULTS_PER_OBJECTIVE = 3
 OBSTACLES_PER_TEAM = 250
 TEAMS_PER_LEADER = 8
+# The organization's important problems, for all its quarters, and the share of objectives
+# serving one of them (the others serve none).
+PROBLEMS = 5
+SERVING_SHARE = 0.7
+# A past quarter's final scores, by outcome.
+FINAL_SCORES = {"achieved": (0.9, 1.0), "missed": (0.3, 0.8), "dropped": (0.0, 0.4)}
 BATCH = 5000
 KINDS = ["dependency", "capability", "customer", "platform", "stakeholder", "other"]
 KIND_WEIGHTS = [30, 12, 15, 25, 10, 8]
@@ -68,6 +82,8 @@ class Counts:
     one_on_ones: int = 0
     action_items: int = 0
     learnings: int = 0
+    problems: int = 0
+    closings: int = 0
 
 
 def _phrase(rng, words=4):
@@ -156,6 +172,9 @@ def seed_scale(teams=200, seed=7, prefix="s"):
     CheckIn.objects.bulk_create(check_ins, batch_size=BATCH)
     counts.objectives, counts.key_results = len(objectives), len(key_results)
     counts.check_ins = len(check_ins)
+    counts.problems, counts.closings = _problems_and_closings(
+        random.Random(seed + 1), quarters, team_rows, leaders, pms, objectives
+    )
 
     # Obstacles with their timelines: a few platform teams block many others.
     start = quarters[0].start
@@ -264,3 +283,33 @@ def seed_scale(teams=200, seed=7, prefix="s"):
     counts.one_on_ones, counts.action_items = len(one_on_ones), len(action_items)
     counts.learnings = len(learnings)
     return counts
+
+
+def _problems_and_closings(rng, quarters, team_rows, leaders, pms, objectives):
+    """The organization's problems with the objectives serving them, and every past quarter
+    closed by each team's PM two days after its end, each objective graded with a final
+    score and a retrospective. From a random generator of their own, so that the rest of
+    the organization is the same as without them. Returns how many of each were made."""
+    problems = Problem.objects.bulk_create(
+        Problem(title=_phrase(rng, 5), why_it_matters=_phrase(rng, 12),
+                owner=leaders[i % len(leaders)], first_quarter=quarters[0])
+        for i in range(PROBLEMS)
+    )  # fmt: skip
+    serving = [objective for objective in objectives if rng.random() < SERVING_SHARE]
+    for objective in serving:
+        objective.serves = rng.choice(problems)
+    Objective.objects.bulk_update(serving, ["serves"], batch_size=BATCH)
+    past = [objective for objective in objectives if objective.quarter_id != quarters[-1].pk]
+    for objective in past:
+        low, high = FINAL_SCORES[objective.status]
+        objective.final_score = Decimal(str(round(rng.uniform(low, high), 2)))
+        objective.retrospective = _phrase(rng, 14)
+    Objective.objects.bulk_update(past, ["final_score", "retrospective"], batch_size=BATCH)
+    closings = QuarterClosing.objects.bulk_create(
+        [QuarterClosing(team=team, quarter=quarter, closed_by=pms[team.pk],
+                        closed_at=timezone.make_aware(timezone.datetime.combine(
+                            quarter.end + timedelta(days=2), timezone.datetime.min.time())))
+         for team in team_rows for quarter in quarters[:-1]],
+        batch_size=BATCH,
+    )  # fmt: skip
+    return len(problems), len(closings)

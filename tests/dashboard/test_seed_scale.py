@@ -1,16 +1,24 @@
 from contextlib import suppress
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coaching.models import OneOnOne
-from dashboard.scale import KEY_RESULTS_PER_OBJECTIVE, OBJECTIVES_PER_QUARTER, QUARTERS, seed_scale
-from objectives.models import CheckIn, Quarter, Team
+from dashboard.scale import (
+    KEY_RESULTS_PER_OBJECTIVE,
+    OBJECTIVES_PER_QUARTER,
+    PROBLEMS,
+    QUARTERS,
+    seed_scale,
+)
+from objectives.models import CheckIn, Objective, Problem, Quarter, QuarterClosing, Team
 from obstacles.models import Obstacle, ObstacleEvent
 from tests.factories import TeamFactory
 
@@ -64,6 +72,17 @@ def test_seed_scale_builds_a_proportional_organization():
     assert Quarter.objects.count() == QUARTERS
     assert OneOnOne.objects.upcoming().count() == 2
     assert Obstacle.objects.search("payments").exists()
+    # The problems, the objectives serving them, and every past quarter closed and graded.
+    current = Quarter.objects.current()
+    assert Problem.objects.in_quarter(current).count() == PROBLEMS
+    assert Objective.objects.filter(serves__isnull=False).exists()
+    assert Objective.objects.filter(serves__isnull=True).exists()
+    assert QuarterClosing.objects.in_force().count() == 2 * (QUARTERS - 1)
+    assert not QuarterClosing.objects.filter(quarter=current).exists()
+    past = Objective.objects.exclude(quarter=current)
+    assert not past.filter(Q(final_score__isnull=True) | Q(retrospective="")).exists()
+    assert not past.filter(status="achieved", final_score__lt=Decimal("0.9")).exists()
+    assert not Objective.objects.filter(quarter=current, final_score__isnull=False).exists()
 
 
 def test_seed_scale_refuses_a_database_that_holds_data():
