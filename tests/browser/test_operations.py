@@ -29,7 +29,7 @@ def test_htmx_works_under_the_content_security_policy(page, demo, sign_in):
     page.add_init_script(RECORD_CSP_VIOLATIONS)
     sign_in(page, "leader", "headway")
 
-    # An htmx request and swap, as any hx-get on a page would make.
+    # An htmx request and swap, as any data-hx-get on a page would make.
     page.evaluate("htmx.ajax('GET', '/', {target: 'main', select: 'main'})")
     page.wait_for_load_state("networkidle")
 

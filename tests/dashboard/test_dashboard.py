@@ -139,7 +139,7 @@ def test_the_htmx_refresh_returns_only_the_panel(client_for, leader, team, pm, c
 
 def test_the_page_names_its_panel_for_the_refresh(client_for, leader, team, current_quarter):
     content = client_for(leader).get(HOME, {"sort": "obstacles"}).content.decode()
-    assert 'id="needs-you" hx-get="/?sort=obstacles" hx-trigger="every 60s"' in content
+    assert 'id="needs-you" data-hx-get="/?sort=obstacles" data-hx-trigger="every 60s"' in content
     assert "hx-push-url" not in content
 
 

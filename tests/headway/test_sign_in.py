@@ -112,7 +112,7 @@ def test_password_reset_sends_an_email(client, mailoutbox):
 
 def test_page_carries_csrf_token_for_htmx(client_for, leader):
     response = client_for(leader).get(reverse("home"))
-    assert b'hx-headers=\'{"X-CSRFToken": "' in response.content
+    assert b'data-hx-headers=\'{"X-CSRFToken": "' in response.content
     assert b"django_htmx/htmx-2.min.js" in response.content
 
 

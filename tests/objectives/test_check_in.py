@@ -54,7 +54,7 @@ def test_the_form_opens_inline_for_htmx(client_for, pm, key_result):
     assert response.status_code == 200
     assert "<html" not in response.text
     # The form swaps its key result, a target its slot on the team page sets once.
-    assert f'hx-post="{url(key_result)}"' in response.text
+    assert f'data-hx-post="{url(key_result)}"' in response.text
     assert "hx-target" not in response.text
     assert 'name="value"' in response.text
 
@@ -72,7 +72,7 @@ def test_an_inline_save_redraws_the_row_the_objective_and_the_pace(client_for, p
     text = response.text
     assert f'id="key-result-{key_result.pk}"' in text
     assert f'id="objective-{key_result.objective.pk}-progress" class="objective-progress"' in text
-    assert 'id="team-pace" class="team-pace" hx-swap-oob="true"' in text
+    assert 'id="team-pace" class="team-pace" data-hx-swap-oob="true"' in text
     assert "<strong>50%</strong> done" in text
     assert "Check-in saved." in text
 
