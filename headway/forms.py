@@ -1,4 +1,5 @@
 import logging
+from datetime import time
 
 from django import forms
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from .locking import save_if_unchanged
-from .models import Preference
+from .models import EmailKind, Preference, Weekday, time_zone_names
 from .people import display_name
 from .sso import provider_name
 from .throttling import SignInThrottle
@@ -215,3 +216,75 @@ class QuickSelect(forms.Select):
             flatatt(widget["attrs"]),
             mark_safe("".join(options)),  # noqa: S308 (each option escaped above)
         )
+
+
+def when_sent(kind, schedule):
+    """When e-mails of `kind` go out, in a sentence, with the organization's schedule."""
+    hour = formats.time_format(time(schedule.notice_hour))
+    sentences = {
+        EmailKind.ESCALATION: _(
+            "At once, when an obstacle of a team you lead is marked urgent by someone else."
+        ),
+        EmailKind.CHECK_IN_REMINDER: _(
+            "%(weekday)s at %(hour)s, to product managers whose team has key results not "
+            "checked in this week; not sent when all are."
+        )
+        % {
+            "weekday": Weekday(schedule.check_in_weekday).label,
+            "hour": formats.time_format(time(schedule.check_in_hour)),
+        },
+        EmailKind.ONE_ON_ONE_PREPARATION: _(
+            "At %(hour)s the day before each of your 1:1s: the agenda so far."
+        )
+        % {"hour": hour},
+        EmailKind.LEADER_DIGEST: _(
+            "On your digest day at %(hour)s, to leaders: what needs you this week, teams that "
+            "fell behind pace, bottlenecks that grew."
+        )
+        % {"hour": hour},
+        EmailKind.DECISION_DUE: _(
+            "At %(hour)s two days before a decision your team waits on is due, and on the day."
+        )
+        % {"hour": hour},
+        EmailKind.LEARNINGS_DIGEST: _(
+            "On your digest day at %(hour)s: the learnings newly shared with your teams."
+        )
+        % {"hour": hour},
+    }
+    return sentences[kind]
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    """A person's e-mails: which kinds they get, the day of their weekly digests, and the
+    time zone their reminders follow."""
+
+    emails_on = forms.MultipleChoiceField(
+        label=_("E-mails you receive"),
+        choices=EmailKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Preference
+        fields = ["digest_day", "time_zone"]
+        widgets = {"digest_day": QuickSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["emails_on"].initial = [
+            kind for kind in EmailKind.values if self.instance.wants(kind)
+        ]
+        organization = _("The organization's (%(zone)s)") % {"zone": settings.TIME_ZONE}
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=_("Time zone"),
+            choices=[("", organization), *((name, name) for name in time_zone_names())],
+            required=False,
+            widget=QuickSelect,
+            help_text=_("Reminders come at their hour in this time zone, and show its times."),
+        )
+
+    def save(self, commit=True):
+        chosen = set(self.cleaned_data["emails_on"])
+        self.instance.emails_off = [kind for kind in EmailKind.values if kind not in chosen]
+        return super().save(commit)

@@ -1,20 +1,61 @@
+import zoneinfo
 from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class Weekday(models.IntegerChoices):
+    """Days of the week as ISO 8601 numbers them (`date.isoweekday()`): Monday is 1."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
+
+
+def time_zone_names():
+    """Every time zone a person may pick, by its IANA name, in alphabetical order."""
+    return sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+def validate_time_zone(name):
+    if name and name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(name)s is not a time zone Headway knows."), params={"name": name}, code="invalid"
+        )
+
+
+class EmailKind(models.TextChoices):
+    """The e-mails Headway sends, each of which a person may turn off."""
+
+    ESCALATION = "escalation", _("Urgent obstacle")
+    WAITING_ON_TEAM = "waiting_on_team", _("Obstacle waiting on your team")
+    CHECK_IN_REMINDER = "check_in_reminder", _("Check-in reminder")
+    ONE_ON_ONE_PREPARATION = "one_on_one_preparation", _("1:1 preparation")
+    LEADER_DIGEST = "leader_digest", _("Leader's weekly digest")
+    DECISION_DUE = "decision_due", _("Decision due")
+    LEARNINGS_DIGEST = "learnings_digest", _("Learnings digest")
 
 
 class PreferenceQuerySet(models.QuerySet):
     def language_of(self, user):
         """The language `user` chose for the interface, or None if they never chose."""
-        return self.filter(user=user).values_list("language", flat=True).first()
+        return self.filter(user=user).values_list("language", flat=True).first() or None
 
     def language_to_write_to(self, user, default=None):
         """The language of an e-mail to `user`: the one they chose, else `default`, else the
@@ -24,7 +65,11 @@ class PreferenceQuerySet(models.QuerySet):
 
 class Preference(models.Model):
     """What a person chose for themselves, kept with them rather than in one browser: the
-    language of the interface, applied again whenever they sign in."""
+    language of the interface (applied again whenever they sign in), and how Headway writes
+    to them: their time zone, the day their weekly digests come, the e-mails they turned off.
+
+    A person who never chose anything has no row: `Preference.of(user)` gives the defaults.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -32,7 +77,26 @@ class Preference(models.Model):
         related_name="preference",
         verbose_name=_("user"),
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    # Blank: never chosen, the browser's language applies (and the site's in e-mails).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    # Blank: the organization's (settings.TIME_ZONE).
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
+    digest_day = models.PositiveSmallIntegerField(
+        _("digest day"),
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text=_("The day your weekly digests come."),
+    )
+    emails_off = ArrayField(
+        models.CharField(max_length=30, choices=EmailKind.choices),
+        verbose_name=_("e-mails turned off"),
+        default=list,
+        blank=True,
+    )
 
     objects = PreferenceQuerySet.as_manager()
 
@@ -41,12 +105,20 @@ class Preference(models.Model):
         verbose_name_plural = _("preferences")
         constraints = [
             models.CheckConstraint(
-                condition=Q(language__in=LANGUAGE_CODES), name="preference_language_offered"
+                condition=Q(language__in=[*LANGUAGE_CODES, ""]), name="preference_language_offered"
+            ),
+            models.CheckConstraint(
+                condition=Q(digest_day__gte=1, digest_day__lte=7), name="preference_digest_day"
             ),
         ]
 
     def __str__(self):
         return f"{self.user}: {self.language}"
+
+    @classmethod
+    def of(cls, user):
+        """`user`'s preferences, or the defaults (unsaved) if they never chose any."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
 
     @classmethod
     def remember_language(cls, user, language):
@@ -55,6 +127,29 @@ class Preference(models.Model):
             user=user, defaults={"language": language}
         )
         return preference
+
+    @classmethod
+    def turn_off(cls, user, kind):
+        """Stop e-mails of `kind` to `user` (one-click unsubscribe); turning off twice is
+        harmless."""
+        preference, _created = cls.objects.get_or_create(user=user)
+        cls.objects.filter(pk=preference.pk).exclude(emails_off__contains=[kind]).update(
+            emails_off=Func(F("emails_off"), Value(kind), function="array_append")
+        )
+
+    @classmethod
+    def turn_on(cls, user, kind):
+        cls.objects.filter(user=user).update(
+            emails_off=Func(F("emails_off"), Value(kind), function="array_remove")
+        )
+
+    @property
+    def zone(self):
+        """The person's time zone (a ZoneInfo), the organization's unless they chose one."""
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
+    def wants(self, kind):
+        return kind not in self.emails_off
 
 
 class Session(AbstractBaseSession):
@@ -278,3 +373,143 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.path} ({self.key})"
+
+
+class Schedule(models.Model):
+    """When the organization's reminders and digests go out, in each recipient's own time
+    zone. One row, edited by an administrator; until then the defaults apply."""
+
+    check_in_weekday = models.PositiveSmallIntegerField(
+        _("check-in reminder day"), choices=Weekday.choices, default=Weekday.THURSDAY
+    )
+    check_in_hour = models.PositiveSmallIntegerField(
+        _("check-in reminder hour"),
+        default=10,
+        validators=[MaxValueValidator(23)],
+        help_text=_("Product managers are reminded of the key results not checked in this week."),
+    )
+    notice_hour = models.PositiveSmallIntegerField(
+        _("hour of the other reminders and digests"),
+        default=9,
+        validators=[MaxValueValidator(23)],
+        help_text=_(
+            "1:1 preparation (the day before), decisions due, and the weekly digests on each "
+            "person's digest day."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("reminder schedule")
+        verbose_name_plural = _("reminder schedule")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="schedule_one_row"),
+            models.CheckConstraint(
+                condition=Q(check_in_weekday__gte=1, check_in_weekday__lte=7),
+                name="schedule_check_in_weekday",
+            ),
+            models.CheckConstraint(
+                condition=Q(check_in_hour__lte=23, notice_hour__lte=23), name="schedule_hours"
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Reminder schedule"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        """The organization's schedule, or the defaults while nobody has changed them."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class EmailQuerySet(models.QuerySet):
+    def sent_to(self, user):
+        return self.filter(recipient=user)
+
+    def keys_among(self, keys):
+        """Which of `keys` were queued already (the e-mails never to queue again)."""
+        return set(self.filter(key__in=keys).values_list("key", flat=True))
+
+
+class Email(models.Model):
+    """An e-mail Headway sends, and the record of it: what went to whom, when, or why not.
+
+    It is written in the same transaction as the change it tells about, with the job that
+    sends it (headway.emails.queue_email), so neither exists without the other. Its `key`
+    names the message ("escalation:12:3", "check_in_reminder:2026-W48:7"): a key is queued
+    once, and a worker sends only an e-mail still waiting, after marking it as being sent, so
+    no e-mail goes out twice.
+    """
+
+    Kind = EmailKind
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        INTERRUPTED = "interrupted", _("Interrupted while being sent: it may have gone out")
+        CANCELLED = "cancelled", _("Not sent: turned off by the recipient")
+
+    # What a worker may send: waiting, or failed and queued again by an operator.
+    SENDABLE = (Status.QUEUED, Status.FAILED)
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=EmailKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="emails",
+    )
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=300)
+    text_body = models.TextField(_("plain text"))
+    html_body = models.TextField(_("HTML"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = EmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        indexes = [
+            models.Index(fields=["-queued_at"], name="email_latest"),
+            models.Index(fields=["recipient", "-queued_at"], name="email_recipient"),
+            models.Index(
+                fields=["status", "-queued_at"],
+                name="email_not_sent",
+                condition=~Q(status="sent"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False)
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="email_sent_at_matches_status",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class Job(ProcrastinateJob):
+    """A job of the queue (procrastinate's table), as the admin lists it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")

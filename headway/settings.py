@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    # The job queue's tables and its worker command (manage.py procrastinate worker).
+    "procrastinate.contrib.django",
     "headway",
     "objectives",
     "obstacles",
@@ -279,10 +281,21 @@ if email_host or not DEBUG:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# The job queue (headway.jobs): workers delete the jobs that succeeded, so that the table holds
+# what waits, runs or failed; what was sent stays in headway.models.Email.
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "delete_jobs": "successful",
+    "concurrency": envint("WORKER_CONCURRENCY", 4),
+    "install_signal_handlers": True,
+}
+# Job queue health (/healthz/queue): answer 503 when a job has waited this long, or when no
+# worker has been seen for this long.
+QUEUE_STALE_MINUTES = envint("QUEUE_STALE_MINUTES", 15)
+
 # Security: safe by default, relaxed only for local development over plain HTTP.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/queue)?$"]
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -325,5 +338,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Django's own "Not Found: /x" lines repeat what the request line already says.
         "django.request": {"level": "ERROR"},
+        # The queue's set-up lines (tasks registered) on every command; its workers' job lines
+        # (procrastinate.worker) stay.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
     },
 }

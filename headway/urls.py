@@ -16,6 +16,7 @@ handler500 = "headway.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/queue", views.queue_healthz, name="queue_healthz"),
     # Sign-in also brings back the language the person chose (headway.i18n).
     path("accounts/login/", views.sign_in, name="login"),
     # Single sign-on (headway.sso); sign-out also ends the provider's session when it can.
@@ -27,6 +28,8 @@ urlpatterns = [
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", i18n.switch_language, name="set_language"),
+    path("notifications/", views.notification_settings, name="notification_settings"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("admin/", admin.site.urls),
     # The homes and the team page compose every app: the dashboard app, at the top, serves them.
     path("", include("dashboard.urls")),

@@ -4,19 +4,37 @@ import time
 
 import psycopg
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import (
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
-from . import i18n, sso
-from .forms import RecipientLanguagePasswordResetForm, SignInForm
+from . import i18n, jobs, sso
+from .emails import read_unsubscribe_token
+from .forms import (
+    NotificationSettingsForm,
+    RecipientLanguagePasswordResetForm,
+    SignInForm,
+    when_sent,
+)
+from .models import Email, EmailKind, Preference, Schedule
 
 logger = logging.getLogger(__name__)
 
@@ -121,3 +139,78 @@ def server_error(request):
     # Rendered without the request, unlike Django's default, which reads the posted form for
     # its CSRF token and fails again when that form is what could not be read.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+@login_not_required
+@never_cache
+def queue_healthz(request):
+    """The job queue's figures as JSON: 200 while jobs flow, 503 when a job has waited too
+    long or no worker runs (settings.QUEUE_STALE_MINUTES), for a monitor to page someone."""
+    try:
+        health = jobs.queue_health()
+    except DatabaseError:
+        logger.warning("queue health check: the database does not answer")
+        return JsonResponse({"healthy": False, "problems": ["database unavailable"]}, status=503)
+    figures = {
+        **{name: health[name] for name in ("waiting", "scheduled", "running", "failed")},
+        "workers": health["workers"],
+        "oldest_waiting_seconds": (
+            None if health["oldest_age"] is None else round(health["oldest_age"].total_seconds())
+        ),
+        "healthy": health["healthy"],
+        "problems": health["problems"],
+    }
+    return JsonResponse(figures, status=200 if health["healthy"] else 503)
+
+
+def notification_settings(request):
+    """The signed-in person's e-mails: which they get, their digest day, their time zone;
+    and the last e-mails Headway sent them."""
+    schedule = Schedule.current()
+    form = NotificationSettingsForm(request.POST or None, instance=Preference.of(request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Notification settings saved."))
+        return redirect("notification_settings")
+    context = {
+        "form": form,
+        "kinds": [
+            {"value": kind.value, "label": kind.label, "when": when_sent(kind, schedule)}
+            for kind in EmailKind
+        ],
+        "chosen": set(form["emails_on"].value() or ()),
+        "recent_emails": Email.objects.sent_to(request.user)[:RECENT_EMAILS_SHOWN],
+    }
+    return render(
+        request, "notification_settings.html", context, status=422 if form.is_bound else 200
+    )
+
+
+# How many of the e-mails sent to a person their settings page lists.
+RECENT_EMAILS_SHOWN = 10
+
+
+@login_not_required
+@csrf_exempt
+def unsubscribe(request, token):
+    """Stop one kind of e-mail from the link in it, without signing in: the signed token says
+    whose and which. GET asks (link checkers open links); POST does it, from the page's button
+    or from a mail client's unsubscribe button (RFC 8058 one-click: no cookie, no CSRF token,
+    so the token is what authorizes it). "Turn them back on" undoes it."""
+    try:
+        user_id, kind = read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "unsubscribe.html", {"invalid": True}, status=400)
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    done = None
+    if request.method == "POST":
+        if request.POST.get("action") == "turn_on":
+            Preference.turn_on(user, kind)
+            done = "on"
+        else:
+            Preference.turn_off(user, kind)
+            done = "off"
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = {"kind": kind, "address": user.email, "done": done, "token": token}
+    return render(request, "unsubscribe.html", context)

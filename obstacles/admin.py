@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from objectives.models import Objective
 
-from .models import Notification, Obstacle, ObstacleEvent
+from .models import Obstacle, ObstacleEvent
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -76,13 +76,3 @@ class ObstacleAdmin(admin.ModelAdmin):
                 "quarter__start", "title"
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "created_at", "sent_at", "attempts"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["subject", "recipient__username", "last_error"]
-    list_select_related = ["recipient"]
-    raw_id_fields = ["obstacle", "recipient"]
-    readonly_fields = ["created_at", "sent_at", "attempts", "last_error"]

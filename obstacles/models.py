@@ -1,35 +1,28 @@
-import logging
-import re
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, StringAgg, TextField, Value
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
+from headway.emails import absolute_url, queue_email
 from headway.locking import save_if_unchanged
-from headway.models import Preference
+from headway.models import EmailKind
 from headway.people import display_name
 from headway.permissions import Relation
 from objectives.models import Objective, Team, aggregate_subquery
-
-logger = logging.getLogger(__name__)
 
 # The text search configuration: titles, descriptions and comments are written in English.
 SEARCH_CONFIG = "english"
 # A stakeholder decision due within this many days (or overdue) needs the leader now.
 DECISION_DUE_SOON = timedelta(days=7)
-# After this many failed attempts an e-mail is left for an operator to look at in the admin.
-MAX_SEND_ATTEMPTS = 10
 
 
 def start_of(day):
@@ -541,9 +534,12 @@ class Obstacle(models.Model):
             self._save_change(by, version, ["is_urgent"], ObstacleEvent.Kind.URGENCY_LIFTED)
 
     def _notify_leader(self, by):
-        """Queue the escalation e-mail to the team's leader."""
+        """Queue the escalation e-mail to the team's leader. A leader who escalates an
+        obstacle themselves is not told of it."""
         leader = self.team.leader
-        return self._email(leader, "obstacles/emails/escalation", {"by": by, "leader": leader})
+        if leader.pk == by.pk:
+            return None
+        return self._email(leader, EmailKind.ESCALATION, "obstacles/emails/escalation", by)
 
     def _notify_blocking_leader(self, by):
         """Queue the e-mail telling the blocking team's leader that this obstacle waits on
@@ -552,28 +548,26 @@ class Obstacle(models.Model):
         leader = self.blocking_team.leader
         if leader.pk == by.pk or (self.is_urgent and leader.pk == self.team.leader_id):
             return None
-        return self._email(leader, "obstacles/emails/waiting", {"by": by, "leader": leader})
+        return self._email(leader, EmailKind.WAITING_ON_TEAM, "obstacles/emails/waiting", by)
 
-    def _email(self, recipient, template, context):
-        """Queue an e-mail about this obstacle to `recipient` in this transaction, from
-        `template`_subject.txt and _body.txt; it is sent once the transaction commits, and
-        retried by `send_notifications`."""
-        context = {**context, "obstacle": self, "url": self.full_url()}
-        # Written in the recipient's language, whoever made the change and in whatever language.
-        with translation.override(Preference.objects.language_to_write_to(recipient)):
-            subject = render_to_string(f"{template}_subject.txt", context)
-            body = render_to_string(f"{template}_body.txt", context)
-        notification = Notification.objects.create(
-            obstacle=self, recipient=recipient, subject=one_line(subject), body=body
+    def _email(self, recipient, kind, template, by):
+        """Queue an e-mail of `kind` about this obstacle to `recipient` in this transaction,
+        from `template` (headway.emails): it goes out once the change commits, is retried
+        while the mail server fails, and never twice. Its key names this version of the
+        obstacle: one e-mail of a kind per change."""
+        return queue_email(
+            key=f"{kind}:{self.pk}:{self.version}",
+            kind=kind,
+            recipient=recipient,
+            template=template,
+            context={"obstacle": self, "by": by, "url": self.full_url()},
         )
-        transaction.on_commit(lambda: Notification.send_by_pk(notification.pk))
-        return notification
 
     def _refresh_search(self):
         Obstacle.objects.filter(pk=self.pk).refresh_search_vector()
 
     def full_url(self):
-        return settings.SITE_URL + self.get_absolute_url()
+        return absolute_url(self.get_absolute_url())
 
 
 class ObstacleEvent(models.Model):
@@ -638,97 +632,3 @@ class ObstacleEvent(models.Model):
         if self.kind == self.Kind.STATUS_CHANGED and value in Obstacle.Status.values:
             return Obstacle.Status(value).label
         return value
-
-
-class NotificationQuerySet(models.QuerySet):
-    def unsent(self):
-        """Not sent yet, and not given up on."""
-        return self.filter(sent_at__isnull=True, attempts__lt=MAX_SEND_ATTEMPTS)
-
-
-def one_line(text):
-    """`text` on one line, its runs of spaces and newlines made one space (a no-break space,
-    which French puts before a colon, is kept)."""
-    return re.sub(r"[ \t\r\n]+", " ", text).strip()
-
-
-class Notification(models.Model):
-    """An e-mail in the outbox. It is written in the same transaction as the change it tells
-    about, so a change is never lost to a mail failure, nor a mail to a rolled-back change;
-    `send_notifications` retries those a failure left unsent."""
-
-    obstacle = models.ForeignKey(
-        Obstacle,
-        verbose_name=_("obstacle"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        related_name="obstacle_notifications",
-    )
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("body"))
-    created_at = models.DateTimeField(_("queued"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                name="notification_unsent",
-                condition=Q(sent_at__isnull=True),
-            )
-        ]
-
-    def __str__(self):
-        return self.subject
-
-    @classmethod
-    def send_by_pk(cls, pk):
-        """Send one notification unless it is sent already or another process is sending
-        it; True when it went out."""
-        with transaction.atomic():
-            notification = (
-                cls.objects.unsent()
-                .select_for_update(skip_locked=True)
-                .select_related("recipient")
-                .filter(pk=pk)
-                .first()
-            )
-            return notification is not None and notification._send()
-
-    @classmethod
-    def send_unsent(cls):
-        """Try every unsent notification once; returns (sent, failed)."""
-        sent = failed = 0
-        for pk in cls.objects.unsent().values_list("pk", flat=True):
-            if cls.send_by_pk(pk):
-                sent += 1
-            elif cls.objects.unsent().filter(pk=pk).exists():
-                failed += 1
-        return sent, failed
-
-    def _send(self):
-        self.attempts += 1
-        try:
-            if not self.recipient.email:
-                raise ValueError(f"{self.recipient} has no e-mail address")
-            send_mail(self.subject, self.body, None, [self.recipient.email])
-        except Exception as error:  # any failure of the mail server: keep it for a retry
-            logger.exception("Sending notification %s failed (attempt %s)", self.pk, self.attempts)
-            self.last_error = f"{type(error).__name__}: {error}"
-            self.save(update_fields=["attempts", "last_error"])
-            return False
-        self.sent_at = timezone.now()
-        self.save(update_fields=["attempts", "sent_at"])
-        return True

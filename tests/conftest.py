@@ -9,12 +9,15 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
+from procrastinate.contrib.django import app as queue
 
 from headway import sso as sso_module
 from objectives.models import Membership, Quarter
 
 from .factories import MembershipFactory, QuarterFactory, TeamFactory, UserFactory
+from .mail import loopback_smtp_server
 from .oidc import run_provider
 
 
@@ -56,6 +59,20 @@ def pytest_report_header(config):
     return None
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database is built from the models (--no-migrations), but the job queue's
+    tables and functions come from procrastinate's SQL migrations: they are added from its
+    schema, as `manage.py migrate` leaves them."""
+    with django_db_blocker.unblock():
+        queue.schema_manager.apply_schema()
+
+
+# The job queue's tables are not Django models: a transactional test's flush leaves them.
+# (Not the workers: each removes its own row when it stops, and the cluster's keep running.)
+QUEUE_TABLES = "procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs"
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -65,12 +82,15 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache_after_transactional_tests(request, django_db_blocker):
     """The cache is a database table that transactional tests do not empty (they empty the
-    models' tables only): without this, what one browser test cached would reach the next."""
+    models' tables only): without this, what one browser test cached would reach the next.
+    Nor do they empty the job queue's tables."""
     yield
     marker = request.node.get_closest_marker("django_db")
     if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
         with django_db_blocker.unblock():
             cache.clear()
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {QUEUE_TABLES} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture
@@ -161,3 +181,18 @@ def sso(oidc_provider, settings):
     use_provider(settings, oidc_provider, "http://testserver/accounts/sso/callback/")
     yield oidc_provider
     sso_module._discovered.clear()
+
+
+# --- reminders (issue 19) ---
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a loopback port, and Headway's mail settings pointing at it:
+    `smtp_server.messages` are what it received, parsed (email.message.EmailMessage)."""
+    with loopback_smtp_server() as server:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": server.hostname, "port": server.port, "timeout": 5},
+            }
+        }
+        yield server

@@ -9,8 +9,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from headway.models import Preference
-from obstacles.models import Notification, Obstacle
+from headway.emails import send_again
+from headway.models import Email, Preference
+from obstacles.models import Obstacle
+from tests.mail import text_of
+from tests.queue import RETRIES_DUE_AT_ONCE, run_workers
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +21,10 @@ FRENCH = {"accept-language": "fr-FR,fr;q=0.9"}
 ENGLISH = {"accept-language": "en-GB,en;q=0.9"}
 
 
-def escalate(team, pm, capture):
-    """The PM, using Headway in French, logs an urgent stakeholder concern."""
-    with translation.override("fr"), capture(execute=True):
+def escalate(team, pm, smtp_server):
+    """The PM, using Headway in French, logs an urgent stakeholder concern; a worker sends
+    the escalation."""
+    with translation.override("fr"):
         Obstacle.log(
             team=team,
             by=pm,
@@ -31,16 +35,18 @@ def escalate(team, pm, capture):
             help_wanted=Obstacle.Help.DECISION,
             is_urgent=True,
         )
-    [message] = mail.outbox
+    run_workers()
+    [message] = smtp_server.messages
+    message.body = text_of(message)
+    message.subject = message["Subject"]
     return message
 
 
-def test_a_french_leader_gets_the_escalation_in_french(
-    team, pm, leader, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_a_french_leader_gets_the_escalation_in_french(team, pm, leader, smtp_server):
     Preference.remember_language(leader, "fr")
 
-    message = escalate(team, pm, django_capture_on_commit_callbacks)
+    message = escalate(team, pm, smtp_server)
 
     assert (
         message.subject
@@ -53,12 +59,13 @@ def test_a_french_leader_gets_the_escalation_in_french(
     assert "Aide demandée\u00a0: Une décision" in message.body
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_english_leader_gets_it_in_english_though_the_pm_works_in_french(
-    team, pm, leader, django_capture_on_commit_callbacks
+    team, pm, leader, smtp_server
 ):
     Preference.remember_language(leader, "en")
 
-    message = escalate(team, pm, django_capture_on_commit_callbacks)
+    message = escalate(team, pm, smtp_server)
 
     assert message.subject == "Urgent obstacle on Checkout: Le juridique bloque la nouvelle offre"
     assert message.body.startswith("Hello Maya Chen,\n\nSam Rivera marked an obstacle")
@@ -66,30 +73,37 @@ def test_an_english_leader_gets_it_in_english_though_the_pm_works_in_french(
     assert "Decision needed by: Dec. 3, 2026" in message.body
 
 
+@pytest.mark.django_db(transaction=True)
 def test_without_a_choice_the_escalation_is_in_the_sites_language(
-    team, pm, leader, django_capture_on_commit_callbacks, settings
+    team, pm, leader, smtp_server, settings
 ):
     settings.LANGUAGE_CODE = "en"
 
-    message = escalate(team, pm, django_capture_on_commit_callbacks)
+    message = escalate(team, pm, smtp_server)
 
     assert message.subject.startswith("Urgent obstacle on Checkout")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_retried_escalation_keeps_the_leaders_language(
-    team, pm, leader, django_capture_on_commit_callbacks, monkeypatch
+    team, pm, leader, smtp_server, time_machine
 ):
+    """The e-mail is written once, in the leader's language, when it is queued: a retry
+    sends the same words whatever language the worker runs in."""
+    time_machine.move_to(RETRIES_DUE_AT_ONCE)
     Preference.remember_language(leader, "fr")
-    monkeypatch.setattr(Notification, "send_by_pk", classmethod(lambda cls, pk: False))
-    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+    smtp_server.refuse("421 4.3.2 Service not available")
+    with translation.override("en"):
         Obstacle.log(team=team, by=pm, title="Refunds fail", kind="customer", is_urgent=True)
-    monkeypatch.undo()
+    run_workers()
+    smtp_server.accept()
+    send_again(Email.objects.all())
 
     with translation.override("en"):
-        Notification.send_unsent()
+        run_workers()
 
-    [message] = mail.outbox
-    assert message.subject == "Obstacle urgent pour Checkout\u00a0: Refunds fail"
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Obstacle urgent pour Checkout\u00a0: Refunds fail"
 
 
 def reset_password(client, user, headers):

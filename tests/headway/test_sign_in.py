@@ -11,6 +11,10 @@ pytestmark = pytest.mark.django_db
 # pages, and the health check. Adding a page here is a decision, not an accident.
 PUBLIC_VIEWS = {
     "healthz",
+    # The job queue's figures, for a monitor.
+    "queue_healthz",
+    # A signed link from an e-mail, and the button mail clients show (RFC 8058).
+    "unsubscribe",
     "login",
     "password_reset",
     "password_reset_done",

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from headway.models import Email
 from obstacles.models import Obstacle
 from tests.factories import (
     MembershipFactory,
@@ -11,6 +12,7 @@ from tests.factories import (
     QuarterFactory,
     TeamFactory,
 )
+from tests.queue import jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -156,21 +158,19 @@ def test_threatened_objectives_are_the_teams_this_quarter(client_for, pm, team, 
     assert "threatened_objectives" in refused.context["form"].errors
 
 
-def test_an_urgent_obstacle_logged_escalates(
-    client_for, pm, team, django_capture_on_commit_callbacks, mailoutbox
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for(pm).post(
-            NEW,
-            {
-                "team": team.pk,
-                "title": "Fire",
-                "kind": "customer",
-                "severity": 4,
-                "is_urgent": "on",
-            },
-        )
-    assert len(mailoutbox) == 1
+def test_an_urgent_obstacle_logged_escalates(client_for, pm, team):
+    client_for(pm).post(
+        NEW,
+        {
+            "team": team.pk,
+            "title": "Fire",
+            "kind": "customer",
+            "severity": 4,
+            "is_urgent": "on",
+        },
+    )
+    [email] = Email.objects.filter(kind="escalation", recipient=team.leader)
+    assert jobs(task_name="headway.send_email")[0]["args"] == {"email_id": email.pk}
     assert Obstacle.objects.get().events.filter(kind="escalated").exists()
 
 
