@@ -32,12 +32,19 @@ backup restore: NEEDS += backup
 outage-check: NEEDS += db
 db: NEEDS += $(if $(LOCAL_DB),db)
 
+# Links in e-mails point at the port served (SITE_URL), for the server and its worker alike.
+run serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
+cluster: export SITE_URL ?= http://127.0.0.1:$(CLUSTER_PORT)
+
+# The development server, and a job queue worker beside it (e-mails, reminders): Ctrl-C stops
+# both, and the worker stops when the server does.
 run: db migrate demo
 	@echo
-	@echo "Headway is at http://127.0.0.1:$(PORT)/"
+	@echo "Headway is at http://127.0.0.1:$(PORT)/ (and a job queue worker)"
 	@echo "Demo sign-ins (password: headway): leader and leader2 (product leaders), pm (product manager), admin (superuser)"
 	@echo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@bin/with-worker $(PY) manage.py procrastinate worker --name dev-worker -- \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: db
 	$(COMPILE_MESSAGES)
@@ -96,14 +103,18 @@ messages: $(INSTALLED)
 # .env, or local defaults (bin/prodenv). WORKERS=n overrides the worker count.
 serve: migrate
 	bin/prodenv $(PY) manage.py collectstatic --no-input -v 0
-	@echo "Headway (production settings) is at http://127.0.0.1:$(PORT)/"
-	PORT=$(PORT) bin/prodenv $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+	@echo "Headway (production settings) is at http://127.0.0.1:$(PORT)/, with a job queue worker"
+	PORT=$(PORT) bin/with-worker bin/prodenv $(PY) manage.py procrastinate worker --name worker -- \
+		bin/prodenv $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
-# REPLICAS app servers behind nginx at http://127.0.0.1:$(CLUSTER_PORT)/, one PostgreSQL.
+# REPLICAS app servers behind nginx at http://127.0.0.1:$(CLUSTER_PORT)/, one PostgreSQL, and
+# QUEUE_WORKERS job queue workers (two: periodic jobs still run once).
 REPLICAS ?= 3
 CLUSTER_PORT ?= 8080
+QUEUE_WORKERS ?= 2
 cluster: demo
-	REPLICAS=$(REPLICAS) CLUSTER_PORT=$(CLUSTER_PORT) bin/prodenv bin/cluster start
+	REPLICAS=$(REPLICAS) CLUSTER_PORT=$(CLUSTER_PORT) QUEUE_WORKERS=$(QUEUE_WORKERS) \
+		bin/prodenv bin/cluster start
 
 cluster-stop:
 	bin/cluster stop

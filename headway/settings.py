@@ -47,7 +47,7 @@ def envsecret(name, default=""):
 
 DEBUG = envbool("DEBUG", False)
 
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_URL")
 if not DEBUG:
     missing = [name for name in REQUIRED_IN_PRODUCTION if not os.environ.get(name)]
     if missing:
@@ -60,7 +60,11 @@ if not DEBUG:
 SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-not-secret-" + "x" * 40
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# The public address, for links in e-mails. In development, the port `make run PORT=...`
+# serves on (the Makefile sets SITE_URL).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}.")
 # The name of this app server, sent in an X-Served-By header; empty sends nothing.
 SERVED_BY = os.environ.get("SERVED_BY", "")
 # How many reverse proxies in front of Headway append to X-Forwarded-For (nginx: 1). Zero

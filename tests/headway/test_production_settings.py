@@ -15,6 +15,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-long-random-secret-for-tests-only-4c1f0e2a9b8d7c6e5f4a3b2c1d0e9f8a",
     "DATABASE_URL": "postgres://headway@127.0.0.1:5432/headway",
     "ALLOWED_HOSTS": "headway.example.com",
+    "SITE_URL": "https://headway.example.com",
 }
 
 
@@ -49,7 +50,9 @@ def test_check_deploy_is_silent():
     assert result.stderr == ""
 
 
-@pytest.mark.parametrize("missing", [("SECRET_KEY",), ("DATABASE_URL", "ALLOWED_HOSTS")])
+@pytest.mark.parametrize(
+    "missing", [("SECRET_KEY",), ("DATABASE_URL", "ALLOWED_HOSTS"), ("SITE_URL",)]
+)
 def test_missing_variables_are_named_at_start_up(missing):
     variables = {key: value for key, value in PRODUCTION.items() if key not in missing}
 
@@ -197,3 +200,9 @@ def test_the_client_secret_can_come_from_a_file(tmp_path):
     }
 
     assert production_setting(variables, "SSO_CLIENT_SECRET") == "from-a-file"
+
+
+def test_a_site_url_without_its_scheme_is_refused():
+    result = run_with({**PRODUCTION, "SITE_URL": "headway.example.com"}, "manage.py", "check")
+
+    assert "SITE_URL must start with https:// or http://" in result.stderr

@@ -4,7 +4,10 @@ The cluster is started by bin/cluster, as `make cluster` does, on ports of its o
 the test database.
 """
 
+import json
 import subprocess
+import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -12,7 +15,10 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from headway.models import Email
+from obstacles.models import Obstacle
 from tests.factories import PASSWORD, UserFactory
+from tests.mail import loopback_smtp_server
 from tests.programs import system_program
 
 from .conftest import ROOT, Browser, database_url, free_ports, production_env
@@ -24,7 +30,14 @@ CLUSTER_PROGRAMS = ("nginx", "curl", "envsubst")
 
 
 @pytest.fixture(scope="module")
-def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
+def mailbox():
+    """The SMTP server the cluster's job queue workers send through."""
+    with loopback_smtp_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def cluster(django_db_setup, django_db_blocker, tmp_path_factory, mailbox):
     for program in CLUSTER_PROGRAMS:
         system_program(program)
     tmp_path = tmp_path_factory.mktemp("cluster")
@@ -38,6 +51,10 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
         CLUSTER_DIR=tmp_path / "cluster",
         STATIC_ROOT=tmp_path / "static",
         WORKERS=1,
+        QUEUE_WORKERS=2,
+        EMAIL_HOST=mailbox.hostname,
+        EMAIL_PORT=mailbox.port,
+        EMAIL_USE_TLS=0,
     )
     command = [str(ROOT / "bin" / "prodenv"), str(ROOT / "bin" / "cluster")]
     started = subprocess.run([*command, "start"], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -119,3 +136,37 @@ def test_the_proxy_compresses_pages_for_browsers_that_accept_it(cluster):
         assert "accept-encoding" in ", ".join(response.headers.get_all("Vary")).lower()
     assert "content-encoding" not in plain.headers
     assert "content-encoding" not in direct.headers
+
+
+def queue_health(url):
+    try:
+        with urllib.request.urlopen(url + "/healthz/queue", timeout=10) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:  # 503 while no worker is seen
+        return json.loads(error.read())
+
+
+def wait_for(condition, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        time.sleep(0.2)
+
+
+def test_two_job_queue_workers_run_beside_the_app_servers(cluster):
+    wait_for(lambda: queue_health(cluster["proxy"])["workers"] == 2)
+
+    assert queue_health(cluster["proxy"])["healthy"]
+
+
+def test_an_escalation_goes_out_once_through_the_clusters_workers(
+    cluster, mailbox, team, pm, leader
+):
+    Obstacle.log(team=team, by=pm, title="Checkout is down", kind="customer", is_urgent=True)
+
+    wait_for(lambda: Email.objects.filter(status=Email.Status.SENT).exists())
+
+    assert [m["Subject"] for m in mailbox.to(leader.email)] == [
+        "Urgent obstacle on Checkout: Checkout is down"
+    ]
