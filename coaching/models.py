@@ -395,6 +395,18 @@ class ActionItemQuerySet(models.QuerySet):
         """Open items of the pair carried over, plus everything decided in this 1:1."""
         return self.of_pair(one_on_one).filter(Q(done_at__isnull=True) | Q(one_on_one=one_on_one))
 
+    def overdue_for(self, owner, today):
+        """The action items `owner` said they would do in their 1:1s and are late with, the
+        longest overdue first, each with `days_late`."""
+        return (
+            self.open()
+            .owed_by(owner)
+            .filter(due_date__lt=today)
+            .annotate(days_late=days_between(Value(today), F("due_date")))
+            .select_related("one_on_one__team", "one_on_one__pm", "obstacle")
+            .order_by("due_date", "created_at")
+        )
+
     def overdue_first(self, today=None):
         today = today or timezone.localdate()
         return self.annotate(

@@ -139,14 +139,7 @@ def obstacles_waiting_on(leader, today):
 
 def overdue_action_items(owner, today):
     """The action items `owner` said they would do in their 1:1s and are late with."""
-    return (
-        ActionItem.objects.open()
-        .owed_by(owner)
-        .filter(due_date__lt=today)
-        .annotate(days_late=days_between(Value(today), F("due_date")))
-        .select_related("one_on_one__team", "one_on_one__pm", "obstacle")
-        .order_by("due_date", "created_at")
-    )
+    return ActionItem.objects.overdue_for(owner, today)
 
 
 def latest_learnings(teams, limit=5):

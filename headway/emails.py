@@ -63,13 +63,15 @@ def unsubscribe_url(user_id, kind):
     return absolute_url(reverse("unsubscribe", args=[unsubscribe_token(user_id, kind)]))
 
 
-def queue_email(*, key, kind, recipient, template, context=None):
-    """Write e-mail `template` for `recipient` and queue it with the job that sends it, in
-    the caller's transaction. Returns the Email, or None when nothing is queued: `key` was
-    queued before, the recipient turned `kind` off, has no address or no longer signs in."""
+def wants_email(recipient, kind):
+    """Whether `recipient` can and wants to receive e-mails of `kind`."""
+    return bool(recipient.is_active and recipient.email and Preference.of(recipient).wants(kind))
+
+
+def write_email(*, key, kind, recipient, template, context=None):
+    """E-mail `template` written for `recipient`, in their language and time zone, with the
+    links to their settings and to unsubscribe: an unsaved Email."""
     preference = Preference.of(recipient)
-    if not (recipient.is_active and recipient.email and preference.wants(kind)):
-        return None
     language = preference.language or settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(preference.zone):
         context = {
@@ -81,22 +83,29 @@ def queue_email(*, key, kind, recipient, template, context=None):
             "unsubscribe_url": unsubscribe_url(recipient.pk, kind),
             "kind": EmailKind(kind),
         }
-        subject = one_line(render_to_string(f"{template}_subject.txt", context))
-        text_body = render_to_string(f"{template}_body.txt", context)
-        html_body = render_to_string(f"{template}_body.html", context)
+        return Email(
+            key=key,
+            kind=kind,
+            recipient=recipient,
+            to=recipient.email,
+            language=language,
+            subject=one_line(render_to_string(f"{template}_subject.txt", context)),
+            text_body=render_to_string(f"{template}_body.txt", context),
+            html_body=render_to_string(f"{template}_body.html", context),
+        )
+
+
+def queue_email(*, key, kind, recipient, template, context=None):
+    """Write e-mail `template` for `recipient` and queue it with the job that sends it, in
+    the caller's transaction. Returns the Email, or None when nothing is queued: `key` was
+    queued before, the recipient turned `kind` off, has no address or no longer signs in."""
+    if not wants_email(recipient, kind):
+        return None
+    email = write_email(key=key, kind=kind, recipient=recipient, template=template, context=context)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                email = Email.objects.create(
-                    key=key,
-                    kind=kind,
-                    recipient=recipient,
-                    to=recipient.email,
-                    language=language,
-                    subject=subject,
-                    text_body=text_body,
-                    html_body=html_body,
-                )
+                email.save(force_insert=True)
         except IntegrityError:
             return None  # queued before, maybe by another worker at the same moment
         send_email.defer(email_id=email.pk)

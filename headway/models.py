@@ -121,6 +121,12 @@ class Preference(models.Model):
         return cls.objects.filter(user=user).first() or cls(user=user)
 
     @classmethod
+    def of_each(cls, users):
+        """{user id: preferences} for `users`, the defaults for whoever chose none: one query."""
+        saved = {p.user_id: p for p in cls.objects.filter(user__in=[u.pk for u in users])}
+        return {user.pk: saved.get(user.pk) or cls(user=user) for user in users}
+
+    @classmethod
     def remember_language(cls, user, language):
         """Keep `language` as `user`'s choice (one of settings.LANGUAGES)."""
         preference, _created = cls.objects.update_or_create(

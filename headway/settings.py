@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "people",
     "api",
     "integrations",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -50,6 +50,10 @@ class Pace(models.TextChoices):
 # an objective is at risk, then off track. The one place these thresholds live.
 AT_RISK_GAP = Decimal("0.10")
 OFF_TRACK_GAP = Decimal("0.25")
+
+
+# Paces from best to worst, to tell when a team fell behind.
+PACE_ORDER = [Pace.ON_TRACK, Pace.AT_RISK, Pace.OFF_TRACK]
 
 
 def pace_for(progress, expected):
@@ -141,6 +145,20 @@ def confidence_from_rank(rank):
         *(When(Exact(rank, Value(r)), then=Value(c)) for c, r in CONFIDENCE_RANKS.items()),
         output_field=models.CharField(),
     )
+
+
+def days_between(later, earlier):
+    """`later - earlier` in whole days, for two date expressions (PostgreSQL date arithmetic)."""
+    return Func(
+        later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField()
+    )
+
+
+def is_slower(pace, than):
+    """Whether `pace` is worse than the pace `than` (False when either is unknown)."""
+    if pace is None or than is None:
+        return False
+    return PACE_ORDER.index(Pace(pace)) > PACE_ORDER.index(Pace(than))
 
 
 def aggregate_subquery(queryset, group_by, aggregate):
@@ -264,6 +282,34 @@ class TeamQuerySet(models.QuerySet):
                 Max("created_at"),
             ),
         )
+
+    def with_previous_progress(self, quarter, since):
+        """Adds `previous_progress`: the team's progress in `quarter` at the end of the day
+        `since`, from the objectives, key results and check-ins as they stood then."""
+        end_of_since = timezone.make_aware(datetime.combine(since + timedelta(days=1), time.min))
+        objectives = Objective.objects.filter(
+            team=OuterRef("pk"), quarter=quarter, created_at__lt=end_of_since
+        )
+        return self.annotate(
+            previous_progress=aggregate_subquery(
+                objectives.counted().with_mean_progress(as_of=end_of_since),
+                "team",
+                Avg("progress", output_field=RATIO),
+            )
+        )
+
+    def fell_behind_pace(self, quarter, today, since):
+        """The teams whose pace in `quarter` is worse `today` than at the end of the day
+        `since`, each with `pace` and `previous_pace`, in one query. (The previous pace is
+        told from its progress here: the same thresholds, without repeating its subqueries
+        in SQL.)"""
+        expected_then = Decimal(str(quarter.elapsed_share(since)))
+        behind = []
+        for team in self.with_pace(quarter, today).with_previous_progress(quarter, since):
+            team.previous_pace = pace_for(team.previous_progress, expected_then)
+            if is_slower(team.pace, team.previous_pace):
+                behind.append(team)
+        return behind
 
 
 class Team(models.Model):
@@ -626,10 +672,14 @@ class ObjectiveQuerySet(models.QuerySet):
         """The objectives that count towards progress: all but the dropped ones."""
         return self.exclude(status=Objective.Status.DROPPED)
 
-    def with_mean_progress(self):
+    def with_mean_progress(self, as_of=None):
         """Adds `progress` alone: the mean of its key results' progress, NULL without key
-        results (what a team's progress averages)."""
-        key_results = KeyResult.objects.filter(objective=OuterRef("pk")).with_progress()
+        results (what a team's progress averages). With `as_of` (a moment), progress as it
+        stood then: key results and check-ins made since are left out."""
+        key_results = KeyResult.objects.filter(objective=OuterRef("pk"))
+        if as_of is not None:
+            key_results = key_results.filter(created_at__lt=as_of)
+        key_results = key_results.with_progress(as_of)
         return self.annotate(
             progress=aggregate_subquery(
                 key_results, "objective", Avg("progress", output_field=RATIO)
@@ -859,10 +909,12 @@ class Objective(models.Model):
         return carried
 
 
-def latest_check_in(field):
-    """The `field` of the outer key result's latest check-in, as a subquery (NULL before the
-    first)."""
+def latest_check_in(field, as_of=None):
+    """The `field` of the outer key result's latest check-in (made before the moment `as_of`,
+    if given), as a subquery (NULL before the first)."""
     latest = CheckIn.objects.filter(key_result=OuterRef("pk")).order_by("-created_at", "-pk")
+    if as_of is not None:
+        latest = latest.filter(created_at__lt=as_of)
     return Subquery(latest.values(field)[:1])
 
 
@@ -871,10 +923,10 @@ class KeyResultQuerySet(models.QuerySet):
     # figures nest these in subqueries, and Django builds and compiles every annotation of a
     # nested queryset, used or not, on every request.
 
-    def with_progress(self):
+    def with_progress(self, as_of=None):
         """Adds `latest_value` (its latest check-in's; NULL before the first) and `progress`
-        (0..1) from it."""
-        return self.annotate(latest_value=latest_check_in("value")).annotate(
+        (0..1) from it; with `as_of`, from the latest check-in made before that moment."""
+        return self.annotate(latest_value=latest_check_in("value", as_of)).annotate(
             progress=progress_expression(F("latest_value"), F("start_value"), F("target_value"))
         )
 
@@ -909,6 +961,22 @@ class KeyResultQuerySet(models.QuerySet):
                     output_field=models.CharField(),
                 )
             )
+        )
+
+    def to_check_in(self, quarter, since):
+        """The key results of active objectives in `quarter` that have had no check-in since
+        the moment `since` (the start of the week, for the weekly reminder), with their
+        objective and team, by team in the order of the team page."""
+        return (
+            self.filter(
+                objective__quarter=quarter,
+                objective__status=Objective.Status.ACTIVE,
+                objective__team__archived=False,
+            )
+            .with_latest_check_in()
+            .filter(Q(latest_checked_at__lt=since) | Q(latest_checked_at__isnull=True))
+            .select_related("objective__team")
+            .order_by("objective__team__name", "objective__order", "objective__pk", "order", "pk")
         )
 
 

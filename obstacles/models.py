@@ -73,6 +73,16 @@ class ObstacleQuerySet(models.QuerySet):
         links = Obstacle.threatened_objectives.through.objects.filter(objective__in=objectives)
         return self.filter(pk__in=links.values("obstacle"))
 
+    def standing_at(self, moment):
+        """The obstacles that stood in the way at `moment`: opened by then, not yet closed."""
+        return self.filter(opened_at__lte=moment).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gt=moment)
+        )
+
+    def decisions_due(self, days):
+        """Active obstacles whose decide-by date is one of `days`."""
+        return self.active().filter(decide_by__in=days)
+
     def blocked_by(self, team):
         """Other teams' obstacles that name `team` as the one they wait on."""
         return self.filter(blocking_team=team).exclude(team=team)
@@ -161,6 +171,17 @@ def with_bottleneck(teams):
         bottleneck_objective_count=_count_of(
             threatened, "obstacle__blocking_team", Count("objective", distinct=True)
         ),
+    )
+
+
+def with_bottleneck_growth(teams, since):
+    """Teams with `bottleneck_obstacle_count` (as `with_bottleneck`: other teams' active
+    obstacles naming them as blocking) and `previous_bottleneck_obstacle_count`, the same
+    count at the moment `since`, from the obstacles' opening and closing times."""
+    then = Obstacle.objects.standing_at(since).filter(blocking_team=OuterRef("pk"))
+    then = then.exclude(team=OuterRef("pk"))
+    return with_bottleneck(teams).annotate(
+        previous_bottleneck_obstacle_count=_count_of(then, "blocking_team")
     )
 
 

@@ -79,3 +79,13 @@ def html_of(message):
 def links_in(message):
     """The links of the HTML part, in order."""
     return [html.unescape(link) for link in LINK.findall(html_of(message))]
+
+
+def delivered(mailbox, kind):
+    """The messages of one kind of e-mail (headway.models.EmailKind) the server received,
+    told apart by their Message-ID."""
+    from headway.emails import message_id
+    from headway.models import Email
+
+    ids = {message_id(email) for email in Email.objects.filter(kind=kind)}
+    return [message for message in mailbox.messages if message["Message-ID"] in ids]

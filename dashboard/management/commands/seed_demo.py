@@ -3,6 +3,7 @@ from django.db import transaction
 
 from coaching.demo import seed_coaching
 from headway.models import Preference
+from notifications.demo import seed_notifications
 from objectives.demo import (
     DEMO_PASSWORD,
     LANGUAGES,
@@ -44,6 +45,8 @@ class Command(BaseCommand):
             obstacles = seed_obstacles(org)
             # coaching: six weeks of 1:1s with the demo leader's PMs, the next one prepared
             one_on_ones = seed_coaching(org)
+            # notifications: a few people's settings, and the week's e-mails as sent
+            emails = seed_notifications(org)
         if org.language != options["lang"]:
             self.stdout.write(
                 self.style.WARNING(
@@ -53,6 +56,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Obstacles: {obstacles} logged.")
         self.stdout.write(f"1:1s: {one_on_ones} created.")
+        self.stdout.write(f"E-mails: {emails} recorded as sent this week (none sent).")
         self.stdout.write(
             f"Demo organization ready in {LANGUAGE_NAMES[org.language]}: "
             f"{len(org.users)} people, {len(org.teams)} teams, "
