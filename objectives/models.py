@@ -147,13 +147,6 @@ def confidence_from_rank(rank):
     )
 
 
-def days_between(later, earlier):
-    """`later - earlier` in whole days, for two date expressions (PostgreSQL date arithmetic)."""
-    return Func(
-        later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField()
-    )
-
-
 def is_slower(pace, than):
     """Whether `pace` is worse than the pace `than` (False when either is unknown)."""
     if pace is None or than is None:
