@@ -3,6 +3,7 @@ schedule and people's preferences."""
 
 from django.contrib import admin, messages
 from django.db.models import Min, OuterRef, Subquery
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -145,10 +146,15 @@ if admin.site.is_registered(ProcrastinateJob):
 
 @admin.register(Schedule)
 class ScheduleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "check_in_weekday", "check_in_hour", "notice_hour"]
+    """The one schedule: its list opens it. (No "add": the admin asks every model whether it
+    may be added on every page, and this one would cost a query to answer.)"""
+
+    def changelist_view(self, request, extra_context=None):
+        schedule, _created = Schedule.objects.get_or_create(pk=1)
+        return redirect("admin:headway_schedule_change", schedule.pk)
 
     def has_add_permission(self, request):
-        return not Schedule.objects.exists()
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -52,6 +52,26 @@ def test_the_page_says_when_each_email_goes_out_from_the_schedule(client_for, pm
     assert "At 8 a.m. the day before each of your 1:1s" in page
 
 
+def test_an_administrator_changes_the_one_schedule_from_the_admin(client_for, admin_user):
+    client = client_for(admin_user)
+
+    opened = client.get(reverse("admin:headway_schedule_changelist"))
+    saved = client.post(
+        opened.url,
+        {"check_in_weekday": Weekday.FRIDAY, "check_in_hour": 15, "notice_hour": 7},
+    )
+
+    assert opened.url == reverse("admin:headway_schedule_change", args=[1])
+    assert saved.status_code == 302
+    schedule = Schedule.current()
+    assert (schedule.check_in_weekday, schedule.check_in_hour, schedule.notice_hour) == (
+        Weekday.FRIDAY,
+        15,
+        7,
+    )
+    assert client.get(reverse("admin:headway_schedule_add")).status_code == 403
+
+
 def test_saving_turns_kinds_off_and_sets_the_digest_day_and_time_zone(client_for, pm):
     kept = [EmailKind.ESCALATION, EmailKind.ONE_ON_ONE_PREPARATION]
     response = client_for(pm).post(
