@@ -74,6 +74,28 @@ def test_an_english_leader_gets_it_in_english_though_the_pm_works_in_french(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("en", "Urgent obstacle on Checkout: The platform's API & <the> SDK"),
+        ("fr", "Obstacle urgent pour Checkout\u00a0: The platform's API & <the> SDK"),
+    ],
+)
+def test_a_subject_is_plain_text_not_html_escaped_in_each_language(
+    team, pm, leader, smtp_server, language, subject
+):
+    Preference.remember_language(leader, language)
+    Obstacle.log(
+        team=team, by=pm, title="The platform's API & <the> SDK", kind="other", is_urgent=True
+    )
+
+    run_workers()
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == subject
+
+
+@pytest.mark.django_db(transaction=True)
 def test_without_a_choice_the_escalation_is_in_the_sites_language(
     team, pm, leader, smtp_server, settings
 ):

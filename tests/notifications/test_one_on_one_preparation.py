@@ -116,3 +116,19 @@ def test_turned_off_it_goes_to_the_other_only(clock, one_on_one, pm, leader, smt
     run_workers()
 
     assert list(by_recipient(smtp_server)) == [pm.email]
+
+
+def test_a_name_with_an_apostrophe_reads_as_written_in_the_subject_in_each_language(
+    clock, one_on_one, pm, leader, smtp_server
+):
+    """A subject is plain text: a name is not HTML-escaped there (O&#x27;Brien)."""
+    leader.last_name = "O'Brien"
+    leader.save()
+    Preference.remember_language(pm, "fr")
+    clock(at(WEDNESDAY, 9))
+
+    run_workers()
+
+    to_pm = by_recipient(smtp_server)[pm.email]
+    assert to_pm["Subject"] == "Votre 1:1 avec Maya O'Brien demain à 14:00"
+    assert "Maya O'Brien" in text_of(to_pm)

@@ -54,3 +54,14 @@ def test_commas_quotes_and_newlines_survive(client_for, outsider, team, pm):
 
     assert row[1] == 'Waits, "again"'
     assert row[14] == "Done, at last.\nThe platform shipped it."
+
+
+def test_the_link_column_is_on_the_address_headway_is_served_at(
+    client_for, outsider, team, pm, settings
+):
+    settings.SITE_URL = "http://127.0.0.1:8311"
+    obstacle = ObstacleFactory(team=team, created_by=pm)
+
+    _header, row = rows(client_for(outsider).get(EXPORT))
+
+    assert row[-1] == f"http://127.0.0.1:8311/obstacles/{obstacle.pk}/"
