@@ -225,6 +225,9 @@ def when_sent(kind, schedule):
         EmailKind.ESCALATION: _(
             "At once, when an obstacle of a team you lead is marked urgent by someone else."
         ),
+        EmailKind.WAITING_ON_TEAM: _(
+            "At once, when another team's obstacle names a team you lead as the one it waits on."
+        ),
         EmailKind.CHECK_IN_REMINDER: _(
             "%(weekday)s at %(hour)s, to product managers whose team has key results not "
             "checked in this week; not sent when all are."

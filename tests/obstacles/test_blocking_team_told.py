@@ -2,13 +2,14 @@
 in "Needs you"; its members on their home; everyone on its team page ("Blocked by us")."""
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from dashboard.figures import NEEDS_YOU_SHOWN
-from headway.models import Preference
+from headway.models import EmailKind, Preference
 from obstacles.models import Obstacle
 from tests.factories import ObstacleFactory, TeamFactory
+from tests.mail import links_in, text_of
+from tests.queue import run_workers
 
 pytestmark = pytest.mark.django_db
 
@@ -26,53 +27,72 @@ def waits_on(team, blocking, by, title="3-D Secure 2 needs the payment-intent AP
     )
 
 
-def test_naming_a_blocking_team_emails_its_leader(
-    team, pm, other_team, settings, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_naming_a_blocking_team_emails_its_leader(team, pm, other_team, settings, smtp_server):
     settings.SITE_URL = "https://headway.example"
-    with django_capture_on_commit_callbacks(execute=True):
-        obstacle = waits_on(team, other_team, pm)
+    obstacle = waits_on(team, other_team, pm)
 
-    [message] = mail.outbox
-    assert message.to == [other_team.leader.email]
-    assert message.subject == (
+    run_workers()
+
+    [message] = smtp_server.messages
+    assert message["To"] == other_team.leader.email
+    assert message["Subject"] == (
         "Checkout waits on Payments Platform: 3-D Secure 2 needs the payment-intent API"
     )
-    assert "Sam Rivera" in message.body
-    assert "A date we can plan on." in message.body
-    assert f"https://headway.example/obstacles/{obstacle.pk}/" in message.body
+    assert "Sam Rivera says that Checkout waits on Payments Platform" in text_of(message)
+    assert "A date we can plan on." in text_of(message)
+    page = f"https://headway.example/obstacles/{obstacle.pk}/"
+    assert page in text_of(message)
+    assert page in links_in(message)
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_the_email_is_in_the_blocking_leaders_language(
-    team, pm, other_team, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_the_email_is_in_the_blocking_leaders_language(team, pm, other_team, smtp_server):
     Preference.remember_language(other_team.leader, "fr")
-    with django_capture_on_commit_callbacks(execute=True):
-        waits_on(team, other_team, pm)
-    [message] = mail.outbox
-    assert message.subject.startswith("Checkout attend Payments Platform\u00a0:")
+    waits_on(team, other_team, pm, title="L'API de paiement")
+
+    run_workers()
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Checkout attend Payments Platform\u00a0: L'API de paiement"
 
 
-def test_naming_another_blocking_team_later_tells_that_one(
-    team, pm, other_team, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_naming_another_blocking_team_later_tells_that_one(team, pm, other_team, smtp_server):
     obstacle = waits_on(team, other_team, pm)
+    run_workers()
     identity = TeamFactory(name="Identity")
-    with django_capture_on_commit_callbacks(execute=True):
-        obstacle.edit(pm, obstacle.version, blocking_team=identity)
-        obstacle.edit(pm, obstacle.version, title="Still waiting on the API")
 
-    assert [message.to for message in mail.outbox] == [[identity.leader.email]]
+    obstacle.edit(pm, obstacle.version, blocking_team=identity)
+    obstacle.edit(pm, obstacle.version, title="Still waiting on the API")
+    run_workers()
+
+    assert [message["To"] for message in smtp_server.messages] == [
+        other_team.leader.email,
+        identity.leader.email,
+    ]
 
 
-def test_no_email_to_a_leader_who_names_their_own_team(
-    team, leader, other_team, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_no_email_to_a_leader_who_names_their_own_team(team, leader, other_team, smtp_server):
     other_team.leader = leader
     other_team.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        waits_on(team, other_team, leader)
-    assert mail.outbox == []
+    waits_on(team, other_team, leader)
+
+    run_workers()
+
+    assert smtp_server.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_leader_who_turned_it_off_is_not_told(team, pm, other_team, smtp_server):
+    Preference.turn_off(other_team.leader, EmailKind.WAITING_ON_TEAM)
+    waits_on(team, other_team, pm)
+
+    run_workers()
+
+    assert smtp_server.messages == []
 
 
 def test_the_blocking_teams_leader_finds_it_in_needs_you(client_for, team, pm, other_team):
@@ -109,15 +129,19 @@ def test_the_waiting_team_does_not_see_its_own_wait_as_waiting_on_it(
     assert "Nothing of other teams waits on yours." in page
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_leader_of_both_teams_is_told_of_an_urgent_wait_once(
-    team, pm, leader, other_team, django_capture_on_commit_callbacks
+    team, pm, leader, other_team, smtp_server
 ):
     other_team.leader = leader
     other_team.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        waits_on(team, other_team, pm, is_urgent=True)
-    [message] = mail.outbox
-    assert message.subject.startswith("Urgent obstacle on Checkout")
+    waits_on(team, other_team, pm, is_urgent=True)
+
+    run_workers()
+
+    [message] = smtp_server.messages
+    # (A subject this long is folded onto the header's next line: it starts with a space.)
+    assert message["Subject"].lstrip().startswith("Urgent obstacle on Checkout")
 
 
 def test_the_blocking_teams_leader_may_answer_in_a_comment(client_for, team, pm, other_team):
