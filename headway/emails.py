@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 
 from . import jobs
 from .models import Email, EmailKind, Preference
+from .people import display_name
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def write_email(*, key, kind, recipient, template, context=None):
         context = {
             **(context or {}),
             "recipient": recipient,
-            "recipient_name": recipient.get_full_name() or recipient.username,
+            "recipient_name": display_name(recipient),
             "site_url": settings.SITE_URL,
             "settings_url": absolute_url(reverse("notification_settings")),
             "unsubscribe_url": unsubscribe_url(recipient.pk, kind),
