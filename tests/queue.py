@@ -35,9 +35,21 @@ DEFERRED_TICKS_SQL = "SELECT task_name, defer_timestamp FROM procrastinate_perio
 
 
 def due_ticks():
-    """(task name, tick) of every periodic job a worker starting now defers at once."""
+    """{task name: tick} of every periodic job a worker starting now defers at once. A worker
+    that starts a moment later, past the next tick of a job, defers that tick instead: either
+    one counts (`_deferred_every_tick`)."""
     deferrer = periodic.PeriodicDeferrer(registry=app.periodic_registry)
-    return {(task.task.name, tick) for task, tick in deferrer.get_previous_tasks(at=time.time())}
+    return {task.task.name: tick for task, tick in deferrer.get_previous_tasks(at=time.time())}
+
+
+def _deferred_every_tick(expected_ticks, deferred, deferred_before):
+    """Whether each periodic job's expected tick was deferred, or a later one since the
+    workers started."""
+    return all(
+        (name, tick) in deferred
+        or any(n == name and t >= tick for n, t in deferred - deferred_before)
+        for name, tick in expected_ticks.items()
+    )
 
 
 def run_workers(count=1, timeout=30):
@@ -71,6 +83,7 @@ async def _run(count, timeout):
     connector = app.connector.get_worker_connector()
     with app.replace_connector(connector) as worker_app:
         async with worker_app.open_async():
+            deferred_before = await _deferred_ticks(connector)
             workers = [
                 worker_app._worker(
                     name=f"test-worker-{n + 1}",
@@ -83,14 +96,19 @@ async def _run(count, timeout):
             ]
             runs = [asyncio.create_task(worker.run()) for worker in workers]
             try:
-                await _until_idle(connector, expected_ticks, runs, timeout)
+                await _until_idle(connector, expected_ticks, runs, timeout, deferred_before)
             finally:
                 for worker in workers:
                     worker.stop()
                 await asyncio.gather(*runs)
 
 
-async def _until_idle(connector, expected_ticks, runs, timeout):
+async def _deferred_ticks(connector):
+    rows = await connector.execute_query_all_async(DEFERRED_TICKS_SQL)
+    return {(row["task_name"], row["defer_timestamp"]) for row in rows}
+
+
+async def _until_idle(connector, expected_ticks, runs, timeout, deferred_before):
     deadline = time.monotonic() + timeout
     idle_checks = 0
     while idle_checks < 3:
@@ -102,12 +120,10 @@ async def _until_idle(connector, expected_ticks, runs, timeout):
                     run.result()  # a worker that stopped by itself: show why
             raise RuntimeError("a worker stopped by itself")
         await asyncio.sleep(0.05)
-        ticks = {
-            (row["task_name"], row["defer_timestamp"])
-            for row in await connector.execute_query_all_async(DEFERRED_TICKS_SQL)
-        }
+        ticks = await _deferred_ticks(connector)
         pending = (await connector.execute_query_one_async(PENDING_SQL))["count"]
-        idle_checks = idle_checks + 1 if expected_ticks <= ticks and pending == 0 else 0
+        idle = _deferred_every_tick(expected_ticks, ticks, deferred_before) and pending == 0
+        idle_checks = idle_checks + 1 if idle else 0
 
 
 def jobs(status=None, task_name=None):
