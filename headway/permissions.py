@@ -14,6 +14,7 @@ class Action(StrEnum):
     LOG_OBSTACLE = "log_obstacle"
     CHANGE_OBSTACLE = "change_obstacle"
     COMMENT_OBSTACLE = "comment_obstacle"
+    CONNECT_CHAT = "connect_chat"
     MANAGE = "manage"
     # The organization's few important problems: a leader's (of any team) or an admin's.
     MANAGE_PROBLEMS = "manage_problems"
@@ -43,6 +44,8 @@ MATRIX = {
     Action.LOG_OBSTACLE: RESPONSIBLE,
     Action.CHANGE_OBSTACLE: RESPONSIBLE,
     Action.COMMENT_OBSTACLE: RESPONSIBLE | {Relation.MEMBER, Relation.BLOCKING_MEMBER},
+    # A team's chat channels speak to the whole team: its leader connects them.
+    Action.CONNECT_CHAT: frozenset({Relation.ADMIN, Relation.LEADER}),
     Action.MANAGE: frozenset({Relation.ADMIN}),
     Action.MANAGE_PROBLEMS: frozenset({Relation.ADMIN, Relation.LEADER}),
     Action.REOPEN_QUARTER: frozenset({Relation.ADMIN, Relation.LEADER}),

@@ -237,6 +237,15 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 API_RATE_LIMIT = envint("API_RATE_LIMIT", 120)
 API_RATE_WINDOW = envint("API_RATE_WINDOW", 60)
 
+# Integrations (integrations/): chat channels and outgoing webhooks post only to https://
+# addresses on public networks, unless these say otherwise (on with DEBUG, for local
+# receivers); a request waits INTEGRATIONS_TIMEOUT seconds at most; a channel or a webhook
+# whose deliveries failed INTEGRATIONS_DISABLE_AFTER times in a row is switched off.
+INTEGRATIONS_ALLOW_HTTP = envbool("INTEGRATIONS_ALLOW_HTTP", DEBUG)
+INTEGRATIONS_ALLOW_PRIVATE_ADDRESSES = envbool("INTEGRATIONS_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+INTEGRATIONS_TIMEOUT = envint("INTEGRATIONS_TIMEOUT", 10)
+INTEGRATIONS_DISABLE_AFTER = envint("INTEGRATIONS_DISABLE_AFTER", 5)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
