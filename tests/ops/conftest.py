@@ -6,6 +6,7 @@ the CSRF token read from each form, redirects not followed so that every hop can
 
 import http.cookiejar
 import os
+import random
 import re
 import shutil
 import socket
@@ -28,16 +29,26 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def free_ports(count):
-    """`count` consecutive loopback ports that nothing listens on."""
+    """`count` consecutive loopback ports that nothing listens on, for servers another
+    process starts. Taken below the range the system hands out to outgoing connections: a
+    port of that range, free when probed, can become the local end of some connection
+    before the server binds it (gunicorn then fails with "Address already in use")."""
+    below = outgoing_ports()[0]
     for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = probe.getsockname()[1]
-        if first + count > 65535:
-            continue
+        first = random.randrange(10_000, below - count)
         if all(port_is_free(first + n) for n in range(count)):
             return list(range(first, first + count))
     raise RuntimeError("no free range of ports")
+
+
+def outgoing_ports():
+    """The (first, last) ports the system gives outgoing connections (Linux's default
+    when it does not say)."""
+    try:
+        first, last = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(first), int(last)
+    except (OSError, ValueError):
+        return 32768, 60999
 
 
 def port_is_free(port):
