@@ -9,4 +9,6 @@ urlpatterns = [
     path("problems/", views.problems, name="problems"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("problems/none/", views.problem_detail, name="problem_none"),
+    path("review/<str:label>/", views.quarter_review, name="review"),
+    path("review/<str:label>/export.csv", views.quarter_review_export, name="review_export"),
 ]

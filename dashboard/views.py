@@ -4,7 +4,10 @@ These pages compose every app below (objectives, obstacles, coaching), so they l
 the top, and read each app through its queryset API and its context builders.
 """
 
+import csv
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
@@ -22,7 +25,7 @@ from objectives.models import (
 from objectives.views import get_team_for_user, selected_quarter
 from obstacles.views import team_context
 
-from . import figures
+from . import figures, review
 
 
 @vary_on_headers("HX-Request")
@@ -195,3 +198,55 @@ def problem_detail(request, pk=None):
         )
     context["problem"] = problem
     return render(request, "dashboard/problem.html", context)
+
+
+def get_review_scope(request, label):
+    """The review of quarter `label` for the organization or, with ?team=<slug>, one team,
+    if the signed-in user may read it (Action.READ_REVIEW); else 403. Its quarters, the
+    team picker's teams and whether the viewer may widen it to the organization come along.
+    """
+    quarter = get_object_or_404(Quarter, label=label)
+    organization = relations_to_organization(request.user)
+    slug = request.GET.get("team")
+    team = get_object_or_404(Team, slug=slug) if slug else None
+    relations = organization | team.relations_to(request.user) if team else organization
+    if not allows(relations, Action.READ_REVIEW):
+        raise PermissionDenied
+    return review.Scope(quarter, team, allows(organization, Action.READ_REVIEW))
+
+
+def quarter_review(request, label):
+    """A quarter's review: objectives by outcome per team, obstacles logged and removed by
+    kind, the time to remove them by kind and by the team waited on, the longest open, and
+    how fast escalations were answered. Leaders and admins read the organization's and any
+    team's; a team's PM and members, their team's."""
+    scope = get_review_scope(request, label)
+    now = timezone.now()
+    events = review.escalations(scope)
+    context = {
+        "scope": scope,
+        "quarter": scope.quarter,
+        "team": scope.team,
+        "quarters": Quarter.objects.order_by("start"),
+        "teams": Team.objects.active().order_by("name") if scope.sees_organization else (),
+        "today": timezone.localdate(),
+        "measured_at": scope.end(now),
+        "outcomes": review.objective_outcomes(scope),
+        "kinds": review.obstacles_by_kind(scope),
+        "waited_on": review.removal_by_blocking_team(scope),
+        "longest": review.longest_open(scope, now)[: review.LONGEST_SHOWN],
+        "escalation": review.escalation_figures(events),
+        "slowest": review.slowest_answered(events)[: review.ESCALATIONS_SHOWN],
+    }
+    return render(request, "dashboard/review.html", context)
+
+
+def quarter_review_export(request, label):
+    """The review's figures as CSV: one row per figure (section, row, measure, value)."""
+    scope = get_review_scope(request, label)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"review-{scope.quarter.label}{f'-{scope.team.slug}' if scope.team else ''}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerows(review.csv_rows(scope))
+    return response

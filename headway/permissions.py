@@ -20,6 +20,9 @@ class Action(StrEnum):
     MANAGE_PROBLEMS = "manage_problems"
     # Closing a team's quarter is the team's (its PM's first); reopening it, a leader's call.
     REOPEN_QUARTER = "reopen_quarter"
+    # A quarter's review judges how leaders removed obstacles: the organization's is for
+    # leaders and admins; a team's, for them and the team's own people.
+    READ_REVIEW = "read_review"
 
 
 class Relation(StrEnum):
@@ -49,6 +52,7 @@ MATRIX = {
     Action.MANAGE: frozenset({Relation.ADMIN}),
     Action.MANAGE_PROBLEMS: frozenset({Relation.ADMIN, Relation.LEADER}),
     Action.REOPEN_QUARTER: frozenset({Relation.ADMIN, Relation.LEADER}),
+    Action.READ_REVIEW: RESPONSIBLE | {Relation.MEMBER},
 }
 
 

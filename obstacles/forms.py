@@ -292,6 +292,23 @@ class LogFilterForm(forms.Form):
         empty_label=_("Any time"),
         widget=QuickSelect,
     )
+    logged = forms.ModelChoiceField(
+        label=_("Logged in"),
+        queryset=Quarter.objects.order_by("-start"),
+        to_field_name="label",
+        required=False,
+        empty_label=_("Any time"),
+        widget=QuickSelect,
+    )
+    removed = forms.ModelChoiceField(
+        label=_("Removed in"),
+        queryset=Quarter.objects.order_by("-start"),
+        to_field_name="label",
+        required=False,
+        empty_label=_("Any time"),
+        widget=QuickSelect,
+        help_text=_("Resolved during the quarter."),
+    )
     problem = forms.ModelChoiceField(
         label=_("Problem"),
         queryset=Problem.objects.only("title").order_by("title"),
@@ -341,6 +358,10 @@ class LogFilterForm(forms.Form):
             obstacles = obstacles.waiting_on_teams_led_by(self.user)
         if data.get("quarter"):
             obstacles = obstacles.for_quarter(data["quarter"])
+        if data.get("logged"):
+            obstacles = obstacles.logged_in(data["logged"])
+        if data.get("removed"):
+            obstacles = obstacles.removed_in(data["removed"])
         if data.get("problem"):
             serving = Objective.objects.filter(serves=data["problem"])
             if data.get("quarter"):

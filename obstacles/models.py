@@ -45,6 +45,22 @@ class ObstacleQuerySet(models.QuerySet):
             Q(closed_at__isnull=True) | Q(closed_at__gte=start_of(quarter.start))
         )
 
+    def logged_in(self, quarter):
+        """The obstacles logged during `quarter`."""
+        return self.filter(
+            opened_at__gte=start_of(quarter.start),
+            opened_at__lt=start_of(quarter.end + timedelta(days=1)),
+        )
+
+    def removed_in(self, quarter):
+        """The obstacles removed (resolved) during `quarter`: neither accepted as a risk
+        nor withdrawn, which leave the obstacle standing or forgotten."""
+        return self.filter(
+            status=Obstacle.Status.RESOLVED,
+            closed_at__gte=start_of(quarter.start),
+            closed_at__lt=start_of(quarter.end + timedelta(days=1)),
+        )
+
     def needing_leader(self, leader, today=None):
         """Active obstacles of the teams `leader` leads that ask for them now: urgent ones,
         those asking for help, and stakeholder decisions due within a week or overdue."""

@@ -1,6 +1,8 @@
 """Small helpers for the dashboard's templates: they shape figures the database computed."""
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from obstacles.models import Obstacle
 
@@ -22,3 +24,23 @@ def open_by_kind(team):
 def whole_days(duration):
     """A duration as whole days (None stays None)."""
     return None if duration is None else duration.days
+
+
+@register.filter
+def span(duration):
+    """A time taken, said in the largest unit that keeps it readable: "5 hours" under a
+    day, else "2.5 days" (one decimal); "" for none."""
+    if duration is None:
+        return ""
+    hours = duration.total_seconds() / 3600
+    if hours < 24:
+        count = round(hours)
+        return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+    days = hours / 24
+    return gettext("%(days)s days") % {"days": number_format(days, 1)}
+
+
+@register.filter
+def kind_label(kind):
+    """An obstacle kind's name, in the reader's language."""
+    return Obstacle.Kind(kind).label

@@ -1,0 +1,240 @@
+"""The quarter review's figures: how each team's objectives ended, and how fast the
+obstacles in their way were removed and the escalations answered.
+
+Every figure is one query whatever the number of teams or obstacles: counts with FILTER,
+medians and 90th percentiles with PostgreSQL's percentile_cont.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import (
+    Aggregate,
+    Avg,
+    BooleanField,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Least
+
+from django.utils.translation import gettext as _
+
+from objectives.models import Objective
+from obstacles.models import Obstacle, ObstacleEvent, start_of
+
+# The longest-open obstacles the review lists: the log has every one.
+LONGEST_SHOWN = 10
+# The escalations listed, slowest answered first.
+ESCALATIONS_SHOWN = 10
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's percentile_cont(fraction) WITHIN GROUP (ORDER BY expression): the
+    value below which `fraction` of the rows fall, interpolated (a median at 0.5)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+    arity = 1
+
+    def __init__(self, expression, fraction, **extra):
+        # A number of our own, never user input: written into the SQL as a literal.
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def median_and_p90(duration, **extra):
+    return {
+        "median": PercentileCont(duration, 0.5, output_field=DurationField(), **extra),
+        "p90": PercentileCont(duration, 0.9, output_field=DurationField(), **extra),
+    }
+
+
+TIME_TO_REMOVE = ExpressionWrapper(F("closed_at") - F("opened_at"), output_field=DurationField())
+
+
+@dataclass
+class Scope:
+    """What a review covers: a quarter, and one team or (team None) the organization."""
+
+    quarter: object
+    team: object = None
+    # Whether the viewer may read the organization's review (and so any team's).
+    sees_organization: bool = False
+
+    def objectives(self):
+        objectives = Objective.objects.filter(quarter=self.quarter)
+        return objectives.filter(team=self.team) if self.team else objectives
+
+    def obstacles(self):
+        obstacles = Obstacle.objects.all()
+        return obstacles.filter(team=self.team) if self.team else obstacles
+
+    def end(self, now):
+        """The moment the review is taken at: the quarter's end, or now while it runs."""
+        return min(now, start_of(self.quarter.end + timedelta(days=1)))
+
+
+def objective_outcomes(scope):
+    """One row per team: its objectives of the quarter by outcome (`achieved`, `missed`,
+    `dropped`, `active` for those not graded yet), `carried_over` (into the next quarter,
+    whatever their grade), `total` and `mean_score` (the mean final score of those graded
+    with one, NULL without any); by team name."""
+    status = Objective.Status
+    return (
+        scope.objectives()
+        .values("team__name", "team__slug")
+        .annotate(
+            total=Count("pk"),
+            achieved=Count("pk", filter=Q(status=status.ACHIEVED)),
+            missed=Count("pk", filter=Q(status=status.MISSED)),
+            dropped=Count("pk", filter=Q(status=status.DROPPED)),
+            active=Count("pk", filter=Q(status=status.ACTIVE)),
+            carried_over=Count("carried_into"),
+            mean_score=Avg("final_score"),
+        )
+        .order_by("team__name")
+    )
+
+
+def obstacles_by_kind(scope):
+    """One row per kind with any obstacle logged or removed in the quarter: `logged`,
+    `removed`, and the `median` and `p90` time from logged to removed of those removed
+    (NULL when none was)."""
+    quarter = scope.quarter
+    logged = Q(pk__in=Obstacle.objects.logged_in(quarter).values("pk"))
+    removed = Q(pk__in=Obstacle.objects.removed_in(quarter).values("pk"))
+    return (
+        scope.obstacles()
+        .filter(logged | removed)
+        .values("kind")
+        .annotate(
+            logged=Count("pk", filter=logged),
+            removed=Count("pk", filter=removed),
+            **median_and_p90(TIME_TO_REMOVE, filter=removed),
+        )
+        .order_by("kind")
+    )
+
+
+def removal_by_blocking_team(scope):
+    """One row per team waited on (the blocking team) by obstacles removed in the quarter:
+    `removed`, and the `median` and `p90` time from logged to removed; slowest first."""
+    return (
+        scope.obstacles()
+        .removed_in(scope.quarter)
+        .filter(blocking_team__isnull=False)
+        .values("blocking_team__name", "blocking_team__slug")
+        .annotate(removed=Count("pk"), **median_and_p90(TIME_TO_REMOVE))
+        .order_by(F("median").desc(), "blocking_team__name")
+    )
+
+
+def longest_open(scope, now):
+    """The obstacles that stood in the way during the quarter, the longest open first:
+    `open_for` runs from logging to removal, or to the quarter's end (now, while it runs)
+    for those still standing then; `still_open` says which."""
+    end = Value(scope.end(now), output_field=DateTimeField())
+    until = Least(Coalesce(F("closed_at"), end), end)
+    return (
+        scope.obstacles()
+        .for_quarter(scope.quarter)
+        .filter(opened_at__lt=end)
+        .annotate(
+            open_for=ExpressionWrapper(until - F("opened_at"), output_field=DurationField()),
+            still_open=ExpressionWrapper(
+                Q(closed_at__isnull=True) | Q(closed_at__gte=end), output_field=BooleanField()
+            ),
+        )
+        .select_related("team", "blocking_team")
+        .order_by("-open_for", "pk")
+    )
+
+
+def escalations(scope):
+    """The escalations of the quarter (an obstacle marked urgent, at logging or later), each
+    with `answered_at`: the first later event on the obstacle by someone other than who
+    escalated it (a comment, a change of status, owner or details), NULL while unanswered;
+    and `time_to_answer`."""
+    quarter = scope.quarter
+    answers = ObstacleEvent.objects.filter(
+        obstacle=OuterRef("obstacle"), created_at__gt=OuterRef("created_at")
+    ).exclude(actor=OuterRef("actor"))
+    events = ObstacleEvent.objects.filter(
+        kind=ObstacleEvent.Kind.ESCALATED,
+        created_at__gte=start_of(quarter.start),
+        created_at__lt=start_of(quarter.end + timedelta(days=1)),
+    )
+    if scope.team:
+        events = events.filter(obstacle__team=scope.team)
+    return events.annotate(
+        answered_at=Subquery(answers.order_by("created_at").values("created_at")[:1])
+    ).annotate(
+        time_to_answer=ExpressionWrapper(
+            F("answered_at") - F("created_at"), output_field=DurationField()
+        )
+    )
+
+
+def escalation_figures(events):
+    """How many escalations, how many answered, and the median and 90th-percentile time to
+    the first answer: one query."""
+    return events.aggregate(
+        count=Count("pk"),
+        answered=Count("answered_at"),
+        **median_and_p90(F("time_to_answer")),
+    )
+
+
+def slowest_answered(events):
+    """The escalations, unanswered first, then the slowest answered."""
+    return events.select_related("obstacle__team", "actor").order_by(
+        F("time_to_answer").desc(nulls_first=True), "pk"
+    )
+
+
+def in_days(duration):
+    """A duration as a number of days, to two places ("" for none): what a spreadsheet sums."""
+    return "" if duration is None else f"{duration.total_seconds() / 86400:.2f}"
+
+
+def csv_rows(scope):
+    """The review's figures as rows of (section, row, measure, value), with a header."""
+    yield [_("Section"), _("Row"), _("Measure"), _("Value")]
+    measures = [
+        ("total", _("Objectives")),
+        ("achieved", _("Achieved")),
+        ("missed", _("Missed")),
+        ("dropped", _("Dropped")),
+        ("active", _("Not graded yet")),
+        ("carried_over", _("Carried over")),
+    ]
+    for row in objective_outcomes(scope):
+        for key, label in measures:
+            yield [_("Objectives"), row["team__name"], label, row[key]]
+        score = "" if row["mean_score"] is None else f"{row['mean_score']:.2f}"
+        yield [_("Objectives"), row["team__name"], _("Mean final score"), score]
+    kinds = dict(Obstacle.Kind.choices)
+    for row in obstacles_by_kind(scope):
+        yield [_("Obstacles by kind"), kinds[row["kind"]], _("Logged"), row["logged"]]
+        yield [_("Obstacles by kind"), kinds[row["kind"]], _("Removed"), row["removed"]]
+        yield from timings(_("Obstacles by kind"), kinds[row["kind"]], row)
+    for row in removal_by_blocking_team(scope):
+        team = row["blocking_team__name"]
+        yield [_("Removed, by team waited on"), team, _("Removed"), row["removed"]]
+        yield from timings(_("Removed, by team waited on"), team, row)
+    figures = escalation_figures(escalations(scope))
+    yield [_("Escalations"), "", _("Escalated"), figures["count"]]
+    yield [_("Escalations"), "", _("Answered"), figures["answered"]]
+    yield from timings(_("Escalations"), "", figures, _("Median days to answer"),
+                       _("90th percentile days to answer"))
+
+
+def timings(section, row, figures, median=None, p90=None):
+    yield [section, row, median or _("Median days to remove"), in_days(figures["median"])]
+    yield [section, row, p90 or _("90th percentile days to remove"), in_days(figures["p90"])]
