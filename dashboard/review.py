@@ -23,7 +23,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Least
-
 from django.utils.translation import gettext as _
 
 from objectives.models import Objective
@@ -231,8 +230,13 @@ def csv_rows(scope):
     figures = escalation_figures(escalations(scope))
     yield [_("Escalations"), "", _("Escalated"), figures["count"]]
     yield [_("Escalations"), "", _("Answered"), figures["answered"]]
-    yield from timings(_("Escalations"), "", figures, _("Median days to answer"),
-                       _("90th percentile days to answer"))
+    yield from timings(
+        _("Escalations"),
+        "",
+        figures,
+        _("Median days to answer"),
+        _("90th percentile days to answer"),
+    )
 
 
 def timings(section, row, figures, median=None, p90=None):

@@ -230,7 +230,6 @@ def quarter_review(request, label):
         "quarters": Quarter.objects.order_by("start"),
         "teams": Team.objects.active().order_by("name") if scope.sees_organization else (),
         "today": timezone.localdate(),
-        "measured_at": scope.end(now),
         "outcomes": review.objective_outcomes(scope),
         "kinds": review.obstacles_by_kind(scope),
         "waited_on": review.removal_by_blocking_team(scope),

@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from obstacles.models import Obstacle
 
@@ -36,8 +36,13 @@ def span(duration):
     if hours < 24:
         count = round(hours)
         return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
-    days = hours / 24
-    return gettext("%(days)s days") % {"days": number_format(days, 1)}
+    # One decimal, none when it is whole: "2.5 days", "3 days", "1 day".
+    days = round(hours / 24, 1)
+    whole = days == int(days)
+    count = int(days) if whole else 2
+    return ngettext("%(days)s day", "%(days)s days", count) % {
+        "days": number_format(int(days) if whole else days, 0 if whole else 1)
+    }
 
 
 @register.filter

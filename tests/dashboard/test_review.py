@@ -13,12 +13,15 @@ import csv
 import io
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
+from dashboard.templatetags.dashboard_tags import span
 from objectives.models import Membership, Objective
 from obstacles.models import Obstacle
 from tests.factories import (
@@ -91,7 +94,9 @@ def story(time_machine, q3, q4, team, other_team, pm, leader):
 
 
 def test_objectives_by_outcome_per_team_with_their_mean_final_score(client_for, leader, story):
-    outcomes = {row["team__slug"]: row for row in client_for(leader).get(REVIEW).context["outcomes"]}
+    outcomes = {
+        row["team__slug"]: row for row in client_for(leader).get(REVIEW).context["outcomes"]
+    }
 
     checkout = outcomes["checkout"]
     assert (checkout["total"], checkout["achieved"], checkout["missed"]) == (3, 1, 1)
@@ -150,20 +155,21 @@ def test_each_figure_links_to_the_rows_behind_it(client_for, leader, story):
     client = client_for(leader)
     page = client.get(REVIEW).content.decode()
 
-    removed_link = f"{reverse('obstacles:log')}?status=resolved&amp;kind=dependency&amp;removed=2026-Q3"
+    removed_link = (
+        f"{reverse('obstacles:log')}?status=resolved&amp;kind=dependency&amp;removed=2026-Q3"
+    )
     assert removed_link in page
     log = client.get(removed_link.replace("&amp;", "&"))
     assert log.context["page"].paginator.count == 3
     logged = client.get(f"{reverse('obstacles:log')}?status=all&kind=customer&logged=2026-Q3")
     assert [o.pk for o in logged.context["page"]] == [story.pk]
-    assert reverse("review", args=["2026-Q3"]) in client.get(
-        reverse("home") + "?quarter=2026-Q3"
-    ).content.decode()
+    assert (
+        reverse("review", args=["2026-Q3"])
+        in client.get(reverse("home") + "?quarter=2026-Q3").content.decode()
+    )
 
 
-def test_a_team_review_counts_only_that_teams_objectives_and_obstacles(
-    client_for, leader, story
-):
+def test_a_team_review_counts_only_that_teams_objectives_and_obstacles(client_for, leader, story):
     response = client_for(leader).get(REVIEW, {"team": "payments-platform"})
 
     assert [row["team__slug"] for row in response.context["outcomes"]] == ["payments-platform"]
@@ -177,7 +183,12 @@ def test_the_figures_export_as_csv(client_for, leader, story):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["Section", "Row", "Measure", "Value"]
-    assert ["Obstacles by kind", "Dependency on another team", "Median days to remove", "4.00"] in rows
+    assert [
+        "Obstacles by kind",
+        "Dependency on another team",
+        "Median days to remove",
+        "4.00",
+    ] in rows
     assert ["Escalations", "", "Median days to answer", "0.25"] in rows
     assert ["Objectives", "Checkout", "Mean final score", "0.65"] in rows
 
@@ -190,9 +201,12 @@ def test_leaders_and_admins_read_the_organizations_review(request, client_for, t
 @pytest.mark.parametrize("who", ["pm", "tech_lead", "outsider"])
 def test_pms_and_members_are_refused_the_organizations_review(request, client_for, q3, who):
     assert client_for(request.getfixturevalue(who)).get(REVIEW).status_code == 403
-    assert client_for(request.getfixturevalue(who)).get(
-        reverse("review_export", args=["2026-Q3"])
-    ).status_code == 403
+    assert (
+        client_for(request.getfixturevalue(who))
+        .get(reverse("review_export", args=["2026-Q3"]))
+        .status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("who", ["pm", "tech_lead"])
@@ -223,7 +237,7 @@ def grow(quarter, times):
     """`times` teams, each with graded objectives, a removed obstacle waiting on the next
     team, an open one and an answered escalation."""
     teams = [TeamFactory() for _ in range(times + 1)]
-    for team, waited_on in zip(teams, teams[1:], strict=False):
+    for team, waited_on in pairwise(teams):
         pm = UserFactory()
         MembershipFactory(team=team, user=pm, role=Membership.Role.PRODUCT_MANAGER)
         ObjectiveFactory(team=team, quarter=quarter, status=Objective.Status.MISSED)
@@ -254,3 +268,19 @@ def test_the_review_takes_as_many_queries_at_1x_as_at_10x(
         assert client.get(REVIEW).status_code == 200
     with django_assert_num_queries(EXPORT_QUERIES):
         assert client.get(reverse("review_export", args=[quarter.label])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("duration", "english", "french"),
+    [
+        (timedelta(hours=6), "6 hours", "6 heures"),
+        (timedelta(days=1), "1 day", "1 jour"),
+        (timedelta(days=8.8), "8.8 days", "8,8 jours"),
+        (timedelta(days=12), "12 days", "12 jours"),
+    ],
+)
+def test_times_are_said_in_hours_under_a_day_else_in_days(duration, english, french):
+    with translation.override("en"):
+        assert span(duration) == english
+    with translation.override("fr"):
+        assert span(duration) == french
