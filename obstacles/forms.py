@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -334,6 +336,12 @@ class LogFilterForm(forms.Form):
         self.fields["owner"].queryset = in_name_order(
             self.fields["owner"].queryset.only("username", "first_name", "last_name")
         )
+        # The three quarter filters list the same quarters: read once, when first rendered
+        # (iterated, not list()ed: its len() would count them in a query of its own).
+        quarter = self.fields["quarter"]
+        quarters = functools.cache(lambda: [choice for choice in quarter.iterator(quarter)])
+        for name in ("quarter", "logged", "removed"):
+            self.fields[name].choices = quarters
 
     def filter(self, obstacles):
         """`obstacles` narrowed and sorted by the valid filters (invalid ones are ignored)."""
