@@ -34,9 +34,7 @@ def test_a_leader_reads_the_review_of_the_past_quarter(
     expect(browser.get_by_role("heading", level=1)).to_have_text(
         f"The organization’s review of {current.label}"
     )
-    browser.get_by_role("navigation", name="Quarters").get_by_role(
-        "link", name=past.label
-    ).click()
+    browser.get_by_role("navigation", name="Quarters").get_by_role("link", name=past.label).click()
 
     expect(browser.get_by_role("heading", level=1)).to_have_text(
         f"The organization’s review of {past.label}"
