@@ -123,6 +123,8 @@ def team_page(request, slug):
     those it holds up (obstacles), and the learnings shared with it (coaching)."""
     team = get_team_for_user(request, slug)
     context = team_context(request, team)
+    # Its own people reach the team's review from here; leaders and admins, from the dashboard.
+    context["can_read_review"] = allows(team.relations, Action.READ_REVIEW)
     context["learnings"] = (
         Learning.objects.shared_with(team)
         .select_related("source_team", "author")

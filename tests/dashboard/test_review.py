@@ -284,3 +284,11 @@ def test_times_are_said_in_hours_under_a_day_else_in_days(duration, english, fre
         assert span(duration) == english
     with translation.override("fr"):
         assert span(duration) == french
+
+
+def test_a_teams_page_leads_its_own_people_to_its_review(client_for, pm, outsider, q3):
+    team_page = reverse("team", args=["checkout"]) + "?quarter=2026-Q3"
+    review = f"{REVIEW}?team=checkout"
+
+    assert review in client_for(pm).get(team_page).content.decode()
+    assert review not in client_for(outsider).get(team_page).content.decode()

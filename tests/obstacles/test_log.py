@@ -95,6 +95,28 @@ def test_quarter_filter(client_for, outsider, team, pm):
     assert titles(response) == ["Then"]
 
 
+def test_logged_in_and_removed_in_filters(client_for, outsider, team, pm, time_machine):
+    """Logged in a quarter, and removed (resolved, not accepted or withdrawn) in one: the
+    rows behind the quarter review's counts."""
+    quarter = QuarterFactory(label="2025-Q1")
+    time_machine.move_to(timezone.make_aware(timezone.datetime(2024, 12, 20)))
+    before = ObstacleFactory(team=team, created_by=pm, title="Before")
+    time_machine.move_to(timezone.make_aware(timezone.datetime(2025, 2, 1)))
+    during = ObstacleFactory(team=team, created_by=pm, title="During")
+    accepted = ObstacleFactory(team=team, created_by=pm, title="Accepted")
+    before.resolve(pm, "Done.")
+    accepted.accept_risk(pm, "We live with it.")
+    time_machine.move_to(timezone.make_aware(timezone.datetime(2025, 4, 2)))
+    during.resolve(pm, "Done.")
+    client = client_for(outsider)
+
+    logged = client.get(LOG, {"status": "all", "logged": quarter.label, "sort": "oldest"})
+    removed = client.get(LOG, {"status": "all", "removed": quarter.label})
+
+    assert titles(logged) == ["During", "Accepted"]
+    assert titles(removed) == ["Before"]
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [("oldest", ["Old", "Young"]), ("newest", ["Young", "Old"]), ("activity", ["Old", "Young"])],
