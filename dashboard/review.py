@@ -79,25 +79,42 @@ class Scope:
         return min(now, start_of(self.quarter.end + timedelta(days=1)))
 
 
-def objective_outcomes(scope):
-    """One row per team: its objectives of the quarter by outcome (`achieved`, `missed`,
-    `dropped`, `active` for those not graded yet), `carried_over` (into the next quarter,
-    whatever their grade), `total` and `mean_score` (the mean final score of those graded
-    with one, NULL without any); by team name."""
+def outcome_counts():
+    """Objectives by outcome, as aggregates: `achieved`, `missed`, `dropped`, `active` for
+    those not graded yet, `carried_over` (into the next quarter, whatever their grade),
+    `total` and `mean_score` (the mean final score of those graded with one, NULL without
+    any)."""
     status = Objective.Status
+    return {
+        "total": Count("pk"),
+        "achieved": Count("pk", filter=Q(status=status.ACHIEVED)),
+        "missed": Count("pk", filter=Q(status=status.MISSED)),
+        "dropped": Count("pk", filter=Q(status=status.DROPPED)),
+        "active": Count("pk", filter=Q(status=status.ACTIVE)),
+        "carried_over": Count("carried_into"),
+        "mean_score": Avg("final_score"),
+    }
+
+
+def objective_outcomes(scope):
+    """One row per team: its objectives of the quarter by outcome (`outcome_counts`), by
+    team name."""
     return (
         scope.objectives()
         .values("team__name", "team__slug")
-        .annotate(
-            total=Count("pk"),
-            achieved=Count("pk", filter=Q(status=status.ACHIEVED)),
-            missed=Count("pk", filter=Q(status=status.MISSED)),
-            dropped=Count("pk", filter=Q(status=status.DROPPED)),
-            active=Count("pk", filter=Q(status=status.ACTIVE)),
-            carried_over=Count("carried_into"),
-            mean_score=Avg("final_score"),
-        )
+        .annotate(**outcome_counts())
         .order_by("team__name")
+    )
+
+
+def outcomes_by_problem(scope):
+    """One row per organization problem the quarter's objectives serve, then one for those
+    serving none (`serves` NULL): their objectives by outcome (`outcome_counts`)."""
+    return (
+        scope.objectives()
+        .values("serves", "serves__title")
+        .annotate(**outcome_counts())
+        .order_by(F("serves__title").asc(nulls_last=True))
     )
 
 
@@ -205,19 +222,11 @@ def in_days(duration):
 def csv_rows(scope):
     """The review's figures as rows of (section, row, measure, value), with a header."""
     yield [_("Section"), _("Row"), _("Measure"), _("Value")]
-    measures = [
-        ("total", _("Objectives")),
-        ("achieved", _("Achieved")),
-        ("missed", _("Missed")),
-        ("dropped", _("Dropped")),
-        ("active", _("Not graded yet")),
-        ("carried_over", _("Carried over")),
-    ]
     for row in objective_outcomes(scope):
-        for key, label in measures:
-            yield [_("Objectives"), row["team__name"], label, row[key]]
-        score = "" if row["mean_score"] is None else f"{row['mean_score']:.2f}"
-        yield [_("Objectives"), row["team__name"], _("Mean final score"), score]
+        yield from outcome_rows(_("Objectives"), row["team__name"], row)
+    for row in outcomes_by_problem(scope):
+        title = row["serves__title"] or _("Serving no problem")
+        yield from outcome_rows(_("Objectives by problem"), title, row)
     kinds = dict(Obstacle.Kind.choices)
     for row in obstacles_by_kind(scope):
         yield [_("Obstacles by kind"), kinds[row["kind"]], _("Logged"), row["logged"]]
@@ -242,3 +251,18 @@ def csv_rows(scope):
 def timings(section, row, figures, median=None, p90=None):
     yield [section, row, median or _("Median days to remove"), in_days(figures["median"])]
     yield [section, row, p90 or _("90th percentile days to remove"), in_days(figures["p90"])]
+
+
+def outcome_rows(section, name, row):
+    measures = [
+        ("total", _("Objectives")),
+        ("achieved", _("Achieved")),
+        ("missed", _("Missed")),
+        ("dropped", _("Dropped")),
+        ("active", _("Not graded yet")),
+        ("carried_over", _("Carried over")),
+    ]
+    for key, label in measures:
+        yield [section, name, label, row[key]]
+    score = "" if row["mean_score"] is None else f"{row['mean_score']:.2f}"
+    yield [section, name, _("Mean final score"), score]

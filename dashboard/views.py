@@ -233,6 +233,7 @@ def quarter_review(request, label):
         "teams": Team.objects.active().order_by("name") if scope.sees_organization else (),
         "today": timezone.localdate(),
         "outcomes": review.objective_outcomes(scope),
+        "by_problem": review.outcomes_by_problem(scope),
         "kinds": review.obstacles_by_kind(scope),
         "waited_on": review.removal_by_blocking_team(scope),
         "longest": review.longest_open(scope, now)[: review.LONGEST_SHOWN],

@@ -28,6 +28,7 @@ from tests.factories import (
     MembershipFactory,
     ObjectiveFactory,
     ObstacleFactory,
+    ProblemFactory,
     QuarterFactory,
     TeamFactory,
     UserFactory,
@@ -61,10 +62,15 @@ def removed(time_machine, obstacle, on, by):
 @pytest.fixture
 def story(time_machine, q3, q4, team, other_team, pm, leader):
     """The quarter told above, and its objectives: Checkout achieved one (0.9), missed one
-    (0.4, carried over) and dropped one; Payments Platform achieved one (1.0) and has one
-    not graded yet."""
-    ObjectiveFactory(team=team, quarter=q3, status="achieved", final_score=Decimal("0.9"))
-    missed = ObjectiveFactory(team=team, quarter=q3, status="missed", final_score=Decimal("0.4"))
+    (0.4, carried over), both serving the problem "Paying is slow", and dropped one;
+    Payments Platform achieved one (1.0) and has one not graded yet."""
+    problem = ProblemFactory(title="Paying is slow", first_quarter=q3)
+    ObjectiveFactory(
+        team=team, quarter=q3, serves=problem, status="achieved", final_score=Decimal("0.9")
+    )
+    missed = ObjectiveFactory(
+        team=team, quarter=q3, serves=problem, status="missed", final_score=Decimal("0.4")
+    )
     ObjectiveFactory(team=team, quarter=q4, carried_from=missed)
     ObjectiveFactory(team=team, quarter=q3, status="dropped")
     ObjectiveFactory(team=other_team, quarter=q3, status="achieved", final_score=1)
@@ -105,6 +111,17 @@ def test_objectives_by_outcome_per_team_with_their_mean_final_score(client_for, 
     platform = outcomes["payments-platform"]
     assert (platform["total"], platform["achieved"], platform["active"]) == (2, 1, 1)
     assert platform["mean_score"] == Decimal("1")
+
+
+def test_objectives_by_outcome_per_problem_then_those_serving_none(client_for, leader, story):
+    problem, none = client_for(leader).get(REVIEW).context["by_problem"]
+
+    assert problem["serves__title"] == "Paying is slow"
+    assert (problem["total"], problem["achieved"], problem["missed"]) == (2, 1, 1)
+    assert (problem["carried_over"], problem["mean_score"]) == (1, Decimal("0.65"))
+    assert none["serves"] is None
+    assert (none["total"], none["achieved"], none["dropped"], none["active"]) == (3, 1, 1, 1)
+    assert none["mean_score"] == Decimal("1")
 
 
 def test_obstacles_logged_and_removed_by_kind_with_median_and_90th_percentile(
@@ -191,6 +208,8 @@ def test_the_figures_export_as_csv(client_for, leader, story):
     ] in rows
     assert ["Escalations", "", "Median days to answer", "0.25"] in rows
     assert ["Objectives", "Checkout", "Mean final score", "0.65"] in rows
+    assert ["Objectives by problem", "Paying is slow", "Carried over", "1"] in rows
+    assert ["Objectives by problem", "Serving no problem", "Objectives", "3"] in rows
 
 
 @pytest.mark.parametrize("who", ["leader", "admin_user"])
@@ -251,8 +270,8 @@ def grow(quarter, times):
 # The session and the user; the quarter; is the viewer a leader; then the page's own: the
 # quarters and teams of its pickers and one query per figure (the CSV needs no pickers and
 # no lists).
-PAGE_QUERIES = 12
-EXPORT_QUERIES = 8
+PAGE_QUERIES = 13
+EXPORT_QUERIES = 9
 
 
 @pytest.mark.parametrize("times", [1, 10])
