@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from objectives.models import Quarter
 
-from .conftest import assert_accessible, assert_no_horizontal_scroll
+from .conftest import assert_accessible, assert_no_horizontal_scroll, sign_in_in_french
+from .test_i18n_journeys import assert_french_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +19,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(live_server):
     call_command("seed_demo", stdout=StringIO())
+
+
+@pytest.fixture
+def french_demo(live_server):
+    call_command("seed_demo", lang="fr", stdout=StringIO())
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
@@ -52,3 +58,20 @@ def test_a_leader_reads_the_review_of_the_past_quarter(
     expect(browser.get_by_role("link", name="Download the figures (CSV)")).to_be_hidden()
     expect(browser.locator("thead").first).to_be_visible()
     screenshot(browser, f"review-print-{width}")
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_a_leader_reads_the_review_in_french(french_page, french_demo, screenshot, width):
+    page = french_page(width)
+    past = Quarter.objects.filter(end__lt=Quarter.objects.current().start).last()
+    sign_in_in_french(page, "leader")
+    page.get_by_role("navigation", name="Vue du tableau de bord").get_by_role(
+        "link", name="Bilan du trimestre"
+    ).click()
+    page.get_by_role("navigation", name="Trimestres").get_by_role("link", name=past.label).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Bilan de {past.label} pour l’organisation"
+    )
+    expect(page.get_by_role("heading", name="Obstacles par type")).to_be_visible()
+    assert_french_page(page, screenshot, f"review-{width}")
