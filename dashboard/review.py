@@ -26,7 +26,13 @@ from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
 from objectives.models import Objective
-from obstacles.models import Obstacle, ObstacleEvent, start_of
+from obstacles.models import (
+    Obstacle,
+    ObstacleEvent,
+    logged_during,
+    removed_during,
+    start_of,
+)
 
 # The longest-open obstacles the review lists: the log has every one.
 LONGEST_SHOWN = 10
@@ -123,8 +129,7 @@ def obstacles_by_kind(scope):
     `removed`, and the `median` and `p90` time from logged to removed of those removed
     (NULL when none was)."""
     quarter = scope.quarter
-    logged = Q(pk__in=Obstacle.objects.logged_in(quarter).values("pk"))
-    removed = Q(pk__in=Obstacle.objects.removed_in(quarter).values("pk"))
+    logged, removed = logged_during(quarter), removed_during(quarter)
     return (
         scope.obstacles()
         .filter(logged | removed)

@@ -30,6 +30,23 @@ def start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def logged_during(quarter):
+    """The condition on an obstacle of being logged during `quarter`."""
+    return Q(
+        opened_at__gte=start_of(quarter.start),
+        opened_at__lt=start_of(quarter.end + timedelta(days=1)),
+    )
+
+
+def removed_during(quarter):
+    """The condition on an obstacle of being removed (resolved) during `quarter`."""
+    return Q(
+        status=Obstacle.Status.RESOLVED,
+        closed_at__gte=start_of(quarter.start),
+        closed_at__lt=start_of(quarter.end + timedelta(days=1)),
+    )
+
+
 class ObstacleQuerySet(models.QuerySet):
     def active(self):
         """Open or in progress: still standing in the way."""
@@ -47,19 +64,12 @@ class ObstacleQuerySet(models.QuerySet):
 
     def logged_in(self, quarter):
         """The obstacles logged during `quarter`."""
-        return self.filter(
-            opened_at__gte=start_of(quarter.start),
-            opened_at__lt=start_of(quarter.end + timedelta(days=1)),
-        )
+        return self.filter(logged_during(quarter))
 
     def removed_in(self, quarter):
         """The obstacles removed (resolved) during `quarter`: neither accepted as a risk
         nor withdrawn, which leave the obstacle standing or forgotten."""
-        return self.filter(
-            status=Obstacle.Status.RESOLVED,
-            closed_at__gte=start_of(quarter.start),
-            closed_at__lt=start_of(quarter.end + timedelta(days=1)),
-        )
+        return self.filter(removed_during(quarter))
 
     def needing_leader(self, leader, today=None):
         """Active obstacles of the teams `leader` leads that ask for them now: urgent ones,
