@@ -48,6 +48,24 @@ def local_time(user, timestamp):
     return jobs.tick_time(timestamp).astimezone(Preference.of(user).zone)
 
 
+def send_to(user_id, timestamp, kind, key, build, template):
+    """Write and queue the e-mail of `kind` to the person `user_id` at the tick `timestamp`,
+    from notifications/emails/`template`: `build(user, local_now)` gives its context, or None
+    when there is nothing to tell them; `key(user, local_now)` names it."""
+    user = get_user_model().objects.get(pk=user_id)
+    local_now = local_time(user, timestamp)
+    context = build(user, local_now)
+    if context is None:
+        return
+    queue_email(
+        key=key(user, local_now),
+        kind=kind,
+        recipient=user,
+        template=f"notifications/emails/{template}",
+        context=context,
+    )
+
+
 def due_now(users, timestamp, kind, key, hour, weekday=None, digest_day=False):
     """Of `users`, those `kind` is due for at the tick `timestamp` and who were not sent it
     yet, as (user, their local time) pairs. `key(user, local_now)` names the e-mail; with
@@ -133,17 +151,13 @@ def with_key_results_to_check_in(due):
 @jobs.task(name="notifications.send_check_in_reminder")
 @transaction.atomic
 def send_check_in_reminder(user_id, timestamp):
-    user = get_user_model().objects.get(pk=user_id)
-    local_now = local_time(user, timestamp)
-    context = content.check_in_reminder(user, local_now)
-    if context is None:
-        return
-    queue_email(
-        key=check_in_key(user, local_now),
-        kind=EmailKind.CHECK_IN_REMINDER,
-        recipient=user,
-        template="notifications/emails/check_in_reminder",
-        context=context,
+    send_to(
+        user_id,
+        timestamp,
+        EmailKind.CHECK_IN_REMINDER,
+        check_in_key,
+        content.check_in_reminder,
+        "check_in_reminder",
     )
 
 
@@ -234,17 +248,13 @@ def plan_leader_digests(timestamp):
 @jobs.task(name="notifications.send_leader_digest")
 @transaction.atomic
 def send_leader_digest(user_id, timestamp):
-    user = get_user_model().objects.get(pk=user_id)
-    local_now = local_time(user, timestamp)
-    context = content.leader_digest(user, local_now)
-    if context is None:
-        return
-    queue_email(
-        key=leader_digest_key(user, local_now),
-        kind=EmailKind.LEADER_DIGEST,
-        recipient=user,
-        template="notifications/emails/leader_digest",
-        context=context,
+    send_to(
+        user_id,
+        timestamp,
+        EmailKind.LEADER_DIGEST,
+        leader_digest_key,
+        content.leader_digest,
+        "leader_digest",
     )
 
 
@@ -276,17 +286,13 @@ def plan_decisions_due(timestamp):
 @jobs.task(name="notifications.send_decisions_due")
 @transaction.atomic
 def send_decisions_due(user_id, timestamp):
-    user = get_user_model().objects.get(pk=user_id)
-    local_now = local_time(user, timestamp)
-    context = content.decisions_due(user, local_now.date())
-    if context is None:
-        return
-    queue_email(
-        key=decision_key(user, local_now),
-        kind=EmailKind.DECISION_DUE,
-        recipient=user,
-        template="notifications/emails/decisions_due",
-        context=context,
+    send_to(
+        user_id,
+        timestamp,
+        EmailKind.DECISION_DUE,
+        decision_key,
+        lambda user, local_now: content.decisions_due(user, local_now.date()),
+        "decisions_due",
     )
 
 
