@@ -168,19 +168,25 @@ def test_a_learning_needs_an_audience(client_for, leader, team):
 
 @pytest.mark.parametrize("rows", [1, 10])
 def test_one_on_one_page_queries_do_not_grow_with_history(
-    client_for, team, leader, pm, current_quarter, django_assert_num_queries, rows
+    client_for, team, leader, pm, django_assert_num_queries, rows
 ):
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from objectives.models import Quarter
+    from tests.factories import QuarterFactory
+
+    coming = OneOnOneFactory(team=team, leader=leader, pm=pm)
+    # The agenda reads the quarter the 1:1 falls in: tomorrow's, the next one on a last day.
+    calendar = Quarter.for_day(timezone.localdate(coming.scheduled_for))
+    quarter = QuarterFactory(label=calendar.label, start=calendar.start, end=calendar.end)
     for week in range(rows):
         when = timezone.now() - timedelta(days=7 * (week + 1))
         past = OneOnOneFactory(team=team, leader=leader, pm=pm, scheduled_for=when, held_at=when)
         ActionItemFactory(one_on_one=past)
         ObstacleFactory(team=team, created_by=pm)
-        KeyResultFactory(objective=ObjectiveFactory(team=team, quarter=current_quarter))
-    coming = OneOnOneFactory(team=team, leader=leader, pm=pm)
+        KeyResultFactory(objective=ObjectiveFactory(team=team, quarter=quarter))
     coming.talking_points.create(author=pm, text="A point")
     client = client_for(leader)
     with django_assert_num_queries(14):
