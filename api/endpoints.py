@@ -147,6 +147,26 @@ def schema_refused(request, error):
     return answer(request, 422, {"detail": detail, "errors": errors})
 
 
+@api.exception_handler(ValidationError)
+def rule_refused(request, error):
+    """A model's rule refused a change the form had let through: 422, as a form's messages."""
+    errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    detail = _("The request was refused: see the messages for each field.")
+    return answer(request, 422, {"detail": detail, "errors": errors})
+
+
+@api.exception_handler(Conflict)
+def conflicted(request, error):
+    """Someone changed the obstacle since the version sent: 409, with the obstacle as it is
+    now (only obstacles carry a version in the API)."""
+    current = obstacles_for_api().get(pk=error.current.pk)
+    body = {
+        "detail": _("Someone changed this obstacle since the version your change is based on."),
+        "current": schemas.ObstacleOut.from_orm(current).model_dump(),
+    }
+    return answer(request, 409, body)
+
+
 def require_write(request):
     if not request.auth.can_write:
         raise Refusal(403, _("This token may only read: create one with the write scope."))
@@ -515,11 +535,6 @@ def obstacle_create(request, payload: schemas.ObstacleIn):
     return Status(201, obstacle_in_full(form.log(by=request.user).pk))
 
 
-def conflict(error):
-    detail = _("Someone changed this obstacle since the version your change is based on.")
-    return Status(409, {"detail": detail, "current": obstacles_for_api().get(pk=error.current.pk)})
-
-
 CHANGE = {**WRITE, 409: schemas.Conflict}
 
 
@@ -552,19 +567,13 @@ def obstacle_change(request, obstacle_id: int, payload: schemas.ObstacleChange):
     if not form.is_valid():
         raise FormRefused(form)
     fields, objectives = form.details()
-    try:
-        obstacle.edit(
-            request.user,
-            payload.version,
-            # Left alone unless sent: the form offers only the current quarter's objectives.
-            threatened_objectives=objectives if "threatened_objectives" in changes else None,
-            **fields,
-        )
-    except Conflict as error:
-        return conflict(error)
-    except ValidationError as error:
-        form.add_error(None, error)
-        raise FormRefused(form) from error
+    obstacle.edit(
+        request.user,
+        payload.version,
+        # Left alone unless sent: the form offers only the current quarter's objectives.
+        threatened_objectives=objectives if "threatened_objectives" in changes else None,
+        **fields,
+    )
     return obstacle_in_full(obstacle.pk)
 
 
@@ -584,13 +593,7 @@ def obstacle_status(request, obstacle_id: int, payload: schemas.StatusChange):
     if not form.is_valid():
         raise FormRefused(form)
     data = form.cleaned_data
-    try:
-        obstacle.change_status(request.user, data["status"], data["resolution"], data["version"])
-    except Conflict as error:
-        return conflict(error)
-    except ValidationError as error:
-        form.add_error(None, error)
-        raise FormRefused(form) from error
+    obstacle.change_status(request.user, data["status"], data["resolution"], data["version"])
     return obstacle_in_full(obstacle.pk)
 
 
@@ -606,10 +609,7 @@ def obstacle_owner(request, obstacle_id: int, payload: schemas.OwnerChange):
     form = OwnerForm(form_data(payload.dict()), obstacle=obstacle, user=request.user)
     if not form.is_valid():
         raise FormRefused(form)
-    try:
-        obstacle.assign(request.user, form.cleaned_data["owner"], form.cleaned_data["version"])
-    except Conflict as error:
-        return conflict(error)
+    obstacle.assign(request.user, form.cleaned_data["owner"], form.cleaned_data["version"])
     return obstacle_in_full(obstacle.pk)
 
 
@@ -628,12 +628,7 @@ def obstacle_comment(request, obstacle_id: int, payload: schemas.CommentIn):
     form = CommentForm(form_data(payload.dict()))
     if not form.is_valid():
         raise FormRefused(form)
-    try:
-        event = obstacle.comment(request.user, form.cleaned_data["text"])
-    except ValidationError as error:
-        form.add_error(None, error)
-        raise FormRefused(form) from error
-    return Status(201, event)
+    return Status(201, obstacle.comment(request.user, form.cleaned_data["text"]))
 
 
 # --- Learnings ---------------------------------------------------------------------------
