@@ -18,6 +18,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -25,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
-from objectives.models import Objective
+from objectives.models import KeyResult, Objective
 from obstacles.models import (
     Obstacle,
     ObstacleEvent,
@@ -38,6 +39,8 @@ from obstacles.models import (
 LONGEST_SHOWN = 10
 # The escalations listed, slowest answered first.
 ESCALATIONS_SHOWN = 10
+# The objectives shown with their final key-result values, a page at a time.
+OBJECTIVES_PER_PAGE = 20
 
 
 class PercentileCont(Aggregate):
@@ -219,6 +222,24 @@ def slowest_answered(events):
     )
 
 
+def objectives_with_final_values(scope):
+    """The quarter's objectives, by team and in their team's order, with their team, the
+    problem they serve and the objective they were carried into (if any), and their key
+    results in `final_key_results`, each with its final value: `latest_value`, its latest
+    check-in made in the quarter (NULL without one), and `progress` (0..1) from it. Two
+    queries, whatever the number of objectives (one to page them, one for key results)."""
+    end = start_of(scope.quarter.end + timedelta(days=1))
+    key_results = KeyResult.objects.with_progress(as_of=end).order_by("order", "pk")
+    return (
+        scope.objectives()
+        .select_related("team", "quarter", "serves", "carried_into__team", "carried_into__quarter")
+        .prefetch_related(
+            Prefetch("key_results", queryset=key_results, to_attr="final_key_results")
+        )
+        .order_by("team__name", "order", "pk")
+    )
+
+
 def in_days(duration):
     """A duration as a number of days, to two places ("" for none): what a spreadsheet sums."""
     return "" if duration is None else f"{duration.total_seconds() / 86400:.2f}"
@@ -232,6 +253,7 @@ def csv_rows(scope):
     for row in outcomes_by_problem(scope):
         title = row["serves__title"] or _("Serving no problem")
         yield from outcome_rows(_("Objectives by problem"), title, row)
+    yield from final_value_rows(scope)
     kinds = dict(Obstacle.Kind.choices)
     for row in obstacles_by_kind(scope):
         yield [_("Obstacles by kind"), kinds[row["kind"]], _("Logged"), row["logged"]]
@@ -251,6 +273,22 @@ def csv_rows(scope):
         _("Median days to answer"),
         _("90th percentile days to answer"),
     )
+
+
+def final_value_rows(scope):
+    """Each objective's grade and final score, and its key results' final values against
+    their targets (progress a 0..1 ratio): the figures a spreadsheet reads as numbers."""
+    section = _("Final key results")
+    for objective in objectives_with_final_values(scope):
+        name = f"{objective.team.name} · {objective.title}"
+        yield [section, name, _("Outcome"), objective.get_status_display()]
+        score = "" if objective.final_score is None else f"{objective.final_score:.2f}"
+        yield [section, name, _("Final score"), score]
+        for key_result in objective.final_key_results:
+            row = f"{name} · {key_result.description}"
+            yield [section, row, _("Final value"), key_result.current_value]
+            yield [section, row, _("Target"), key_result.target_value]
+            yield [section, row, _("Progress"), key_result.progress]
 
 
 def timings(section, row, figures, median=None, p90=None):

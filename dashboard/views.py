@@ -234,6 +234,11 @@ def quarter_review(request, label):
         "today": timezone.localdate(),
         "outcomes": review.objective_outcomes(scope),
         "by_problem": review.outcomes_by_problem(scope),
+        "objectives": page_of(
+            review.objectives_with_final_values(scope),
+            request.GET.get("page"),
+            review.OBJECTIVES_PER_PAGE,
+        ),
         "kinds": review.obstacles_by_kind(scope),
         "waited_on": review.removal_by_blocking_team(scope),
         "longest": review.longest_open(scope, now)[: review.LONGEST_SHOWN],
