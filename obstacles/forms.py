@@ -10,7 +10,7 @@ from headway.forms import PersonChoiceField, QuickSelect, VersionedForm
 from headway.people import in_name_order
 from objectives.models import Objective, Problem, Quarter, Team
 
-from .models import Obstacle
+from .models import Decision, LeaderRequest, Obstacle
 
 
 class ObstacleForm(VersionedForm, forms.ModelForm):
@@ -328,19 +328,62 @@ class LogFilterForm(forms.Form):
         empty_label=_("Anyone"),
         widget=QuickSelect,
     )
+    # What the obstacles asked of their team's leader, and how the leader answered: the rows
+    # behind the quarter review's leadership figures.
+    leader = PersonChoiceField(
+        label=_("Team's leader"),
+        queryset=get_user_model().objects.filter(pk__in=Team.objects.values("leader")),
+        required=False,
+        empty_label=_("Any leader"),
+        widget=QuickSelect,
+    )
+    asked = forms.ChoiceField(
+        label=_("Asked of the leader"),
+        choices=[("", _("Anything or nothing")), *LeaderRequest.choices],
+        required=False,
+        help_text=_("By someone other than the team's leader."),
+    )
+    asked_in = forms.ModelChoiceField(
+        label=_("Asked in"),
+        queryset=Quarter.objects.order_by("-start"),
+        to_field_name="label",
+        required=False,
+        empty_label=_("Any time"),
+        widget=QuickSelect,
+    )
+    acted = forms.ChoiceField(
+        label=_("Leader's first action"),
+        choices=[("", _("Taken or not")), ("yes", _("Taken")), ("no", _("Not taken yet"))],
+        required=False,
+        help_text=_("Since it was asked, with 'Asked of the leader'."),
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision by a date"),
+        choices=[("", _("Any or none")), ("due", _("Any decision")), *Decision.choices],
+        required=False,
+    )
+    due_in = forms.ModelChoiceField(
+        label=_("Decision due in"),
+        queryset=Quarter.objects.order_by("-start"),
+        to_field_name="label",
+        required=False,
+        empty_label=_("Any time"),
+        widget=QuickSelect,
+    )
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["owner"].queryset = in_name_order(
-            self.fields["owner"].queryset.only("username", "first_name", "last_name")
-        )
-        # The three quarter filters list the same quarters: read once, when first rendered
+        for name in ("owner", "leader"):
+            self.fields[name].queryset = in_name_order(
+                self.fields[name].queryset.only("username", "first_name", "last_name")
+            )
+        # The quarter filters list the same quarters: read once, when first rendered
         # (iterated, not list()ed: its len() would count them in a query of its own).
         quarter = self.fields["quarter"]
         quarters = functools.cache(lambda: [choice for choice in quarter.iterator(quarter)])
-        for name in ("quarter", "logged", "removed"):
+        for name in ("quarter", "logged", "removed", "asked_in", "due_in"):
             self.fields[name].choices = quarters
 
     def filter(self, obstacles):
@@ -354,7 +397,13 @@ class LogFilterForm(forms.Form):
             obstacles = obstacles.closed()
         elif status != "all":
             obstacles = obstacles.filter(status=status)
-        exact = {"team": "team", "kind": "kind", "blocking": "blocking_team", "owner": "owner"}
+        exact = {
+            "team": "team",
+            "kind": "kind",
+            "blocking": "blocking_team",
+            "owner": "owner",
+            "leader": "team__leader",
+        }
         for name, lookup in exact.items():
             if data.get(name):
                 obstacles = obstacles.filter(**{lookup: data[name]})
@@ -370,6 +419,14 @@ class LogFilterForm(forms.Form):
             obstacles = obstacles.logged_in(data["logged"])
         if data.get("removed"):
             obstacles = obstacles.removed_in(data["removed"])
+        if data.get("asked"):
+            obstacles = obstacles.asking_leader(data["asked"], data.get("asked_in"))
+            if data.get("acted"):
+                obstacles = obstacles.filter(leader_acted_at__isnull=data["acted"] == "no")
+        if data.get("decision"):
+            obstacles = obstacles.decisions(data.get("due_in"))
+            if data["decision"] != "due":
+                obstacles = obstacles.filter(decision=data["decision"])
         if data.get("problem"):
             serving = Objective.objects.filter(serves=data["problem"])
             if data.get("quarter"):

@@ -5,8 +5,23 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Min, OuterRef, Q, StringAgg, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,21 +45,42 @@ def start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def during(field, quarter):
+    """The condition of the moment `field` falling within `quarter`."""
+    return Q(
+        **{
+            f"{field}__gte": start_of(quarter.start),
+            f"{field}__lt": start_of(quarter.end + timedelta(days=1)),
+        }
+    )
+
+
 def logged_during(quarter):
     """The condition on an obstacle of being logged during `quarter`."""
-    return Q(
-        opened_at__gte=start_of(quarter.start),
-        opened_at__lt=start_of(quarter.end + timedelta(days=1)),
-    )
+    return during("opened_at", quarter)
+
+
+class LeaderRequest(models.TextChoices):
+    """What an obstacle asks of its team's leader, at a moment its timeline records."""
+
+    LOGGED = "logged", _("Logged")
+    URGENT = "urgent", _("Marked urgent")
+    DECISION = "decision", _("A decision asked")
+
+
+class Decision(models.TextChoices):
+    """Where a decision asked by a date stands: made by then, made later, or not made yet
+    (past its date, or not due yet)."""
+
+    ON_TIME = "on_time", _("Made by its date")
+    LATE = "late", _("Made after its date")
+    OVERDUE = "overdue", _("Not made, past its date")
+    PENDING = "pending", _("Not made, not due yet")
 
 
 def removed_during(quarter):
     """The condition on an obstacle of being removed (resolved) during `quarter`."""
-    return Q(
-        status=Obstacle.Status.RESOLVED,
-        closed_at__gte=start_of(quarter.start),
-        closed_at__lt=start_of(quarter.end + timedelta(days=1)),
-    )
+    return Q(status=Obstacle.Status.RESOLVED) & during("closed_at", quarter)
 
 
 class ObstacleQuerySet(models.QuerySet):
@@ -120,6 +156,78 @@ class ObstacleQuerySet(models.QuerySet):
             self.active()
             .filter(blocking_team__in=Team.objects.active().led_by(leader))
             .exclude(team=F("blocking_team"))
+        )
+
+    def asking_leader(self, request, quarter=None):
+        """The obstacles that asked their team's leader for `request` (LeaderRequest) during
+        `quarter` (at any time without one), asked by someone other than that leader, each
+        with `asked_at` and `leader_acted_at`: the leader's first entry in the obstacle's
+        timeline after it (a comment, or a change of its status, owner, urgency or details),
+        NULL while there is none; and `time_to_act` between the two.
+
+        Logged: the obstacle's logging. Marked urgent: its first escalation in the quarter.
+        A decision asked: for an obstacle asking for one now (help wanted: a decision, or a
+        stakeholder concern), the latest entry that made it ask: its logging, or a later
+        edit of its kind or of the help it wants.
+        """
+        events = ObstacleEvent.objects.filter(obstacle=OuterRef("pk"))
+        if request == LeaderRequest.LOGGED:
+            asked = self.annotate(asked_at=F("opened_at"), asked_by=F("created_by"))
+        elif request == LeaderRequest.URGENT:
+            escalations = events.filter(kind=ObstacleEvent.Kind.ESCALATED).exclude(
+                actor=OuterRef("team__leader")
+            )
+            if quarter is not None:
+                escalations = escalations.filter(during("created_at", quarter))
+            first = escalations.order_by("created_at", "pk")
+            asked = self.annotate(
+                asked_at=Subquery(first.values("created_at")[:1]),
+                asked_by=Subquery(first.values("actor")[:1]),
+            )
+        else:
+            asking = events.filter(
+                Q(kind=ObstacleEvent.Kind.CREATED)
+                | Q(kind=ObstacleEvent.Kind.EDITED, text__regex=r"(^|,)(kind|help_wanted)(,|$)")
+            ).order_by("-created_at", "-pk")
+            asked = self.filter(
+                Q(help_wanted=Obstacle.Help.DECISION) | Q(kind=Obstacle.Kind.STAKEHOLDER)
+            ).annotate(
+                asked_at=Subquery(asking.values("created_at")[:1]),
+                asked_by=Subquery(asking.values("actor")[:1]),
+            )
+        asked = asked.filter(asked_at__isnull=False).exclude(asked_by=F("team__leader"))
+        if quarter is not None:
+            asked = asked.filter(during("asked_at", quarter))
+        acted = events.filter(actor=OuterRef("team__leader"), created_at__gt=OuterRef("asked_at"))
+        return asked.annotate(
+            leader_acted_at=Subquery(acted.order_by("created_at").values("created_at")[:1])
+        ).annotate(
+            time_to_act=ExpressionWrapper(
+                F("leader_acted_at") - F("asked_at"), output_field=DurationField()
+            )
+        )
+
+    def decisions(self, quarter=None, today=None):
+        """The obstacles asking for a decision by a date (their decide-by date) due during
+        `quarter` (at any time without one), each with `decision` (Decision) as it stands
+        `today`: made when resolved or accepted as a risk, on the day it was closed. Those
+        withdrawn are left out: nothing was decided."""
+        today = today or timezone.localdate()
+        due = self.filter(decide_by__isnull=False).exclude(status=Obstacle.Status.WITHDRAWN)
+        if quarter is not None:
+            due = due.filter(decide_by__gte=quarter.start, decide_by__lte=quarter.end)
+        made_on = TruncDate("closed_at")
+        return due.annotate(
+            decision=Case(
+                When(
+                    Q(closed_at__isnull=False) & Q(decide_by__gte=made_on),
+                    then=Value(Decision.ON_TIME),
+                ),
+                When(closed_at__isnull=False, then=Value(Decision.LATE)),
+                When(decide_by__lt=today, then=Value(Decision.OVERDUE)),
+                default=Value(Decision.PENDING),
+                output_field=CharField(),
+            )
         )
 
     def search(self, text):
