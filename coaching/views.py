@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from headway.locking import Conflict
-from headway.people import display_name
-from objectives.models import Team
+from headway.people import display_name, in_name_order
+from objectives.models import Quarter, Team
+from obstacles.models import during
 
 from .agenda import build_agenda
 from .forms import (
@@ -55,9 +56,20 @@ def pairs_seen_by(user, pairs):
 def one_on_ones(request):
     """The user's 1:1s: as a leader, one row per PM of their teams, with the days since the
     last 1:1 and the next one, or a button to schedule it; then what is coming up and what
-    was held."""
+    was held. ?held_in=<quarter> lists instead every 1:1 of theirs held in that quarter,
+    narrowed to one pair with ?team=<slug>&pm=<id> (the quarter review's links)."""
     user = request.user
     involving = OneOnOne.objects.involving(user).select_related("leader", "pm", "team")
+    label = request.GET.get("held_in")
+    quarter = Quarter.objects.filter(label=label).first() if label else None
+    if quarter is not None:
+        held = involving.held().filter(during("held_at", quarter))
+        if request.GET.get("team"):
+            held = held.filter(team__slug=request.GET["team"])
+        if request.GET.get("pm", "").isdigit():
+            held = held.filter(pm_id=request.GET["pm"])
+        context = {"quarter": quarter, "held": held.order_by("held_at")}
+        return render(request, "coaching/one_on_ones.html", context)
     return render(
         request,
         "coaching/one_on_ones.html",
@@ -285,20 +297,37 @@ def help_queue(request):
 
 
 def learnings(request):
+    """The latest learnings, or those matching a search, shared with a team, recorded by
+    someone (?author=<id>) or in a quarter (?recorded_in=<label>): these two list every
+    match, as the quarter review counts them."""
     query = request.GET.get("q", "").strip()
     team = Team.objects.filter(slug=request.GET.get("team", "")).first()
+    authors = in_name_order(
+        get_user_model().objects.filter(pk__in=Learning.objects.values("author"))
+    )
+    author_id = request.GET.get("author", "")
+    author = authors.filter(pk=author_id).first() if author_id.isdigit() else None
+    quarter = Quarter.objects.filter(label=request.GET.get("recorded_in", "")).first()
     found = Learning.objects.select_related("source_team", "author").prefetch_related("teams")
     if team:
         found = found.shared_with(team)
+    if author:
+        found = found.filter(author=author)
+    if quarter:
+        found = found.filter(during("created_at", quarter))
     found = found.search(query) if query else found
     return render(
         request,
         "coaching/learnings.html",
         {
-            "learnings": found[:50],
+            "learnings": found if author or quarter else found[:50],
             "query": query,
             "team": team,
             "teams": Team.objects.active(),
+            "author": author,
+            "authors": authors,
+            "quarter": quarter,
+            "quarters": Quarter.objects.order_by("-start"),
             "can_record": teams_learning_from(request.user).exists(),
         },
     )
