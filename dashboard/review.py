@@ -8,28 +8,39 @@ medians and 90th percentiles with PostgreSQL's percentile_cont.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import (
     Aggregate,
     Avg,
     BooleanField,
+    Case,
     Count,
     DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from objectives.models import KeyResult, Objective
+from coaching.models import Learning, OneOnOne
+from headway.people import display_name, in_name_order
+from objectives.models import KeyResult, Membership, Objective, Team
 from obstacles.models import (
+    Decision,
+    LeaderRequest,
     Obstacle,
     ObstacleEvent,
+    during,
     logged_during,
     removed_during,
     start_of,
@@ -68,20 +79,31 @@ TIME_TO_REMOVE = ExpressionWrapper(F("closed_at") - F("opened_at"), output_field
 
 @dataclass
 class Scope:
-    """What a review covers: a quarter, and one team or (team None) the organization."""
+    """What a review covers: a quarter, and one team, the teams one leader leads, or (both
+    None) the organization."""
 
     quarter: object
     team: object = None
     # Whether the viewer may read the organization's review (and so any team's).
     sees_organization: bool = False
+    # A leader's review: their teams' figures and their own leadership.
+    leader: object = None
+    # Whether the viewer may read leaders' figures (Action.READ_LEADERSHIP).
+    sees_leadership: bool = False
+
+    def of_teams(self, rows, team="team"):
+        """`rows` narrowed to the review's teams, reached through the `team` path."""
+        if self.team:
+            return rows.filter(**{team: self.team})
+        if self.leader:
+            return rows.filter(**{f"{team}__leader": self.leader})
+        return rows
 
     def objectives(self):
-        objectives = Objective.objects.filter(quarter=self.quarter)
-        return objectives.filter(team=self.team) if self.team else objectives
+        return self.of_teams(Objective.objects.filter(quarter=self.quarter))
 
     def obstacles(self):
-        obstacles = Obstacle.objects.all()
-        return obstacles.filter(team=self.team) if self.team else obstacles
+        return self.of_teams(Obstacle.objects.all())
 
     def end(self, now):
         """The moment the review is taken at: the quarter's end, or now while it runs."""
@@ -194,13 +216,13 @@ def escalations(scope):
         created_at__gte=start_of(quarter.start),
         created_at__lt=start_of(quarter.end + timedelta(days=1)),
     )
-    if scope.team:
-        events = events.filter(obstacle__team=scope.team)
-    return events.annotate(
-        answered_at=Subquery(answers.order_by("created_at").values("created_at")[:1])
-    ).annotate(
-        time_to_answer=ExpressionWrapper(
-            F("answered_at") - F("created_at"), output_field=DurationField()
+    return (
+        scope.of_teams(events, "obstacle__team")
+        .annotate(answered_at=Subquery(answers.order_by("created_at").values("created_at")[:1]))
+        .annotate(
+            time_to_answer=ExpressionWrapper(
+                F("answered_at") - F("created_at"), output_field=DurationField()
+            )
         )
     )
 
@@ -240,13 +262,181 @@ def objectives_with_final_values(scope):
     )
 
 
+# Leadership: how each leader answered what their teams asked of them.
+
+
+@dataclass
+class Leadership:
+    """One leader's figures for the quarter (`leadership`)."""
+
+    leader: object
+    # One dict per LeaderRequest: `request`, `asked`, `acted`, `waiting` (asked, not acted
+    # on yet), and the `median` and `p90` time to the leader's first action.
+    requests: list
+    # Decisions due in the quarter by where they stand: a count per Decision value.
+    decisions: dict
+    # One dict per (team, PM) pair: `team`, `pm`, `held` (1:1s held in the quarter).
+    pairs: list
+    learnings: int
+    teams_reached: int
+
+
+def weeks_in(quarter, today):
+    """The weeks of `quarter` up to `today` (all of them once it ended): the 1:1s a weekly
+    cadence would have held. A calendar quarter has 13."""
+    days = (min(today, quarter.end) - quarter.start).days + 1
+    return max(1, round(days / 7))
+
+
+def leaders_reviewed(scope, every_leader):
+    """The leaders whose figures the review shows: the one of a leader's review, none in a
+    team's, else `every_leader` (`leaders_of_active_teams`)."""
+    if scope.leader:
+        return [scope.leader]
+    return [] if scope.team else list(every_leader)
+
+
+def leaders_of_active_teams():
+    """Everyone who leads an active team, in name order."""
+    leads = get_user_model().objects.filter(pk__in=Team.objects.active().values("leader"))
+    return in_name_order(leads)
+
+
+def leader_requests(scope, leaders):
+    """{(leader pk, request): figures} of what the obstacles of each leader's teams asked of
+    them in the quarter (Obstacle.objects.asking_leader): one query per LeaderRequest."""
+    found = {}
+    for request in LeaderRequest:
+        rows = (
+            Obstacle.objects.filter(team__leader__in=leaders)
+            .asking_leader(request, scope.quarter)
+            .values("team__leader")
+            .annotate(
+                asked=Count("pk"),
+                acted=Count("leader_acted_at"),
+                **median_and_p90(F("time_to_act")),
+            )
+            .order_by()
+        )
+        for row in rows:
+            found[row["team__leader"], request] = row
+    return found
+
+
+def leader_decisions(scope, leaders, today):
+    """{leader pk: {Decision value: count}} of the decisions due in the quarter on the
+    obstacles of each leader's teams, as they stand `today`: one query."""
+    rows = (
+        Obstacle.objects.filter(team__leader__in=leaders)
+        .decisions(scope.quarter, today)
+        .values("team__leader")
+        .annotate(**{state: Count("pk", filter=Q(decision=state)) for state in Decision.values})
+        .order_by()
+    )
+    return {row.pop("team__leader"): row for row in rows}
+
+
+def one_on_one_pairs(scope, leaders):
+    """{leader pk: [{team, pm, held}]}: each leader's 1:1 pairs, those of their active teams'
+    product managers today and any other they held a 1:1 with in the quarter, with the
+    number held in it; by team, then PM. Four queries whatever the number of pairs."""
+    held = (
+        OneOnOne.objects.held()
+        .filter(during("held_at", scope.quarter), leader__in=leaders)
+        .values_list("leader", "pm", "team")
+        .annotate(held=Count("pk"))
+        .order_by()
+    )
+    counts = {(leader, pm, team): count for leader, pm, team, count in held}
+    current = (
+        Membership.objects.product_managers()
+        .filter(team__archived=False, team__leader__in=leaders)
+        .exclude(user=F("team__leader"))
+        .values_list("team__leader", "user", "team")
+    )
+    keys = set(counts) | set(current)
+    people = get_user_model().objects.in_bulk({pm for _, pm, _ in keys})
+    teams = Team.objects.in_bulk({team for _, _, team in keys})
+    pairs = {}
+    for leader, pm, team in keys:
+        row = {"team": teams[team], "pm": people[pm], "held": counts.get((leader, pm, team), 0)}
+        pairs.setdefault(leader, []).append(row)
+    for rows in pairs.values():
+        rows.sort(key=lambda row: (row["team"].name, display_name(row["pm"])))
+    return pairs
+
+
+def leader_learnings(scope, leaders):
+    """{leader pk: (learnings recorded in the quarter, teams they were shared with)}: a
+    learning shared with everyone reaches every active team. One query."""
+    every_team = Team.objects.active().order_by().annotate(n=Func("pk", function="COUNT"))
+    rows = (
+        Learning.objects.filter(during("created_at", scope.quarter), author__in=leaders)
+        .values("author")
+        .annotate(
+            recorded=Count("pk", distinct=True),
+            teams=Count("teams", distinct=True),
+            everyone=BoolOr("for_everyone"),
+        )
+        .annotate(
+            reached=Case(
+                When(everyone=True, then=Subquery(every_team.values("n")[:1])),
+                default=F("teams"),
+            )
+        )
+        .order_by()
+    )
+    return {row["author"]: (row["recorded"], row["reached"]) for row in rows}
+
+
+def leadership(scope, today, every_leader):
+    """The leadership figures of each leader the review shows (`leaders_reviewed`)."""
+    leaders = leaders_reviewed(scope, every_leader)
+    if not leaders:
+        return []
+    requests = leader_requests(scope, leaders)
+    decisions = leader_decisions(scope, leaders, today)
+    pairs = one_on_one_pairs(scope, leaders)
+    learnings = leader_learnings(scope, leaders)
+    empty = {"asked": 0, "acted": 0, "median": None, "p90": None}
+    figures = []
+    for leader in leaders:
+        asked = [
+            {"request": request, **requests.get((leader.pk, request), empty)}
+            for request in LeaderRequest
+        ]
+        for row in asked:
+            row["waiting"] = row["asked"] - row["acted"]
+        recorded, reached = learnings.get(leader.pk, (0, 0))
+        figures.append(
+            Leadership(
+                leader=leader,
+                requests=asked,
+                decisions=decisions.get(leader.pk, dict.fromkeys(Decision.values, 0)),
+                pairs=pairs.get(leader.pk, []),
+                learnings=recorded,
+                teams_reached=reached,
+            )
+        )
+    return figures
+
+
 def in_days(duration):
     """A duration as a number of days, to two places ("" for none): what a spreadsheet sums."""
     return "" if duration is None else f"{duration.total_seconds() / 86400:.2f}"
 
 
-def csv_rows(scope):
-    """The review's figures as rows of (section, row, measure, value), with a header."""
+def scope_suffix(scope):
+    """What names the review's scope in its file name: "-<team slug>", "-<leader's
+    username>" or nothing for the organization's."""
+    if scope.team:
+        return f"-{scope.team.slug}"
+    return f"-{scope.leader.username}" if scope.leader else ""
+
+
+def csv_rows(scope, today=None):
+    """The review's figures as rows of (section, row, measure, value), with a header; the
+    leaders' figures only for a viewer who may read them."""
     yield [_("Section"), _("Row"), _("Measure"), _("Value")]
     for row in objective_outcomes(scope):
         yield from outcome_rows(_("Objectives"), row["team__name"], row)
@@ -273,6 +463,49 @@ def csv_rows(scope):
         _("Median days to answer"),
         _("90th percentile days to answer"),
     )
+    if scope.sees_leadership:
+        yield from leadership_rows(scope, today or timezone.localdate())
+
+
+def leadership_rows(scope, today):
+    """Each leader's figures, as CSV rows (section "Leadership", row the leader's name)."""
+    weeks = weeks_in(scope.quarter, today)
+    section = _("Leadership")
+    for figures in leadership(scope, today, leaders_of_active_teams()):
+        name = display_name(figures.leader)
+        for row in figures.requests:
+            label = row["request"].label
+            yield [section, name, _("%(request)s: asked") % {"request": label}, row["asked"]]
+            yield [section, name, _("%(request)s: acted on") % {"request": label}, row["acted"]]
+            yield [
+                section,
+                name,
+                _("%(request)s: median days to first action") % {"request": label},
+                in_days(row["median"]),
+            ]
+            yield [
+                section,
+                name,
+                _("%(request)s: 90th percentile days to first action") % {"request": label},
+                in_days(row["p90"]),
+            ]
+        for state in Decision:
+            yield [
+                section,
+                name,
+                _("Decisions: %(state)s") % {"state": state.label},
+                figures.decisions[state],
+            ]
+        for pair in figures.pairs:
+            yield [
+                section,
+                name,
+                _("1:1s held with %(pm)s (%(team)s), of %(weeks)s weeks")
+                % {"pm": display_name(pair["pm"]), "team": pair["team"].name, "weeks": weeks},
+                pair["held"],
+            ]
+        yield [section, name, _("Learnings recorded"), figures.learnings]
+        yield [section, name, _("Teams the learnings reached"), figures.teams_reached]
 
 
 def final_value_rows(scope):

@@ -6,6 +6,7 @@ the top, and read each app through its queryset API and its context builders.
 
 import csv
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -203,35 +204,50 @@ def problem_detail(request, pk=None):
 
 
 def get_review_scope(request, label):
-    """The review of quarter `label` for the organization or, with ?team=<slug>, one team,
-    if the signed-in user may read it (Action.READ_REVIEW); else 403. Its quarters, the
-    team picker's teams and whether the viewer may widen it to the organization come along.
-    """
+    """The review of quarter `label` for the organization, with ?team=<slug> one team's, or
+    with ?leader=<id> one leader's (their teams' figures and their leadership), if the
+    signed-in user may read it (Action.READ_REVIEW; a leader's, Action.READ_LEADERSHIP);
+    else 403. Whether the viewer may widen it to the organization, and read leaders'
+    figures, comes along."""
     quarter = get_object_or_404(Quarter, label=label)
     organization = relations_to_organization(request.user)
-    slug = request.GET.get("team")
+    slug, leader_id = request.GET.get("team"), request.GET.get("leader")
     team = get_object_or_404(Team, slug=slug) if slug else None
+    leader = None
+    if leader_id and not team:
+        leaders = get_user_model().objects.filter(pk__in=Team.objects.values("leader"))
+        leader = get_object_or_404(leaders, pk=leader_id if leader_id.isdigit() else None)
     relations = organization | team.relations_to(request.user) if team else organization
-    if not allows(relations, Action.READ_REVIEW):
+    sees_leadership = allows(organization, Action.READ_LEADERSHIP)
+    if not allows(relations, Action.READ_REVIEW) or (leader and not sees_leadership):
         raise PermissionDenied
-    return review.Scope(quarter, team, allows(organization, Action.READ_REVIEW))
+    return review.Scope(
+        quarter,
+        team,
+        sees_organization=allows(organization, Action.READ_REVIEW),
+        leader=leader,
+        sees_leadership=sees_leadership,
+    )
 
 
 def quarter_review(request, label):
     """A quarter's review: objectives by outcome per team, obstacles logged and removed by
-    kind, the time to remove them by kind and by the team waited on, the longest open, and
-    how fast escalations were answered. Leaders and admins read the organization's and any
-    team's; a team's PM and members, their team's."""
+    kind, the time to remove them by kind and by the team waited on, the longest open, how
+    fast escalations were answered, and how each leader answered their teams. Leaders and
+    admins read the organization's, any leader's and any team's; a team's PM and members,
+    their team's (without leaders' figures)."""
     scope = get_review_scope(request, label)
     now = timezone.now()
+    today = timezone.localdate()
     events = review.escalations(scope)
     context = {
         "scope": scope,
         "quarter": scope.quarter,
         "team": scope.team,
+        "leader": scope.leader,
         "quarters": Quarter.objects.order_by("start"),
         "teams": Team.objects.active().order_by("name") if scope.sees_organization else (),
-        "today": timezone.localdate(),
+        "today": today,
         "outcomes": review.objective_outcomes(scope),
         "by_problem": review.outcomes_by_problem(scope),
         "objectives": page_of(
@@ -245,6 +261,12 @@ def quarter_review(request, label):
         "escalation": review.escalation_figures(events),
         "slowest": review.slowest_answered(events)[: review.ESCALATIONS_SHOWN],
     }
+    if scope.sees_leadership:
+        # The leader picker's, and those the organization's review shows: read once.
+        context["leaders"] = leaders = list(review.leaders_of_active_teams())
+        if not scope.team:
+            context["leadership"] = review.leadership(scope, today, leaders)
+            context["weeks"] = review.weeks_in(scope.quarter, today)
     return render(request, "dashboard/review.html", context)
 
 
@@ -252,8 +274,8 @@ def quarter_review_export(request, label):
     """The review's figures as CSV: one row per figure (section, row, measure, value)."""
     scope = get_review_scope(request, label)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"review-{scope.quarter.label}{f'-{scope.team.slug}' if scope.team else ''}.csv"
+    name = f"review-{scope.quarter.label}{review.scope_suffix(scope)}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
-    writer.writerows(review.csv_rows(scope))
+    writer.writerows(review.csv_rows(scope, timezone.localdate()))
     return response

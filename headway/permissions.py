@@ -23,6 +23,10 @@ class Action(StrEnum):
     # A quarter's review judges how leaders removed obstacles: the organization's is for
     # leaders and admins; a team's, for them and the team's own people.
     READ_REVIEW = "read_review"
+    # How each leader answered their teams (time to first action, decisions, 1:1s held,
+    # learnings) is read by leaders and admins only, in the organization's review and in a
+    # leader's own: a team's people read their team's review without it.
+    READ_LEADERSHIP = "read_leadership"
 
 
 class Relation(StrEnum):
@@ -53,6 +57,7 @@ MATRIX = {
     Action.MANAGE_PROBLEMS: frozenset({Relation.ADMIN, Relation.LEADER}),
     Action.REOPEN_QUARTER: frozenset({Relation.ADMIN, Relation.LEADER}),
     Action.READ_REVIEW: RESPONSIBLE | {Relation.MEMBER},
+    Action.READ_LEADERSHIP: frozenset({Relation.ADMIN, Relation.LEADER}),
 }
 
 

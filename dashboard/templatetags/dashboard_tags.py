@@ -4,7 +4,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
-from obstacles.models import Obstacle
+from obstacles.models import Decision, Obstacle
 
 register = template.Library()
 
@@ -49,3 +49,9 @@ def span(duration):
 def kind_label(kind):
     """An obstacle kind's name, in the reader's language."""
     return Obstacle.Kind(kind).label
+
+
+@register.filter
+def decision_label(state):
+    """Where a decision stands (obstacles.models.Decision), in the reader's language."""
+    return Decision(state).label
