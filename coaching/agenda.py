@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from objectives.models import CheckIn, KeyResult, Objective, Pace, Quarter
+from objectives.models import CheckIn, KeyResult, Objective, Pace, Quarter, paced_objectives
 from obstacles.models import Obstacle
 
 from .models import ActionItem
@@ -51,43 +51,40 @@ def quarter_of(one_on_one):
     return Quarter.objects.containing(timezone.localdate(one_on_one.scheduled_for)).first()
 
 
-def objectives_behind_pace(one_on_one, quarter, today):
-    """The team's active objectives this quarter behind or far behind pace, whatever the
-    team's confidence says (`confidence_exceeds_pace` tells when it says better)."""
-    if quarter is None:
-        return []
-    return list(
-        Objective.objects.filter(
-            team_id=one_on_one.team_id, quarter=quarter, status=Objective.Status.ACTIVE
-        )
-        .with_progress(today)
-        .filter(pace__in=BEHIND_PACE)
-        .select_related("team", "quarter")
-        .order_by("order", "pk")
-    )
+def behind_pace(one_on_one, quarter, now, today):
+    """(objectives, key results) of the team's active objectives this quarter to talk about.
 
-
-def key_results_needing_talk(one_on_one, quarter, now, today):
-    """The team's key results this quarter behind pace, given as at risk or off track, or
-    without a recent check-in."""
+    The objectives behind or far behind pace, whatever the team's confidence says
+    (`confidence_exceeds_pace` tells when it says better); the key results behind pace,
+    given as at risk or off track, or without a recent check-in. Both come from one load of
+    the key results, their objectives' figures computed from them (`paced_objectives`).
+    """
     if quarter is None:
-        return []
-    return list(
+        return [], []
+    key_results = list(
         KeyResult.objects.filter(
             objective__team_id=one_on_one.team_id,
             objective__quarter=quarter,
             objective__status=Objective.Status.ACTIVE,
         )
-        .with_pace(today)
-        .filter(
-            Q(pace__in=BEHIND_PACE)
-            | Q(latest_confidence__in=[CheckIn.Confidence.AT_RISK, CheckIn.Confidence.OFF_TRACK])
-            | Q(latest_checked_at__lt=now - STALE_CHECK_IN)
-            | Q(latest_checked_at__isnull=True)
-        )
+        .with_latest_check_in()
         # Who to ask about it: the key result's own owner, when it has one.
-        .select_related("objective", "owner")
-        .order_by("objective__order", "order", "pk")
+        .select_related("objective__team", "objective__quarter", "owner")
+        .order_by("objective__order", "objective__pk", "order", "pk")
+    )
+    objectives = paced_objectives(key_results, quarter.expected_share(today))
+    worried = {CheckIn.Confidence.AT_RISK, CheckIn.Confidence.OFF_TRACK}
+    stale = now - STALE_CHECK_IN
+    return (
+        [objective for objective in objectives if objective.pace in BEHIND_PACE],
+        [
+            key_result
+            for key_result in key_results
+            if key_result.pace in BEHIND_PACE
+            or key_result.latest_confidence in worried
+            or key_result.latest_checked_at is None
+            or key_result.latest_checked_at < stale
+        ],
     )
 
 
@@ -103,12 +100,12 @@ def build_agenda(one_on_one):
     now, today = timezone.now(), timezone.localdate()
     previous = one_on_one.previous()
     since = one_on_one.agenda_since(previous)
-    quarter = quarter_of(one_on_one)
+    objectives, key_results = behind_pace(one_on_one, quarter_of(one_on_one), now, today)
     agenda = Agenda(
         since=since,
         obstacles=obstacles_since(one_on_one, since),
-        objectives=objectives_behind_pace(one_on_one, quarter, today),
-        key_results=key_results_needing_talk(one_on_one, quarter, now, today),
+        objectives=objectives,
+        key_results=key_results,
         action_items=list(
             ActionItem.objects.for_agenda(one_on_one)
             .select_related("owner", "obstacle", "one_on_one")

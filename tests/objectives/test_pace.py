@@ -9,11 +9,13 @@ from objectives.models import (
     AT_RISK_GAP,
     OFF_TRACK_GAP,
     CheckIn,
+    KeyResult,
     Objective,
     Pace,
     Standing,
     Team,
     pace_for,
+    paced_objectives,
 )
 from tests.factories import (
     CheckInFactory,
@@ -137,3 +139,40 @@ def test_pace_for_every_team_in_one_query(quarter, midway, django_assert_num_que
     with django_assert_num_queries(1):
         standings = list(Team.objects.with_pace(quarter, midway))
     assert {t.pace for t in standings} == {Pace.ON_TRACK}
+
+
+def test_objective_and_key_result_paces_from_rows_are_those_of_sql(quarter, midway):
+    """`paced_objectives` (the 1:1 agenda) against `with_progress` and `with_pace`: one
+    definition, two implementations that must never disagree."""
+    team = TeamFactory()
+    mixed = ObjectiveFactory(team=team, quarter=quarter, order=1)
+    for value, confidence in [(10, "at_risk"), (45, "on_track"), (80, "off_track")]:
+        key_result = KeyResultFactory(objective=mixed, start_value=0, target_value=100)
+        CheckInFactory(key_result=key_result, value=value, confidence=confidence)
+    KeyResultFactory(objective=mixed, start_value=100, target_value=40)  # no check-in yet
+    reached = ObjectiveFactory(team=team, quarter=quarter, order=2)
+    milestone = KeyResultFactory(objective=reached, unit="milestone", start_value=0, target_value=1)
+    CheckInFactory(key_result=milestone, value=1)
+    below = KeyResultFactory(objective=reached, start_value=8, target_value=5)
+    CheckInFactory(key_result=below, value=7)
+    key_results = list(
+        KeyResult.objects.filter(objective__team=team)
+        .with_latest_check_in()
+        .select_related("objective")
+        .order_by("objective__order", "order", "pk")
+    )
+
+    objectives = paced_objectives(key_results, quarter.expected_share(midway))
+
+    in_sql = {o.pk: o for o in Objective.objects.filter(team=team).with_progress(midway)}
+    assert [o.pk for o in objectives] == [mixed.pk, reached.pk]
+    for objective in objectives:
+        sql = in_sql[objective.pk]
+        assert objective.progress == pytest.approx(sql.progress, abs=Decimal("1e-12"))
+        for figure in ("expected", "pace", "latest_confidence", "latest_checked_at"):
+            assert getattr(objective, figure) == getattr(sql, figure), figure
+        assert objective.key_result_count == sql.key_result_count
+    paced = {kr.pk: kr for kr in KeyResult.objects.filter(objective__team=team).with_pace(midway)}
+    assert [kr.pace for kr in key_results] == [paced[kr.pk].pace for kr in key_results]
+    assert {kr.pace for kr in key_results} >= {Pace.OFF_TRACK, Pace.ON_TRACK, None}
+    assert all(kr.objective is objectives[kr.objective.order - 1] for kr in key_results)
