@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import probe  # noqa: E402  (sets Django up)
-from django.test.utils import override_settings  # noqa: E402
+import probe
+from django.test.utils import override_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUESTS = 5
@@ -67,8 +67,10 @@ def profile(name, requests=REQUESTS, top=TOP):
 def ours(filename):
     """Whether `filename` is Headway's code (not a library's, not this tool's)."""
     path = Path(filename)
-    return path.is_relative_to(ROOT) and not path.is_relative_to(ROOT / ".venv") and (
-        path.parent != ROOT / "bench"
+    return (
+        path.is_relative_to(ROOT)
+        and not path.is_relative_to(ROOT / ".venv")
+        and (path.parent != ROOT / "bench")
     )
 
 

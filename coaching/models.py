@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import TruncDate
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
+from headway.links import url_of
 from headway.locking import Conflict, save_if_unchanged
 from objectives.models import Membership, Team, days_between
 
@@ -172,7 +172,7 @@ class OneOnOne(models.Model):
         return f"{self.leader} · {self.pm} ({self.team})"
 
     def get_absolute_url(self):
-        return reverse("coaching:one_on_one", args=[self.pk])
+        return url_of("coaching:one_on_one", self.pk)
 
     @property
     def is_held(self):

@@ -132,6 +132,7 @@ TEMPLATES = [
             ],
             "builtins": [
                 "django.templatetags.i18n",
+                "headway.templatetags.links",
                 "headway.templatetags.people",
                 "headway.templatetags.time_words",
             ],

@@ -27,11 +27,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Least, Round
 from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
+from headway.links import url_of
 from headway.people import in_name_order
 from headway.permissions import Relation
 
@@ -378,7 +378,7 @@ class Team(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("team", args=[self.slug])
+        return url_of("team", self.slug)
 
     def people(self):
         """The team's members and its leader, in name order: who may own its objectives and
@@ -666,7 +666,7 @@ class Problem(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("problem", args=[self.pk])
+        return url_of("problem", self.pk)
 
     relations_to = staticmethod(relations_to_organization)
 
@@ -1081,7 +1081,7 @@ class KeyResult(models.Model):
         return self.description
 
     def get_absolute_url(self):
-        return reverse("objectives:key_result", args=[self.objective.team.slug, self.pk])
+        return url_of("objectives:key_result", self.objective.team.slug, self.pk)
 
     def relations_to(self, user, team_relations):
         """The user's relations to this key result: their relations to its team

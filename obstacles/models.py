@@ -22,12 +22,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
 from headway.emails import absolute_url, queue_email
+from headway.links import url_of
 from headway.locking import save_if_unchanged
 from headway.models import EmailKind
 from headway.people import display_name
@@ -484,7 +484,7 @@ class Obstacle(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("obstacles:obstacle", args=[self.pk])
+        return url_of("obstacles:obstacle", self.pk)
 
     def relations_to(self, user):
         """The user's relations to the obstacle, for `headway.permissions.allows`: those to
