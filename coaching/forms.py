@@ -10,6 +10,7 @@ from headway.people import in_name_order
 from objectives.models import Team
 from obstacles.models import Obstacle
 
+from .markdown import render_markdown
 from .models import ActionItem, Learning, OneOnOne, TalkingPoint
 
 
@@ -43,6 +44,15 @@ class NotesForm(VersionedForm):
         )
         super().__init__(*args, **kwargs)
         self.fields["text"].label = capfirst(OneOnOne._meta.get_field(field).verbose_name)
+
+    @property
+    def preview(self):
+        """The notes as HTML, for the preview under the editor: as rendered when they were
+        saved, or the text sent, rendered now, when it was not saved (a conflict)."""
+        text = self["text"].value() or ""
+        if text == getattr(self.one_on_one, self.stored_as["text"]):
+            return self.one_on_one.notes_as_html(self.which)
+        return render_markdown(text)
 
     def save(self):
         """Save the notes; raises headway.locking.Conflict if someone saved them meanwhile.

@@ -22,6 +22,21 @@ DEFAULT_INTERVAL = timedelta(days=7)
 
 
 class OneOnOneQuerySet(models.QuerySet):
+    def render_notes(self, batch_size=500):
+        """Render each 1:1's notes again (`OneOnOne.render_notes`) and store those whose HTML
+        changed; returns how many 1:1s did."""
+        fields = list(OneOnOne.NOTES.values())
+        html = [f"{field}_html" for field in fields]
+        changed = []
+        for one_on_one in self.only("pk", *fields, *html).iterator(chunk_size=batch_size):
+            stored = [getattr(one_on_one, name) for name in html]
+            for field in fields:
+                one_on_one.render_notes(field)
+            if [getattr(one_on_one, name) for name in html] != stored:
+                changed.append(one_on_one)
+        self.model.objects.bulk_update(changed, html, batch_size=batch_size)
+        return len(changed)
+
     def involving(self, user):
         """The 1:1s the user is in: nobody else may see them in the app."""
         return self.filter(Q(leader=user) | Q(pm=user))
@@ -135,6 +150,13 @@ class OneOnOne(models.Model):
     shared_notes_version = models.PositiveIntegerField(default=1, editable=False)
     private_notes = models.TextField(_("leader's private notes"), blank=True)
     private_notes_version = models.PositiveIntegerField(default=1, editable=False)
+    # Each text rendered and sanitized (coaching.markdown) when saved, for the preview under
+    # its editor, not on every showing of the page; `manage.py render_markdown` renders them
+    # again when the renderer changes. Private as the text is: only the leader reads the
+    # second. The database's default keeps the columns usable by the code they replace
+    # during an upgrade.
+    shared_notes_html = models.TextField(editable=False, blank=True, db_default="")
+    private_notes_html = models.TextField(editable=False, blank=True, db_default="")
     # How many times it was moved: calendars that show it (a person's calendar feed) take a
     # higher count as the sign that the event changed.
     times_moved = models.PositiveIntegerField(_("times moved"), default=0, editable=False)
@@ -171,8 +193,35 @@ class OneOnOne(models.Model):
     def __str__(self):
         return f"{self.leader} · {self.pm} ({self.team})"
 
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        for field in self.NOTES.values():
+            if fields is None or field in fields:
+                self.render_notes(field)
+                if fields is not None:
+                    fields = {*fields, f"{field}_html"}
+        if fields is not None:
+            kwargs["update_fields"] = fields
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return url_of("coaching:one_on_one", self.pk)
+
+    def render_notes(self, field):
+        """Render the notes `field` into `<field>_html`, sanitized (a bulk insert calls it
+        itself)."""
+        text = getattr(self, field)
+        setattr(self, f"{field}_html", render_markdown(text) if text else "")
+
+    def notes_as_html(self, which):
+        """The shared or private notes (`which`) as HTML: rendered and sanitized when they
+        were saved (rendered now if a version of Headway that did not saved them, until
+        `render_markdown` runs)."""
+        field = self.NOTES[which]
+        text, html = getattr(self, field), getattr(self, f"{field}_html")
+        if text and not html:
+            return render_markdown(text)
+        return mark_safe(html)  # noqa: S308 - sanitized by render_markdown
 
     @property
     def is_held(self):
@@ -220,8 +269,9 @@ class OneOnOne(models.Model):
         same form sent twice) is no conflict."""
         field, version_field = self.NOTES[which], f"{self.NOTES[which]}_version"
         setattr(self, field, text)
+        self.render_notes(field)
         try:
-            save_if_unchanged(self, version, [field], version_field=version_field)
+            save_if_unchanged(self, version, [field, f"{field}_html"], version_field=version_field)
         except Conflict as conflict:
             if getattr(conflict.current, field) != text:
                 raise

@@ -41,7 +41,7 @@ def get_one_on_one_for_user(request, pk):
     one_on_one.other_person = one_on_one.pm if one_on_one.viewer_is_leader else one_on_one.leader
     if not one_on_one.viewer_is_leader:
         # The private notes never leave the database for anyone but the leader.
-        one_on_one.private_notes = ""
+        one_on_one.private_notes = one_on_one.private_notes_html = ""
     return one_on_one
 
 

@@ -256,6 +256,9 @@ def seed_scale(teams=200, seed=7, prefix="s"):
         one_on_ones.append(
             OneOnOne(leader_id=team.leader_id, pm=pms[team.pk], team=team, scheduled_for=day)
         )
+    for one_on_one in one_on_ones:
+        for field in OneOnOne.NOTES.values():
+            one_on_one.render_notes(field)
     one_on_ones = OneOnOne.objects.bulk_create(one_on_ones, batch_size=BATCH)
     action_items = [
         ActionItem(one_on_one=o, owner_id=o.leader_id if rng.random() < 0.7 else o.pm_id,

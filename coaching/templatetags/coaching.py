@@ -1,13 +1,6 @@
 from django import template
 
-from coaching.markdown import render_markdown
-
 register = template.Library()
-
-
-@register.filter(name="markdown")
-def markdown_filter(text):
-    return render_markdown(text)
 
 
 @register.filter
