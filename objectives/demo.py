@@ -110,6 +110,9 @@ class DemoOrganization:
     language: str = "en"
     users: dict = field(default_factory=dict)
     teams: dict = field(default_factory=dict)
+    # The quarter before the previous one: the one whose review shows the platform team as
+    # the organization's bottleneck (see EARLIER and obstacles.demo.HISTORY).
+    earlier_quarter: Quarter | None = None
     previous_quarter: Quarter | None = None
     current_quarter: Quarter | None = None
     next_quarter: Quarter | None = None
@@ -141,8 +144,8 @@ def _user(username, first_name, last_name, **extra):
 # day of 91, 60 % of the way) and the story reads the same on any day of the year: in a
 # calendar quarter's first weeks nobody could be far behind yet, in its last, every team
 # would be judged on a finished quarter. They take the labels of the calendar quarters
-# around that day (seeded on 2026-11-30: 2026-Q3, 2026-Q4 and 2027-Q1), which read as
-# usual. The scale data (`manage.py seed_scale`) uses them too.
+# around that day (seeded on 2026-11-30: 2026-Q2, 2026-Q3, 2026-Q4 and 2027-Q1), which read
+# as usual. The scale data (`manage.py seed_scale`) uses them too.
 QUARTER_DAYS = 7 * 13
 SEED_DAY_INDEX = 54
 
@@ -230,7 +233,12 @@ def seed_organization(language="en"):
             )
         org.teams[slug] = team
 
-    org.previous_quarter, org.current_quarter, org.next_quarter = demo_quarters(org.today)
+    (
+        org.earlier_quarter,
+        org.previous_quarter,
+        org.current_quarter,
+        org.next_quarter,
+    ) = demo_quarters(org.today, before=2)
     return org
 
 
@@ -447,6 +455,119 @@ MISSED_RETROSPECTIVES = {
     "partner-api": "Self-service signup shipped; the sandbox slipped to next quarter.",
 }
 ACHIEVED_RETROSPECTIVE = "Shipped to every customer before the quarter ended."
+
+# The quarter before: each team's two objectives, one achieved and one missed or dropped
+# (none carried over), graded at its end. Several waited on the payments platform, then the
+# organization's bottleneck (obstacles.demo.HISTORY); the platform itself missed answering
+# other teams within a week. slug: ((achieved title, problem), (title, problem, status,
+# final score, [(key result, unit, start, target)], retrospective)).
+EARLIER = {
+    "checkout": (
+        ("Saved cards for returning buyers", "Returning buyers type their card every time."),
+        (
+            "Refunds without a support ticket",
+            "Every refund goes through support and takes nine days.",
+            "missed",
+            0.5,
+            [
+                ("Refunds handled without support", "percent", 20, 70),
+                ("Days to refund", "number", 9, 3),
+            ],
+            "The platform's refund API came in week seven: too late to move the numbers.",
+        ),
+    ),
+    "onboarding": (
+        ("Company accounts in one form", "Company sign-up was spread over four forms."),
+        (
+            "Pay by invoice from the first booking",
+            "Companies that cannot pay by invoice book elsewhere.",
+            "dropped",
+            0.2,
+            [
+                ("Accounts paying by invoice", "percent", 0, 25),
+                ("Invoice requests to support per week", "number", 60, 10),
+            ],
+            "Dropped in week eight: invoices depend on the payments platform's roadmap.",
+        ),
+    ),
+    "search": (
+        ("Filters that remember", "Travellers set the same filters on every search."),
+        (
+            "Better ranking for city breaks",
+            "City-break travellers scroll past three pages of results.",
+            "missed",
+            0.4,
+            [
+                ("Clicks on the first three results", "percent", 35, 50),
+                ("Searches per city-break booking", "number", 8, 5),
+            ],
+            "Nobody could tune the ranking model; we kept the old one and accepted the risk.",
+        ),
+    ),
+    "payments-platform": (
+        (
+            "Payment incidents paged to the right team",
+            "Every payment incident paged the whole company.",
+        ),
+        (
+            "Answer other teams within a week",
+            "Product teams wait weeks for a first answer from the platform.",
+            "missed",
+            0.35,
+            [
+                ("Requests answered within a week", "percent", 30, 90),
+                ("Open requests from other teams", "number", 12, 4),
+            ],
+            "We said yes to everyone and answered nobody quickly: one intake and a weekly "
+            "triage from next quarter.",
+        ),
+    ),
+    "mobile": (
+        ("Trip timeline in the app", "Travellers could not see their whole trip in one place."),
+        (
+            "Tipping guides in the app",
+            "Guides ask to be tipped in cash, and travellers rarely carry any.",
+            "dropped",
+            0.1,
+            [
+                ("Guided tours with a tip", "percent", 0, 5),
+                ("Tips per month (EUR)", "currency", 0, 8000),
+            ],
+            "Dropped: paying guides needs payouts the platform cannot offer this year, and "
+            "offline trips mattered more.",
+        ),
+    ),
+    "growth": (
+        ("Referral programme relaunched", "The old referral programme was hard to find."),
+        (
+            "Referral credits that pay out",
+            "Referrers wait weeks for their credit and complain.",
+            "missed",
+            0.5,
+            [
+                ("Referral credits paid within a week", "percent", 40, 95),
+                ("Referral complaints per month", "number", 120, 30),
+            ],
+            "Credits waited on a ledger from the platform until week eleven.",
+        ),
+    ),
+    "partner-api": (
+        ("Partner status page", "Partners learned about our outages from their customers."),
+        (
+            "Payouts partners can reconcile",
+            "Partners reconcile their payouts by hand and dispute one in ten.",
+            "missed",
+            0.45,
+            [
+                ("Partners reconciling automatically", "number", 0, 10),
+                ("Payout disputes per month", "number", 45, 10),
+            ],
+            "Reconciliation waited five weeks on the platform; half the partners use it now.",
+        ),
+    ),
+}
+# A dropped objective's last check-in: the week it was dropped.
+DROPPED_AFTER_DAYS = 52
 
 # The organization's few important problems, and the teams whose objectives serve them (the
 # others serve none, visibly). Owned by the team's leader.
@@ -697,6 +818,108 @@ FRENCH = {
     "Shipped to every customer before the quarter ended.": (
         "Disponible pour tous les clients avant la fin du trimestre."
     ),
+    # The quarter before: its objectives, key results and retrospectives
+    "Saved cards for returning buyers": "Des cartes enregistrées pour les clients fidèles",
+    "Returning buyers type their card every time.": (
+        "Les clients qui reviennent ressaisissent leur carte à chaque achat."
+    ),
+    "Refunds without a support ticket": "Des remboursements sans passer par le support",
+    "Every refund goes through support and takes nine days.": (
+        "Chaque remboursement passe par le support et prend neuf jours."
+    ),
+    "Refunds handled without support": "Remboursements traités sans le support",
+    "Days to refund": "Jours pour rembourser",
+    "The platform's refund API came in week seven: too late to move the numbers.": (
+        "L'API de remboursement de la plateforme est arrivée en semaine sept : trop tard pour "
+        "faire bouger les chiffres."
+    ),
+    "Company accounts in one form": "Un compte entreprise en un seul formulaire",
+    "Company sign-up was spread over four forms.": (
+        "L'inscription d'une entreprise s'étalait sur quatre formulaires."
+    ),
+    "Pay by invoice from the first booking": "Payer sur facture dès la première réservation",
+    "Companies that cannot pay by invoice book elsewhere.": (
+        "Les entreprises qui ne peuvent pas payer sur facture réservent ailleurs."
+    ),
+    "Accounts paying by invoice": "Comptes qui paient sur facture",
+    "Invoice requests to support per week": "Demandes de facture au support par semaine",
+    "Dropped in week eight: invoices depend on the payments platform's roadmap.": (
+        "Abandonné en semaine huit : la facturation dépend de la feuille de route de la "
+        "plateforme paiements."
+    ),
+    "Filters that remember": "Des filtres qui se souviennent",
+    "Travellers set the same filters on every search.": (
+        "Les voyageurs remettent les mêmes filtres à chaque recherche."
+    ),
+    "Better ranking for city breaks": "Un meilleur classement pour les courts séjours en ville",
+    "City-break travellers scroll past three pages of results.": (
+        "Les voyageurs en quête d'un court séjour en ville font défiler trois pages de résultats."
+    ),
+    "Clicks on the first three results": "Clics sur les trois premiers résultats",
+    "Searches per city-break booking": "Recherches par réservation de court séjour",
+    "Nobody could tune the ranking model; we kept the old one and accepted the risk.": (
+        "Personne ne savait régler le modèle de classement ; nous avons gardé l'ancien en "
+        "acceptant le risque."
+    ),
+    "Payment incidents paged to the right team": (
+        "Les incidents de paiement alertent la bonne équipe"
+    ),
+    "Every payment incident paged the whole company.": (
+        "Chaque incident de paiement alertait toute l'entreprise."
+    ),
+    "Answer other teams within a week": "Répondre aux autres équipes en moins d'une semaine",
+    "Product teams wait weeks for a first answer from the platform.": (
+        "Les équipes produit attendent des semaines une première réponse de la plateforme."
+    ),
+    "Requests answered within a week": "Demandes traitées en moins d'une semaine",
+    "Open requests from other teams": "Demandes ouvertes des autres équipes",
+    "We said yes to everyone and answered nobody quickly: one intake and a weekly triage "
+    "from next quarter.": (
+        "Nous avons dit oui à tout le monde sans répondre vite à personne : un guichet unique "
+        "et un tri hebdomadaire dès le trimestre prochain."
+    ),
+    "Trip timeline in the app": "Le fil du voyage dans l'application",
+    "Travellers could not see their whole trip in one place.": (
+        "Les voyageurs ne voyaient pas tout leur voyage au même endroit."
+    ),
+    "Tipping guides in the app": "Les pourboires aux guides dans l'application",
+    "Guides ask to be tipped in cash, and travellers rarely carry any.": (
+        "Les guides demandent des pourboires en espèces, et les voyageurs en ont rarement sur eux."
+    ),
+    "Guided tours with a tip": "Visites guidées avec un pourboire",
+    "Tips per month (EUR)": "Pourboires par mois (EUR)",
+    "Dropped: paying guides needs payouts the platform cannot offer this year, and offline "
+    "trips mattered more.": (
+        "Abandonné : payer les guides demande des versements que la plateforme ne peut pas "
+        "proposer cette année, et les voyages hors ligne comptaient davantage."
+    ),
+    "Referral programme relaunched": "Le programme de parrainage relancé",
+    "The old referral programme was hard to find.": (
+        "L'ancien programme de parrainage était difficile à trouver."
+    ),
+    "Referral credits that pay out": "Des crédits de parrainage versés pour de bon",
+    "Referrers wait weeks for their credit and complain.": (
+        "Les parrains attendent leur crédit des semaines et s'en plaignent."
+    ),
+    "Referral credits paid within a week": "Crédits de parrainage versés sous une semaine",
+    "Referral complaints per month": "Réclamations sur le parrainage par mois",
+    "Credits waited on a ledger from the platform until week eleven.": (
+        "Les crédits ont attendu un registre comptable de la plateforme jusqu'en semaine onze."
+    ),
+    "Partner status page": "Une page d'état pour les partenaires",
+    "Partners learned about our outages from their customers.": (
+        "Les partenaires apprenaient nos pannes par leurs clients."
+    ),
+    "Payouts partners can reconcile": "Des versements que les partenaires peuvent rapprocher",
+    "Partners reconcile their payouts by hand and dispute one in ten.": (
+        "Les partenaires rapprochent leurs versements à la main et en contestent un sur dix."
+    ),
+    "Partners reconciling automatically": "Partenaires en rapprochement automatique",
+    "Payout disputes per month": "Contestations de versements par mois",
+    "Reconciliation waited five weeks on the platform; half the partners use it now.": (
+        "Le rapprochement a attendu la plateforme cinq semaines ; la moitié des partenaires "
+        "l'utilisent aujourd'hui."
+    ),
     # The organization's problems
     "Paying is slow and unsure on phones": "Payer sur téléphone est lent et incertain",
     "Half of our bookings start on a phone, and mobile buyers abandon twice as often.": (
@@ -909,16 +1132,21 @@ def _close_previous_quarter(team, previous, pm, missed, achieved, language, now)
             in_language(ACHIEVED_RETROSPECTIVE, language),
         ),
     }
-    closing = QuarterClosing.close(team, previous, pm, grades, carry_over=[missed])
+    _close_quarter(team, previous, pm, grades, [missed], now)
+
+
+def _close_quarter(team, quarter, pm, grades, carry_over, now):
+    """The PM closes `quarter` (QuarterClosing.close), two days after its end."""
+    closing = QuarterClosing.close(team, quarter, pm, grades, carry_over=carry_over)
     closed_at = min(
-        now, timezone.make_aware(datetime.combine(previous.end, time(17))) + timedelta(days=2)
+        now, timezone.make_aware(datetime.combine(quarter.end, time(17))) + timedelta(days=2)
     )
     QuarterClosing.objects.filter(pk=closing.pk).update(closed_at=closed_at)
 
 
 def seed_problems(org):
-    """The organization's three important problems, from the previous quarter on, and the
-    objectives of the teams working on them (both quarters). Safe to run again."""
+    """The organization's three important problems, from the demo's first quarter on, and
+    the objectives of the teams working on them (every quarter). Safe to run again."""
     for owner, title, why, slugs in PROBLEMS:
         leader = org.users[owner]
         problem, created = Problem.objects.get_or_create(
@@ -926,21 +1154,70 @@ def seed_problems(org):
             defaults={
                 "why_it_matters": in_language(why, org.language),
                 "owner": leader,
-                "first_quarter": org.previous_quarter,
+                "first_quarter": org.earlier_quarter,
             },
         )
         if created:
             Objective.objects.filter(
                 team__slug__in=slugs,
-                quarter__in=[org.previous_quarter, org.current_quarter],
+                quarter__in=[org.earlier_quarter, org.previous_quarter, org.current_quarter],
                 serves__isnull=True,
             ).update(serves=problem)
 
 
+def seed_earlier_objectives(org):
+    """Give each demo team the quarter before the previous one: one objective achieved, the
+    other missed or dropped, with weekly check-ins, graded when the quarter ended. Safe to
+    run again: a team with objectives in that quarter is left as it is."""
+    earlier, language = org.earlier_quarter, org.language
+    shipped = in_language("%(title)s: shipped to every customer", language)
+    for slug, (achieved_texts, second) in EARLIER.items():
+        team = org.teams[slug]
+        if team.objectives.filter(quarter=earlier).exists():
+            continue
+        pm = _pm_of(team)
+        achieved_title, achieved_problem = (in_language(t, language) for t in achieved_texts)
+        achieved = _objective(
+            team,
+            earlier,
+            0,
+            achieved_title,
+            achieved_problem,
+            [(shipped % {"title": achieved_title}, "milestone", 0, 1)],
+            pm,
+        )
+        title, problem, status, score, key_results, retrospective = second
+        other = _objective(team, earlier, 1, *_texts_in(language, title, problem, key_results), pm)
+        last_day = earlier.end
+        if status == Objective.Status.DROPPED:
+            last_day = earlier.start + timedelta(days=DROPPED_AFTER_DAYS)
+        for objective, progress, until in ((achieved, 1.0, earlier.end), (other, score, last_day)):
+            _weekly_check_ins(
+                slug,
+                [list(objective.key_results.all())],
+                earlier,
+                pm,
+                progress,
+                until,
+                org.now,
+            )
+        grades = {
+            achieved: (
+                Objective.Status.ACHIEVED,
+                Decimal(1),
+                in_language(ACHIEVED_RETROSPECTIVE, language),
+            ),
+            other: (status, Decimal(str(score)), in_language(retrospective, language)),
+        }
+        _close_quarter(team, earlier, pm, grades, [], org.now)
+
+
 def seed_objectives(org):
-    """Give each demo team a previous quarter with history (its first objective missed and
-    carried over) and this quarter's objectives with weekly check-ins. Safe to run again:
-    a team that already has objectives this quarter is left as it is."""
+    """Give each demo team the quarter before the previous one (`seed_earlier_objectives`),
+    a previous quarter with history (its first objective missed and carried over) and this
+    quarter's objectives with weekly check-ins. Safe to run again: a team that already has
+    objectives this quarter is left as it is."""
+    seed_earlier_objectives(org)
     previous, current, language = org.previous_quarter, org.current_quarter, org.language
     for slug, objectives in OBJECTIVES.items():
         team = org.teams[slug]

@@ -59,12 +59,12 @@ def seeded(request, language, time_machine):
 
 def story(today):
     """What the demo's leader reads on `today`, in terms that do not depend on the language."""
-    previous, current, following = Quarter.objects.order_by("start")
+    earlier, previous, current, following = Quarter.objects.order_by("start")
     maya = get_user_model().objects.get(username="leader")
     needing = figures.obstacles_needing(maya, today)
     carried = Objective.objects.filter(quarter=current, carried_from__isnull=False)
     return {
-        "quarters": [(q.label, q.start, q.end) for q in (previous, current, following)],
+        "quarters": [(q.label, q.start, q.end) for q in (earlier, previous, current, following)],
         "current quarter": Quarter.objects.current(),
         "share of the quarter elapsed": round(current.elapsed_share(today), 2),
         "teams' paces and their own judgement": {
@@ -113,6 +113,11 @@ def expected_story(today):
     previous = Quarter.objects.get(start=start - timedelta(days=QUARTER_DAYS))
     return {
         "quarters": [
+            (
+                Quarter.for_day(calendar.start - timedelta(days=100)).label,
+                start - timedelta(days=2 * QUARTER_DAYS),
+                start - timedelta(days=QUARTER_DAYS + 1),
+            ),
             (
                 Quarter.for_day(calendar.start - timedelta(days=1)).label,
                 start - timedelta(days=QUARTER_DAYS),

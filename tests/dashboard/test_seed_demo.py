@@ -16,7 +16,7 @@ def test_seed_demo_builds_the_organization_and_is_idempotent():
     )
     assert Team.objects.count() == 7
     assert Team.objects.filter(is_platform=True).count() == 1
-    assert Quarter.objects.count() == 3
+    assert Quarter.objects.count() == 4
     assert Quarter.objects.current() is not None
 
 

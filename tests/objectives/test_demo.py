@@ -54,8 +54,11 @@ def test_seeding_again_later_adds_quarters_beside_the_demos_and_overlaps_none(ti
 
     time_machine.move_to(at(date(2027, 9, 1)))  # past every quarter of the demo
     seed()
-    assert Objective.objects.count() == 2 * first  # a new previous and current quarter
+    # A new previous and current quarter, and the first demo's next quarter (2027-Q2, empty
+    # until then) has become the one before the previous: each has what the first demo's had.
+    assert Objective.objects.count() == 2 * first
     assert [(q.label, q.start, q.end) for q in Quarter.objects.order_by("start")] == [
+        ("2026-Q3", date(2026, 5, 10), date(2026, 8, 8)),
         ("2026-Q4", date(2026, 8, 9), date(2026, 11, 7)),
         ("2027-Q1", date(2026, 11, 8), date(2027, 2, 6)),
         ("2027-Q2", date(2027, 2, 7), date(2027, 5, 8)),
