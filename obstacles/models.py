@@ -10,6 +10,7 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Min,
@@ -180,7 +181,7 @@ class ObstacleQuerySet(models.QuerySet):
             if quarter is not None:
                 escalations = escalations.filter(during("created_at", quarter))
             first = escalations.order_by("created_at", "pk")
-            asked = self.annotate(
+            asked = self._with_event_in(escalations, quarter).annotate(
                 asked_at=Subquery(first.values("created_at")[:1]),
                 asked_by=Subquery(first.values("actor")[:1]),
             )
@@ -189,11 +190,13 @@ class ObstacleQuerySet(models.QuerySet):
                 Q(kind=ObstacleEvent.Kind.CREATED)
                 | Q(kind=ObstacleEvent.Kind.EDITED, text__regex=r"(^|,)(kind|help_wanted)(,|$)")
             ).order_by("-created_at", "-pk")
-            asked = self.filter(
-                Q(help_wanted=Obstacle.Help.DECISION) | Q(kind=Obstacle.Kind.STAKEHOLDER)
-            ).annotate(
-                asked_at=Subquery(asking.values("created_at")[:1]),
-                asked_by=Subquery(asking.values("actor")[:1]),
+            asked = (
+                self._with_event_in(asking, quarter)
+                .filter(Q(help_wanted=Obstacle.Help.DECISION) | Q(kind=Obstacle.Kind.STAKEHOLDER))
+                .annotate(
+                    asked_at=Subquery(asking.values("created_at")[:1]),
+                    asked_by=Subquery(asking.values("actor")[:1]),
+                )
             )
         asked = asked.filter(asked_at__isnull=False).exclude(asked_by=F("team__leader"))
         if quarter is not None:
@@ -206,6 +209,14 @@ class ObstacleQuerySet(models.QuerySet):
                 F("leader_acted_at") - F("asked_at"), output_field=DurationField()
             )
         )
+
+    def _with_event_in(self, events, quarter):
+        """Those with one of `events` (a queryset on the obstacle's events, whose outer
+        references name the obstacle) during `quarter`: a semi-join that reads the quarter's
+        events once, so that the per-obstacle subqueries run only on the obstacles it keeps."""
+        if quarter is None:
+            return self
+        return self.filter(Exists(events.filter(during("created_at", quarter))))
 
     def decisions(self, quarter=None, today=None):
         """The obstacles asking for a decision by a date (their decide-by date) due during
