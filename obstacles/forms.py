@@ -355,7 +355,7 @@ class LogFilterForm(forms.Form):
         label=_("Leader's first action"),
         choices=[("", _("Taken or not")), ("yes", _("Taken")), ("no", _("Not taken yet"))],
         required=False,
-        help_text=_("Since it was asked, with 'Asked of the leader'."),
+        help_text=_("Since the request chosen in “Asked of the leader”."),
     )
     decision = forms.ChoiceField(
         label=_("Decision by a date"),
