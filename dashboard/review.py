@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import BoolOr
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     Aggregate,
     Avg,
@@ -63,8 +64,13 @@ class PercentileCont(Aggregate):
     arity = 1
 
     def __init__(self, expression, fraction, **extra):
-        # A number of our own, never user input: written into the SQL as a literal.
-        super().__init__(expression, fraction=float(fraction), **extra)
+        # Numbers of our own, never user input: written into the SQL as literals. Several
+        # fractions (a list) give an array of values from one sort of the rows.
+        if isinstance(fraction, list | tuple):
+            fraction = f"ARRAY[{', '.join(str(float(f)) for f in fraction)}]"
+        else:
+            fraction = float(fraction)
+        super().__init__(expression, fraction=fraction, **extra)
 
 
 def median_and_p90(duration, **extra):
@@ -304,7 +310,9 @@ def leaders_of_active_teams():
 
 def leader_requests(scope, leaders):
     """{(leader pk, request): figures} of what the obstacles of each leader's teams asked of
-    them in the quarter (Obstacle.objects.asking_leader): one query per LeaderRequest."""
+    them in the quarter (Obstacle.objects.asking_leader): `asked`, `acted`, and the `median`
+    and `p90` time to the leader's first action. One query per LeaderRequest, reading each
+    obstacle's first action once for both percentiles (an array of fractions)."""
     found = {}
     for request in LeaderRequest:
         rows = (
@@ -313,12 +321,15 @@ def leader_requests(scope, leaders):
             .values("team__leader")
             .annotate(
                 asked=Count("pk"),
-                acted=Count("leader_acted_at"),
-                **median_and_p90(F("time_to_act")),
+                acted=Count("time_to_act"),
+                percentiles=PercentileCont(
+                    "time_to_act", [0.5, 0.9], output_field=ArrayField(DurationField())
+                ),
             )
             .order_by()
         )
         for row in rows:
+            row["median"], row["p90"] = row.pop("percentiles") or (None, None)
             found[row["team__leader"], request] = row
     return found
 

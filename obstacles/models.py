@@ -10,7 +10,6 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     Min,
@@ -171,37 +170,45 @@ class ObstacleQuerySet(models.QuerySet):
         stakeholder concern), the latest entry that made it ask: its logging, or a later
         edit of its kind or of the help it wants.
         """
-        events = ObstacleEvent.objects.filter(obstacle=OuterRef("pk"))
+        # Each candidate is found first among the quarter's events (an IN over one read of
+        # them), so that the per-obstacle subqueries run on the candidates only.
         if request == LeaderRequest.LOGGED:
-            asked = self.annotate(asked_at=F("opened_at"), asked_by=F("created_by"))
+            asked = self.exclude(created_by=F("team__leader")).annotate(asked_at=F("opened_at"))
+            if quarter is not None:
+                asked = asked.filter(logged_during(quarter))
         elif request == LeaderRequest.URGENT:
-            escalations = events.filter(kind=ObstacleEvent.Kind.ESCALATED).exclude(
-                actor=OuterRef("team__leader")
+            escalations = ObstacleEvent.objects.filter(kind=ObstacleEvent.Kind.ESCALATED).exclude(
+                actor=F("obstacle__team__leader")
             )
             if quarter is not None:
                 escalations = escalations.filter(during("created_at", quarter))
-            first = escalations.order_by("created_at", "pk")
-            asked = self._with_event_in(escalations, quarter).annotate(
-                asked_at=Subquery(first.values("created_at")[:1]),
-                asked_by=Subquery(first.values("actor")[:1]),
+            first = escalations.filter(obstacle=OuterRef("pk")).order_by("created_at", "pk")
+            asked = self.filter(pk__in=escalations.values("obstacle")).annotate(
+                asked_at=Subquery(first.values("created_at")[:1])
             )
         else:
-            asking = events.filter(
+            asking = ObstacleEvent.objects.filter(
                 Q(kind=ObstacleEvent.Kind.CREATED)
                 | Q(kind=ObstacleEvent.Kind.EDITED, text__regex=r"(^|,)(kind|help_wanted)(,|$)")
-            ).order_by("-created_at", "-pk")
-            asked = (
-                self._with_event_in(asking, quarter)
-                .filter(Q(help_wanted=Obstacle.Help.DECISION) | Q(kind=Obstacle.Kind.STAKEHOLDER))
-                .annotate(
-                    asked_at=Subquery(asking.values("created_at")[:1]),
-                    asked_by=Subquery(asking.values("actor")[:1]),
-                )
             )
-        asked = asked.filter(asked_at__isnull=False).exclude(asked_by=F("team__leader"))
-        if quarter is not None:
-            asked = asked.filter(during("asked_at", quarter))
-        acted = events.filter(actor=OuterRef("team__leader"), created_at__gt=OuterRef("asked_at"))
+            latest = asking.filter(obstacle=OuterRef("pk")).order_by("-created_at", "-pk")
+            asked = self.filter(
+                Q(help_wanted=Obstacle.Help.DECISION) | Q(kind=Obstacle.Kind.STAKEHOLDER)
+            )
+            if quarter is not None:
+                in_quarter = asking.filter(during("created_at", quarter))
+                asked = asked.filter(pk__in=in_quarter.values("obstacle"))
+            asked = asked.annotate(
+                asked_at=Subquery(latest.values("created_at")[:1]),
+                asked_by=Subquery(latest.values("actor")[:1]),
+            ).exclude(asked_by=F("team__leader"))
+            if quarter is not None:
+                asked = asked.filter(during("asked_at", quarter))
+        acted = ObstacleEvent.objects.filter(
+            obstacle=OuterRef("pk"),
+            actor=OuterRef("team__leader"),
+            created_at__gt=OuterRef("asked_at"),
+        )
         return asked.annotate(
             leader_acted_at=Subquery(acted.order_by("created_at").values("created_at")[:1])
         ).annotate(
@@ -209,14 +216,6 @@ class ObstacleQuerySet(models.QuerySet):
                 F("leader_acted_at") - F("asked_at"), output_field=DurationField()
             )
         )
-
-    def _with_event_in(self, events, quarter):
-        """Those with one of `events` (a queryset on the obstacle's events, whose outer
-        references name the obstacle) during `quarter`: a semi-join that reads the quarter's
-        events once, so that the per-obstacle subqueries run only on the obstacles it keeps."""
-        if quarter is None:
-            return self
-        return self.filter(Exists(events.filter(during("created_at", quarter))))
 
     def decisions(self, quarter=None, today=None):
         """The obstacles asking for a decision by a date (their decide-by date) due during
