@@ -99,6 +99,8 @@ def pages():
     quarter = Quarter.objects.containing(timezone.localdate()).get()
     key_result = KeyResult.objects.filter(objective__team=team, objective__quarter=quarter)
     key_result = key_result.order_by("objective__order", "order").first()
+    # The review of the latest closed quarter: graded objectives, seven quarters of trends.
+    reviewed = Quarter.objects.filter(end__lt=quarter.start).order_by("-start").first()
     User = get_user_model()
     admin, _created = User.objects.get_or_create(
         username=ADMIN, defaults={"is_staff": True, "is_superuser": True}
@@ -107,6 +109,7 @@ def pages():
     admin.save()
     leader, pm, admin = team.leader.username, pm.username, admin.username
     log = reverse("obstacles:log")
+    review = reverse("review", args=[reviewed.label])
     return [
         {"name": FLOOR, "user": leader, "path": reverse("bench_floor"), "load": False},
         {"name": "healthz", "user": None, "path": reverse("healthz")},
@@ -160,6 +163,18 @@ def pages():
             "name": "1:1 page",
             "user": leader,
             "path": reverse("coaching:one_on_one", args=[one_on_one.pk]),
+        },
+        {"name": "quarter review (organization)", "user": leader, "path": review},
+        {
+            "name": "quarter review (team)",
+            "user": pm,
+            "path": review,
+            "query": {"team": team.slug},
+        },
+        {
+            "name": "quarter review CSV",
+            "user": leader,
+            "path": reverse("review_export", args=[reviewed.label]),
         },
         {
             "name": "check-in save",

@@ -26,7 +26,7 @@ from objectives.models import (
 from objectives.views import get_team_for_user, selected_quarter
 from obstacles.views import team_context
 
-from . import figures, review
+from . import figures, review, trends
 
 
 @vary_on_headers("HX-Request")
@@ -240,12 +240,13 @@ def quarter_review(request, label):
     now = timezone.now()
     today = timezone.localdate()
     events = review.escalations(scope)
+    quarters = list(Quarter.objects.order_by("start"))
     context = {
         "scope": scope,
         "quarter": scope.quarter,
         "team": scope.team,
         "leader": scope.leader,
-        "quarters": Quarter.objects.order_by("start"),
+        "quarters": quarters,
         "teams": Team.objects.active().order_by("name") if scope.sees_organization else (),
         "today": today,
         "outcomes": review.objective_outcomes(scope),
@@ -260,6 +261,7 @@ def quarter_review(request, label):
         "longest": review.longest_open(scope, now)[: review.LONGEST_SHOWN],
         "escalation": review.escalation_figures(events),
         "slowest": review.slowest_answered(events)[: review.ESCALATIONS_SHOWN],
+        "trends": trends.review_trends(scope, quarters),
     }
     if scope.sees_leadership:
         # The leader picker's, and those the organization's review shows: read once.

@@ -78,6 +78,14 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("Not made, not due yet")
 
 
+def in_the_way_during(quarter):
+    """The condition on an obstacle of standing in the way at some time during `quarter`:
+    logged before its end and not closed before its start."""
+    return Q(opened_at__lt=start_of(quarter.end + timedelta(days=1))) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gte=start_of(quarter.start))
+    )
+
+
 def removed_during(quarter):
     """The condition on an obstacle of being removed (resolved) during `quarter`."""
     return Q(status=Obstacle.Status.RESOLVED) & during("closed_at", quarter)
@@ -94,9 +102,7 @@ class ObstacleQuerySet(models.QuerySet):
     def for_quarter(self, quarter):
         """The obstacles that stood in the way at some time during `quarter`: opened before
         its end and not closed before its start."""
-        return self.filter(opened_at__lt=start_of(quarter.end + timedelta(days=1))).filter(
-            Q(closed_at__isnull=True) | Q(closed_at__gte=start_of(quarter.start))
-        )
+        return self.filter(in_the_way_during(quarter))
 
     def logged_in(self, quarter):
         """The obstacles logged during `quarter`."""

@@ -1,0 +1,399 @@
+"""The quarter review's trends across quarters: obstacles logged and removed by kind, the
+median and 90th-percentile time to remove them, and the teams most waited on, for the
+TREND_QUARTERS quarters up to the one reviewed, for the organization or one team.
+
+Each figure is one grouped query whatever the number of quarters: counts per quarter with
+FILTER clauses, or rows grouped by the quarter they fall in. This module then lays out the
+marks of each SVG chart (the template only draws them), as the dashboard's waiting graph does.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.urls import reverse
+
+from obstacles.models import (
+    Obstacle,
+    in_the_way_during,
+    logged_during,
+    removed_during,
+    start_of,
+)
+
+from .review import TIME_TO_REMOVE, median_and_p90
+
+# How far back the trends go, the quarter reviewed included.
+TREND_QUARTERS = 8
+# The teams most waited on, in each quarter, that the bottleneck chart names.
+BOTTLENECKS_PER_QUARTER = 3
+
+
+def trend_quarters(quarters, quarter):
+    """The last TREND_QUARTERS of `quarters` (in the order they start) up to `quarter`."""
+    return [other for other in quarters if other.start <= quarter.start][-TREND_QUARTERS:]
+
+
+def bounds(quarters):
+    """The first and the last moment (excluded) of `quarters`, in the order they start."""
+    return start_of(quarters[0].start), start_of(quarters[-1].end + timedelta(days=1))
+
+
+def log_url(scope, **filters):
+    """The obstacle log filtered to the rows behind a figure (of one team, for a team's)."""
+    if scope.team:
+        filters["team"] = scope.team.slug
+    return f"{reverse('obstacles:log')}?{urlencode(filters)}"
+
+
+@dataclass
+class QuarterTrend:
+    """One quarter's figures: obstacles `logged` and `removed` by kind (every kind, in the
+    order of Obstacle.Kind), and the `median` and `p90` time to remove of those removed
+    (None when none was)."""
+
+    quarter: object
+    logged: dict = field(default_factory=dict)
+    removed: dict = field(default_factory=dict)
+    median: timedelta = None
+    p90: timedelta = None
+
+    @property
+    def logged_total(self):
+        return sum(self.logged.values())
+
+    @property
+    def removed_total(self):
+        return sum(self.removed.values())
+
+
+@dataclass
+class Bottleneck:
+    """A team waited on, and in each quarter how many obstacles waited on it (`counts`) and
+    whether it was among the BOTTLENECKS_PER_QUARTER most waited on (`top`)."""
+
+    name: str
+    slug: str
+    quarters: list
+    counts: list
+    top: list
+
+    @property
+    def total(self):
+        return sum(self.counts)
+
+    @property
+    def cells(self):
+        return [
+            {"quarter": quarter, "count": count, "top": top}
+            for quarter, count, top in zip(self.quarters, self.counts, self.top, strict=True)
+        ]
+
+
+def quarter_trends(scope, quarters):
+    """A QuarterTrend per quarter of `quarters`: two queries, whatever their number."""
+    trends = [
+        QuarterTrend(
+            quarter, {kind: 0 for kind in Obstacle.Kind}, {kind: 0 for kind in Obstacle.Kind}
+        )
+        for quarter in quarters
+    ]
+    for row in kinds_by_quarter(scope, quarters):
+        for i, trend in enumerate(trends):
+            trend.logged[row["kind"]] = row[f"logged_{i}"]
+            trend.removed[row["kind"]] = row[f"removed_{i}"]
+    for row in removal_times(scope, quarters):
+        if row["quarter_index"] is None:
+            continue  # Removed between two quarters the organization planned.
+        trends[row["quarter_index"]].median = row["median"]
+        trends[row["quarter_index"]].p90 = row["p90"]
+    return trends
+
+
+def kinds_by_quarter(scope, quarters):
+    """One row per kind: `logged_<i>` and `removed_<i>`, the obstacles of that kind logged
+    and removed in the i-th of `quarters`."""
+    start, end = bounds(quarters)
+    counts = {}
+    for i, quarter in enumerate(quarters):
+        counts[f"logged_{i}"] = Count("pk", filter=logged_during(quarter))
+        counts[f"removed_{i}"] = Count("pk", filter=removed_during(quarter))
+    in_window = Q(opened_at__gte=start, opened_at__lt=end) | Q(
+        status=Obstacle.Status.RESOLVED, closed_at__gte=start, closed_at__lt=end
+    )
+    return scope.obstacles().filter(in_window).values("kind").annotate(**counts).order_by()
+
+
+def removal_times(scope, quarters):
+    """One row per quarter of `quarters` in which obstacles were removed: its index
+    (`quarter_index`), and the `median` and `p90` time from logged to removed."""
+    start, end = bounds(quarters)
+    quarter_index = Case(
+        *(When(removed_during(quarter), then=Value(i)) for i, quarter in enumerate(quarters)),
+        output_field=IntegerField(),
+    )
+    return (
+        scope.obstacles()
+        .filter(status=Obstacle.Status.RESOLVED, closed_at__gte=start, closed_at__lt=end)
+        .annotate(quarter_index=quarter_index)
+        .values("quarter_index")
+        .annotate(**median_and_p90(TIME_TO_REMOVE))
+        .order_by()
+    )
+
+
+def bottlenecks(scope, quarters):
+    """The teams most waited on: in each quarter of `quarters`, the BOTTLENECKS_PER_QUARTER
+    teams the most obstacles waited on while they stood in the way (ties by name); each
+    team with its counts in every quarter, the most waited on over the quarters first. One
+    query, grouped by the team waited on."""
+    start, end = bounds(quarters)
+    counts = {
+        f"waiting_{i}": Count("pk", filter=in_the_way_during(quarter))
+        for i, quarter in enumerate(quarters)
+    }
+    rows = list(
+        scope.obstacles()
+        .filter(blocking_team__isnull=False, opened_at__lt=end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+        .values("blocking_team__name", "blocking_team__slug")
+        .annotate(**counts)
+        .order_by("blocking_team__name")
+    )
+    chosen = {}
+    for i in range(len(quarters)):
+        ranked = sorted(rows, key=lambda row: -row[f"waiting_{i}"])
+        for row in ranked[:BOTTLENECKS_PER_QUARTER]:
+            if row[f"waiting_{i}"]:
+                chosen.setdefault(row["blocking_team__slug"], set()).add(i)
+    teams = [
+        Bottleneck(
+            row["blocking_team__name"],
+            row["blocking_team__slug"],
+            quarters,
+            counts=[row[f"waiting_{i}"] for i in range(len(quarters))],
+            top=[i in chosen[row["blocking_team__slug"]] for i in range(len(quarters))],
+        )
+        for row in rows
+        if row["blocking_team__slug"] in chosen
+    ]
+    return sorted(teams, key=lambda team: (-team.total, team.name))
+
+
+# The charts, in SVG user units: a plot area within margins for the axis and quarter labels.
+WIDTH, HEIGHT = 640, 250
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 16, 30
+BAR_SHARE, BAR_WIDEST = 0.32, 36
+ROW, LABEL_WIDTH, DISC_WIDEST = 30, 170, 12
+
+
+def scale(highest, steps=4, whole=True):
+    """A scale from 0 to a round number at or above `highest`, and its ticks: about
+    `steps` of 1, 2 or 5 times a power of ten (whole numbers with `whole`)."""
+    if highest <= 0:
+        return 1, [0, 1]
+    raw = highest / steps
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    if whole:
+        step = max(1, round(step))
+    top = step * math.ceil(highest / step - 1e-9)
+    return top, [round(step * i, 6) for i in range(round(top / step) + 1)]
+
+
+@dataclass
+class Frame:
+    """The plot area of a chart of `count` quarters, and its vertical scale."""
+
+    count: int
+    top: float
+    ticks: list
+    height: int = HEIGHT
+    left: int = LEFT
+
+    @property
+    def width(self):
+        return WIDTH
+
+    @property
+    def right(self):
+        return WIDTH - RIGHT
+
+    @property
+    def axis_x(self):
+        """Where the vertical scale's numbers end, left of the plot."""
+        return self.left - 6
+
+    @property
+    def label_y(self):
+        """The baseline of the quarters' labels, under the plot."""
+        return self.bottom + 20
+
+    @property
+    def plot_height(self):
+        return self.height - TOP - BOTTOM
+
+    @property
+    def slot(self):
+        return (WIDTH - self.left - RIGHT) / self.count
+
+    @property
+    def bottom(self):
+        return self.height - BOTTOM
+
+    def x(self, i):
+        """The middle of the i-th quarter's slot."""
+        return round(self.left + self.slot * (i + 0.5), 1)
+
+    def y(self, value):
+        return round(TOP + self.plot_height * (1 - value / self.top), 1)
+
+    def gridlines(self):
+        return [
+            {"value": tick, "y": self.y(tick), "text_y": self.y(tick) + 4} for tick in self.ticks
+        ]
+
+    def labels(self, quarters):
+        return [{"label": q.label, "x": self.x(i)} for i, q in enumerate(quarters)]
+
+
+def kinds_chart(scope, trends):
+    """Two stacked bars per quarter, obstacles logged and removed, a segment per kind, each
+    segment a link to the log's rows behind it."""
+    highest = max((max(t.logged_total, t.removed_total) for t in trends), default=0)
+    frame = Frame(len(trends), *scale(highest))
+    bar = round(min(frame.slot * BAR_SHARE, BAR_WIDEST), 1)
+    bars = []
+    for i, trend in enumerate(trends):
+        label = trend.quarter.label
+        for removed, counts, x in [
+            (False, trend.logged, frame.x(i) - bar - 1),
+            (True, trend.removed, frame.x(i) + 1),
+        ]:
+            y, segments = frame.bottom, []
+            for kind, count in counts.items():
+                if not count:
+                    continue
+                height = frame.plot_height * count / frame.top
+                y -= height
+                if removed:
+                    url = log_url(scope, status="resolved", kind=kind, removed=label)
+                else:
+                    url = log_url(scope, status="all", kind=kind, logged=label)
+                segments.append(
+                    {
+                        "kind": kind,
+                        "count": count,
+                        "y": round(y, 1),
+                        "height": round(height, 1),
+                        "url": url,
+                    }
+                )
+            bars.append(
+                {
+                    "quarter": label,
+                    "removed": removed,
+                    "x": round(x, 1),
+                    "width": bar,
+                    "segments": segments,
+                    "total": sum(counts.values()),
+                    "total_y": round(y - 4, 1),
+                    "text_x": round(x + bar / 2, 1),
+                }
+            )
+    return {
+        "frame": frame,
+        "gridlines": frame.gridlines(),
+        "labels": frame.labels([t.quarter for t in trends]),
+        "bars": bars,
+    }
+
+
+def days(duration):
+    return None if duration is None else duration.total_seconds() / 86400
+
+
+def times_chart(scope, trends):
+    """The median and the 90th-percentile time to remove, in days, a line each across the
+    quarters; each point a link to the obstacles removed in its quarter."""
+    highest = max((days(t.p90) or 0 for t in trends), default=0)
+    frame = Frame(len(trends), *scale(highest, whole=False))
+    points = []
+    for i, trend in enumerate(trends):
+        if trend.median is None:
+            continue
+        label = trend.quarter.label
+        points.append(
+            {
+                "quarter": label,
+                "x": frame.x(i),
+                "median": trend.median,
+                "p90": trend.p90,
+                "median_y": frame.y(days(trend.median)),
+                "p90_y": frame.y(days(trend.p90)),
+                "removed": trend.removed_total,
+                "url": log_url(scope, status="resolved", removed=label, sort="oldest"),
+            }
+        )
+    return {
+        "frame": frame,
+        "gridlines": frame.gridlines(),
+        "labels": frame.labels([t.quarter for t in trends]),
+        "points": points,
+        "median_line": " ".join(f"{p['x']},{p['median_y']}" for p in points),
+        "p90_line": " ".join(f"{p['x']},{p['p90_y']}" for p in points),
+    }
+
+
+def bottleneck_chart(scope, quarters, teams):
+    """A row per team most waited on, a column per quarter: a disc as large as the number of
+    obstacles waiting on the team then, darker where it was among the most waited on; each
+    disc a link to those obstacles in the log."""
+    if not teams:
+        return None
+    highest = max(max(team.counts) for team in teams)
+    frame = Frame(len(quarters), 1, [], height=TOP + len(teams) * ROW + BOTTOM, left=LABEL_WIDTH)
+    rows = []
+    for r, team in enumerate(teams):
+        y = TOP + r * ROW + ROW / 2
+        cells = [
+            {
+                "quarter": quarter.label,
+                "count": count,
+                "top": top,
+                # The disc left of the slot's middle, its count written right of it.
+                "x": round(frame.x(i) - DISC_WIDEST, 1),
+                "text_x": round(frame.x(i) + 1, 1),
+                "radius": round(3 + (DISC_WIDEST - 3) * math.sqrt(count / highest), 1),
+                "url": log_url(scope, status="all", blocking=team.slug, quarter=quarter.label),
+            }
+            for i, (quarter, count, top) in enumerate(
+                zip(quarters, team.counts, team.top, strict=True)
+            )
+            if count
+        ]
+        rows.append({"team": team, "y": y, "text_y": y + 5, "cells": cells})
+    return {
+        "frame": frame,
+        "labels": frame.labels(quarters),
+        "rows": rows,
+    }
+
+
+def review_trends(scope, quarters):
+    """Everything the review's trends section shows, from three queries."""
+    quarters = trend_quarters(quarters, scope.quarter)
+    trends = quarter_trends(scope, quarters)
+    teams = bottlenecks(scope, quarters)
+    return {
+        "quarters": quarters,
+        "rows": trends,
+        "kinds": [(kind.value, kind.label) for kind in Obstacle.Kind],
+        "per_quarter": BOTTLENECKS_PER_QUARTER,
+        "bottlenecks": teams,
+        "kinds_chart": kinds_chart(scope, trends),
+        "times_chart": times_chart(scope, trends),
+        "bottleneck_chart": bottleneck_chart(scope, quarters, teams),
+    }
