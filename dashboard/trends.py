@@ -187,6 +187,8 @@ WIDTH, HEIGHT = 640, 250
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 16, 30
 BAR_SHARE, BAR_WIDEST = 0.32, 36
 ROW, LABEL_WIDTH, DISC_WIDEST = 30, 170, 12
+# Half the width of the band a point of the time chart answers a click or a tap in.
+HIT = 9
 
 
 def scale(highest, steps=4, whole=True):
@@ -325,14 +327,20 @@ def times_chart(scope, trends):
         if trend.median is None:
             continue
         label = trend.quarter.label
+        median_y, p90_y = frame.y(days(trend.median)), frame.y(days(trend.p90))
         points.append(
             {
                 "quarter": label,
                 "x": frame.x(i),
                 "median": trend.median,
                 "p90": trend.p90,
-                "median_y": frame.y(days(trend.median)),
-                "p90_y": frame.y(days(trend.p90)),
+                "median_y": median_y,
+                "p90_y": p90_y,
+                # The link's target: a band from one point to the other, wider than both.
+                "hit_x": frame.x(i) - HIT,
+                "hit_y": round(p90_y - HIT, 1),
+                "hit_width": 2 * HIT,
+                "hit_height": round(median_y - p90_y + 2 * HIT, 1),
                 "removed": trend.removed_total,
                 "url": log_url(scope, status="resolved", removed=label, sort="oldest"),
             }
