@@ -199,38 +199,58 @@ class Standing:
         return pace_for(self.progress, self.expected)
 
 
-def paced_objectives(key_results, expected):
-    """The objectives of `key_results`, in their order, with the figures
-    `ObjectiveQuerySet.with_progress` adds in SQL, computed here from those rows: `progress`
-    (the mean of its key results'), `expected`, `latest_confidence` (the most cautious),
-    `latest_checked_at`, `key_result_count` and `pace`. Each key result gets `expected` and
-    `pace` as `KeyResultQuerySet.with_pace` gives them (a milestone has no pace), and shares
-    its objective's instance.
+# A key result's progress before its first check-in, as `progress_expression` gives it.
+NO_PROGRESS = Decimal("0.0000")
 
-    `key_results` are every key result of those objectives (their figures are those of the
-    rows given), loaded with `with_latest_check_in()` and their objective, in a quarter whose
-    share elapsed is `expected`: a page that needs both lists builds and compiles one
-    query's annotations instead of two, each repeating the progress subquery.
-    """
-    objectives, rows = {}, {}
+
+def with_latest_from_history(key_result):
+    """`key_result` with what `KeyResultQuerySet.with_latest_check_in` adds in SQL
+    (`latest_value`, `progress`, `latest_confidence`, `latest_checked_at`), read from its
+    check-ins, prefetched oldest first (created_at, pk) with `CheckInQuerySet.with_progress()`:
+    a page that shows them all spares building and compiling three subqueries."""
+    check_ins = key_result.check_ins.all()
+    latest = check_ins[len(check_ins) - 1] if check_ins else None
+    key_result.latest_value = None if latest is None else latest.value
+    key_result.progress = NO_PROGRESS if latest is None else latest.progress
+    key_result.latest_confidence = None if latest is None else latest.confidence
+    key_result.latest_checked_at = None if latest is None else latest.created_at
+    return key_result
+
+
+def with_figures(objective, key_results, expected):
+    """`objective` with the figures `ObjectiveQuerySet.with_progress` adds in SQL, computed
+    from its `key_results` (every one of them, with their latest check-in's figures:
+    `with_latest_check_in()` or `with_latest_from_history`): a page that loads them anyway
+    spares building and compiling those annotations, each repeating the progress subquery.
+    Sets `progress` (the mean of its key results'; None without any), `expected` (the share
+    of its quarter elapsed), `latest_confidence` (the most cautious), `latest_checked_at` and
+    `pace`; and on each key result, `expected` and `pace` as `KeyResultQuerySet.with_pace`
+    gives them (a milestone has no pace)."""
     for key_result in key_results:
-        objective = objectives.setdefault(key_result.objective_id, key_result.objective)
-        key_result.objective = objective
         key_result.expected = expected
         is_milestone = key_result.unit == KeyResult.Unit.MILESTONE
         key_result.pace = None if is_milestone else pace_for(key_result.progress, expected)
-        rows.setdefault(objective.pk, []).append(key_result)
-    for objective in objectives.values():
-        its = rows[objective.pk]
-        confidences = [kr.latest_confidence for kr in its if kr.latest_confidence]
-        checked = [kr.latest_checked_at for kr in its if kr.latest_checked_at]
-        objective.progress = sum(kr.progress for kr in its) / len(its)
-        objective.expected = expected
-        objective.latest_confidence = max(confidences, key=CONFIDENCE_RANKS.get, default=None)
-        objective.latest_checked_at = max(checked, default=None)
-        objective.key_result_count = len(its)
-        objective.pace = pace_for(objective.progress, expected)
-    return list(objectives.values())
+    confidences = [kr.latest_confidence for kr in key_results if kr.latest_confidence]
+    checked = [kr.latest_checked_at for kr in key_results if kr.latest_checked_at]
+    progresses = [kr.progress for kr in key_results]
+    objective.progress = sum(progresses) / len(progresses) if progresses else None
+    objective.expected = expected
+    objective.latest_confidence = max(confidences, key=CONFIDENCE_RANKS.get, default=None)
+    objective.latest_checked_at = max(checked, default=None)
+    objective.pace = pace_for(objective.progress, expected)
+    return objective
+
+
+def paced_objectives(key_results, expected):
+    """The objectives of `key_results` (every key result of each, loaded with
+    `with_latest_check_in()` and their objective, in a quarter whose share elapsed is
+    `expected`), in their order, `with_figures`; each key result shares its objective's
+    instance."""
+    objectives, rows = {}, {}
+    for key_result in key_results:
+        key_result.objective = objectives.setdefault(key_result.objective_id, key_result.objective)
+        rows.setdefault(key_result.objective_id, []).append(key_result)
+    return [with_figures(o, rows[pk], expected) for pk, o in objectives.items()]
 
 
 class TeamQuerySet(models.QuerySet):

@@ -37,7 +37,10 @@ from .models import (
     Standing,
     Team,
     current_of,
+    paced_objectives,
     relations_to_organization,
+    with_figures,
+    with_latest_from_history,
 )
 
 
@@ -75,24 +78,32 @@ def closed(request, closing):
 
 
 def key_results_with_history():
-    check_ins = CheckIn.objects.with_progress().select_related("author").order_by("created_at")
-    return (
-        KeyResult.objects.with_latest_check_in()
-        .select_related("owner")
-        .prefetch_related(Prefetch("check_ins", queryset=check_ins))
+    """Key results with their owner and every check-in, oldest first: what
+    `with_latest_from_history` reads their latest figures from."""
+    check_ins = (
+        CheckIn.objects.with_progress().select_related("author").order_by("created_at", "pk")
+    )
+    return KeyResult.objects.select_related("owner").prefetch_related(
+        Prefetch("check_ins", queryset=check_ins)
     )
 
 
-def objectives_for_page(team, quarter):
-    return (
+def objectives_for_page(team, quarter, today):
+    """The team's objectives in `quarter` with their key results and check-ins, and their
+    figures computed from those (`with_figures`)."""
+    objectives = list(
         team.objectives.filter(quarter=quarter)
-        .with_progress()
         .select_related(
             "owner", "quarter", "serves", "carried_from__quarter", "carried_into__quarter"
         )
         .prefetch_related(Prefetch("key_results", queryset=key_results_with_history()))
         .order_by("order", "pk")
     )
+    expected = quarter.expected_share(today)
+    for objective in objectives:
+        key_results = [with_latest_from_history(kr) for kr in objective.key_results.all()]
+        with_figures(objective, key_results, expected)
+    return objectives
 
 
 def permissions_in(team, quarter, closing=None):
@@ -129,7 +140,7 @@ def team_context(request, team):
         **permissions_in(team, quarter, closing),
     }
     if quarter is not None:
-        objectives = list(objectives_for_page(team, quarter))
+        objectives = objectives_for_page(team, quarter, context["today"])
         context["objectives"] = objectives
         context["standing"] = Standing.of(objectives, quarter, context["today"])
     return context
@@ -327,7 +338,7 @@ def get_key_result(team, pk, queryset=None):
 def key_result_detail(request, slug, pk):
     """A key result with every check-in; for htmx, its row on the team page."""
     team = get_team_for_user(request, slug)
-    key_result = get_key_result(team, pk, key_results_with_history())
+    key_result = with_latest_from_history(get_key_result(team, pk, key_results_with_history()))
     quarter = key_result.objective.quarter
     context = {
         "team": team,
@@ -443,13 +454,19 @@ def check_in_delete(request, slug, pk):
 def saved_context(request, team, key_result):
     """What a saved check-in redraws: its key result, its objective's progress, the pace."""
     quarter, today = key_result.objective.quarter, timezone.localdate()
-    # Every objective of the team's quarter: the team's standing is computed from them.
-    objectives = list(
-        team.objectives.filter(quarter=quarter).with_progress(today).select_related("quarter")
+    # Every objective of the team's quarter: the team's standing is computed from them, and
+    # theirs from their key results.
+    key_results = (
+        KeyResult.objects.filter(objective__team=team, objective__quarter=quarter)
+        .with_latest_check_in()
+        .select_related("objective__team", "objective__quarter")
     )
+    objectives = paced_objectives(key_results, quarter.expected_share(today))
     return {
         "team": team,
-        "key_result": get_key_result(team, key_result.pk, key_results_with_history()),
+        "key_result": with_latest_from_history(
+            get_key_result(team, key_result.pk, key_results_with_history())
+        ),
         "objective": next(o for o in objectives if o.pk == key_result.objective_id),
         "quarter": quarter,
         "standing": Standing.of(objectives, quarter, today),

@@ -16,6 +16,8 @@ from objectives.models import (
     Team,
     pace_for,
     paced_objectives,
+    with_figures,
+    with_latest_from_history,
 )
 from tests.factories import (
     CheckInFactory,
@@ -171,8 +173,37 @@ def test_objective_and_key_result_paces_from_rows_are_those_of_sql(quarter, midw
         assert objective.progress == pytest.approx(sql.progress, abs=Decimal("1e-12"))
         for figure in ("expected", "pace", "latest_confidence", "latest_checked_at"):
             assert getattr(objective, figure) == getattr(sql, figure), figure
-        assert objective.key_result_count == sql.key_result_count
     paced = {kr.pk: kr for kr in KeyResult.objects.filter(objective__team=team).with_pace(midway)}
     assert [kr.pace for kr in key_results] == [paced[kr.pk].pace for kr in key_results]
     assert {kr.pace for kr in key_results} >= {Pace.OFF_TRACK, Pace.ON_TRACK, None}
     assert all(kr.objective is objectives[kr.objective.order - 1] for kr in key_results)
+
+
+def test_latest_figures_from_the_history_are_those_of_sql(quarter, midway):
+    """`with_latest_from_history` (the team page, the key result page, a saved check-in)
+    against `with_latest_check_in`, ties on the same moment included."""
+    from django.db.models import Prefetch
+
+    objective = ObjectiveFactory(quarter=quarter)
+    never = KeyResultFactory(objective=objective, start_value=100, target_value=40)
+    twice = KeyResultFactory(objective=objective, start_value=0, target_value=100)
+    first = CheckInFactory(key_result=twice, value=30, confidence="on_track")
+    CheckInFactory(key_result=twice, value=55, confidence="at_risk", created_at=first.created_at)
+    check_ins = CheckIn.objects.with_progress().order_by("created_at", "pk")
+    history = KeyResult.objects.prefetch_related(Prefetch("check_ins", queryset=check_ins))
+    in_sql = {kr.pk: kr for kr in KeyResult.objects.with_latest_check_in()}
+
+    for key_result in history.filter(pk__in=[never.pk, twice.pk]):
+        with_latest_from_history(key_result)
+        sql = in_sql[key_result.pk]
+        for figure in ("latest_value", "progress", "latest_confidence", "latest_checked_at"):
+            assert getattr(key_result, figure) == getattr(sql, figure), figure
+    assert in_sql[twice.pk].latest_confidence == "at_risk"
+
+
+def test_an_objective_without_key_results_has_no_progress_from_rows_either(quarter, midway):
+    objective = ObjectiveFactory(quarter=quarter)
+    sql = Objective.objects.with_progress(midway).get(pk=objective.pk)
+    from_rows = with_figures(objective, [], quarter.expected_share(midway))
+    assert (from_rows.progress, from_rows.pace, from_rows.latest_confidence) == (None, None, None)
+    assert (sql.progress, sql.pace, sql.latest_confidence) == (None, None, None)
