@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from headway.choices import ChoiceLabels
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
 from headway.emails import absolute_url, queue_email
 from headway.links import url_of
@@ -335,7 +336,7 @@ def with_bottleneck_growth(teams, since):
     )
 
 
-class Obstacle(models.Model):
+class Obstacle(ChoiceLabels, models.Model):
     """Something standing in the way of a team's objectives, tracked until it is removed.
 
     The five kinds come from the article; a dependency or platform obstacle names the team
@@ -741,7 +742,7 @@ class Obstacle(models.Model):
         return absolute_url(self.get_absolute_url())
 
 
-class ObstacleEvent(models.Model):
+class ObstacleEvent(ChoiceLabels, models.Model):
     """One entry of an obstacle's timeline: who did what, and when."""
 
     class Kind(models.TextChoices):
