@@ -5,7 +5,8 @@ Run it under production settings on a scale database, as bench/probe.py is run:
     DATABASE_URL=postgres://.../headway_bench_200_<digest> \\
         bin/prodenv .venv/bin/python bench/hotspots.py "team page" [REQUESTS] [TOP]
 
-It requests the page (a name from bench/probe.py's list) as its user WARM_UP times, then
+It requests the page (a name from bench/probe.py's list, or "<name>, htmx fragment" for the
+fragment htmx asks for) as its user WARM_UP times, then
 profiles REQUESTS more (5 by default) and prints the TOP functions (25) by their own time
 and by cumulative time, per request. The profiler's overhead inflates every figure (by
 about half): read it for where the time goes, and bench/probe.py for how much there is.
@@ -24,16 +25,22 @@ from django.test.utils import override_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUESTS = 5
+# A page's htmx fragment is named after it, as in bench/results.md.
+FRAGMENT = ", htmx fragment"
 TOP = 25
 
 
 def profile(name, requests=REQUESTS, top=TOP):
     with override_settings(ROOT_URLCONF="probe", ALLOWED_HOSTS=["testserver"]):
-        pages = {page["name"]: page for page in probe.pages()}
+        pages = {}
+        for page in probe.pages():
+            pages[page["name"]] = (page, page.get("headers", {}))
+            if "fragment" in page:
+                pages[f"{page['name']}{FRAGMENT}"] = (page, page["fragment"])
         if name not in pages:
             raise SystemExit(f"No page {name!r}; the pages: {', '.join(pages)}")
-        page = pages[name]
-        request = probe.requester(page, page.get("headers", {}))
+        page, headers = pages[name]
+        request = probe.requester(page, headers)
         for _ in range(probe.WARM_UP):
             request()
         profiler = cProfile.Profile()
