@@ -69,3 +69,28 @@ def test_the_benchmark_runs_every_page_and_checks_the_targets(server_url):
     # busy machine a slow page may not have, and the report says so. That it is checked is
     # what this test asserts.
     assert "| every page answered within the run |" in table
+
+
+def test_hotspots_profiles_a_page_and_its_fragment(server_url):
+    """bench/hotspots.py on the benchmark's own database: where a page's time goes."""
+    prepare = "import sys; sys.path.insert(0, 'bench'); import run; "
+    prepare += f"print(run.prepared_database(sys.argv[1], {TEAMS}, False))"
+    prepared = subprocess.run(
+        [PYTHON, "-c", prepare, server_url],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    database = prepared.stdout.strip().splitlines()[-1]
+    subprocess.run(
+        [ROOT / "bin" / "prodenv", PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": database}, check=True, timeout=300,
+    )  # fmt: skip
+    for page in ["1:1 page", "dashboard (all teams), htmx fragment"]:
+        profiled = subprocess.run(
+            [ROOT / "bin" / "prodenv", PYTHON, "bench/hotspots.py", page, "2", "5"],
+            cwd=ROOT, env={**os.environ, "DATABASE_URL": database}, capture_output=True,
+            text=True, timeout=300,
+        )  # fmt: skip
+
+        assert profiled.returncode == 0, profiled.stderr[-3000:]
+        assert profiled.stdout.startswith(f"{page}: ")
+        assert "Headway's own functions, by cumulative time, per request:" in profiled.stdout
