@@ -27,8 +27,9 @@ from objectives.models import (
     Problem,
     QuarterClosing,
     Team,
+    TeamStanding,
 )
-from obstacles.models import Obstacle, ObstacleEvent
+from obstacles.models import Obstacle, ObstacleEvent, recompute_signals
 
 logger = logging.getLogger(__name__)
 
@@ -285,6 +286,9 @@ def seed_scale(teams=200, seed=7, prefix="s"):
     )  # fmt: skip
     counts.one_on_ones, counts.action_items = len(one_on_ones), len(action_items)
     counts.learnings = len(learnings)
+    # Bulk inserts write no stored signal: they are computed once, from everything.
+    TeamStanding.objects.recompute()
+    recompute_signals()
     return counts
 
 

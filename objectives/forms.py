@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,21 @@ from .templatetags.objectives_charts import in_unit
 DECIMAL_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
-class ObjectiveForm(VersionedForm, forms.ModelForm):
+class StandingForm(VersionedForm):
+    """A versioned form of something that counts in its team's standing (MovesStanding): an
+    edit is a conditional update (headway.locking), which no `save()` sees, so the standing
+    is stored again here, in the edit's transaction."""
+
+    @transaction.atomic
+    def save(self, commit=True):
+        editing = "version" in self.fields
+        saved = super().save(commit)
+        if editing:
+            saved.refresh_standing()
+        return saved
+
+
+class ObjectiveForm(StandingForm, forms.ModelForm):
     """Create or edit an objective."""
 
     class Meta:
@@ -54,7 +69,7 @@ class ObjectiveForm(VersionedForm, forms.ModelForm):
             del self.fields["status"]
 
 
-class KeyResultForm(VersionedForm, forms.ModelForm):
+class KeyResultForm(StandingForm, forms.ModelForm):
     class Meta:
         model = KeyResult
         fields = [

@@ -15,6 +15,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     Max,
@@ -34,6 +35,7 @@ from headway.dates import days_on_calendar, moments_on_calendar, validate_on_cal
 from headway.links import url_of
 from headway.people import in_name_order
 from headway.permissions import Relation
+from headway.stored import StoredQuery
 
 RATIO = DecimalField(max_digits=5, decimal_places=4)
 
@@ -289,30 +291,24 @@ class TeamQuerySet(models.QuerySet):
             Prefetch("memberships", queryset=pms, to_attr="pm_memberships")
         )
 
-    def with_pace(self, quarter, today=None):
-        """Each team's standing in `quarter`, all computed by the database.
+    def with_standing(self, quarter):
+        """Each team's standing in `quarter` that does not depend on the calendar, all
+        computed by the database: the one definition of these figures (TeamStanding stores
+        them, and is recomputed from here).
 
         Adds `progress` (mean progress of the quarter's objectives that are not dropped;
-        NULL when there are none), `expected` (share of the quarter elapsed, as
-        Quarter.expected_share), `latest_confidence` (the most cautious of the confidences
+        NULL when there are none), `latest_confidence` (the most cautious of the confidences
         given at each key result's latest check-in: the team's own judgement) and
-        `latest_checked_at`; `Team.pace` reads the pace from the first two.
-
-        The pace is arithmetic on the row, not SQL: written as SQL it would repeat the
-        progress subquery three times in each row (and in the compiling of every request),
-        for a share of the quarter that is the same for every team.
+        `latest_checked_at`.
         """
-        today = today or timezone.localdate()
         objectives = Objective.objects.filter(team=OuterRef("pk"), quarter=quarter).counted()
         key_results = KeyResult.objects.filter(
             objective__team=OuterRef("pk"), objective__quarter=quarter
         ).exclude(objective__status=Objective.Status.DROPPED)
-        expected = Value(quarter.expected_share(today), output_field=RATIO)
         return self.annotate(
             progress=aggregate_subquery(
                 objectives.with_mean_progress(), "team", Avg("progress", output_field=RATIO)
             ),
-            expected=expected,
             latest_confidence=confidence_from_rank(
                 aggregate_subquery(
                     key_results.with_latest_confidence(),
@@ -328,6 +324,33 @@ class TeamQuerySet(models.QuerySet):
                 "key_result__objective__team",
                 Max("created_at"),
             ),
+        )
+
+    def with_pace(self, quarter, today=None):
+        """`with_standing(quarter)` computed by the database, plus `expected` (share of the
+        quarter elapsed, as Quarter.expected_share); `Team.pace` reads the pace from
+        `progress` and `expected`.
+
+        The pace is arithmetic on the row, not SQL: written as SQL it would repeat the
+        progress subquery three times in each row (and in the compiling of every request),
+        for a share of the quarter that is the same for every team.
+        """
+        today = today or timezone.localdate()
+        expected = Value(quarter.expected_share(today), output_field=RATIO)
+        return self.with_standing(quarter).annotate(expected=expected)
+
+    def with_stored_standing(self, quarter, today=None):
+        """What `with_pace(quarter)` adds, read from the stored TeamStanding (one join)
+        rather than computed: `progress`, `latest_confidence`, `latest_checked_at` (NULL
+        without a standing) and `expected`."""
+        today = today or timezone.localdate()
+        return self.alias(
+            standing=FilteredRelation("standings", condition=Q(standings__quarter=quarter))
+        ).annotate(
+            progress=F("standing__progress"),
+            latest_confidence=F("standing__latest_confidence"),
+            latest_checked_at=F("standing__latest_checked_at"),
+            expected=Value(quarter.expected_share(today), output_field=RATIO),
         )
 
     def with_previous_progress(self, quarter, since):
@@ -769,7 +792,61 @@ class ObjectiveQuerySet(models.QuerySet):
 RETROSPECTIVE_LENGTH = 500
 
 
-class Objective(models.Model):
+class MovesStanding(models.Model):
+    """A row that counts in its team's standing in a quarter (TeamStanding): saving or
+    deleting it stores that standing again, in the same transaction. Where it stood when
+    loaded (`PLACE`, its parent's ids) is remembered, so that a row moved elsewhere (in the
+    administration) refreshes the standing it left too.
+
+    Bulk writes (`QuerySet.update`, `bulk_create`) bypass this: the methods that use them
+    refresh the standing themselves (`Objective.drop`, `carry_over`, `QuarterClosing.close`).
+    """
+
+    PLACE = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.refresh_standing()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            self.refresh_standing()
+            return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_place = instance._place()
+        return instance
+
+    def _place(self):
+        return tuple(self.__dict__.get(name) for name in self.PLACE)
+
+    def standing_key(self):
+        """(team id, quarter id) of the standing it counts in."""
+        raise NotImplementedError
+
+    def standing_key_at(self, place):
+        """`standing_key()` of a row at `place` (values of PLACE)."""
+        raise NotImplementedError
+
+    def refresh_standing(self):
+        """Store again the standing it counts in (and the one it left, if it moved)."""
+        keys = {self.standing_key()}
+        loaded = getattr(self, "_loaded_place", None)
+        if loaded and None not in loaded and loaded != self._place():
+            keys.add(self.standing_key_at(loaded))
+        for team, quarter in sorted(keys):
+            TeamStanding.objects.refresh(team, quarter)
+        self._loaded_place = self._place()
+
+
+class Objective(MovesStanding):
     """A team's objective for one quarter: a problem to solve, measured by key results."""
 
     class Status(models.TextChoices):
@@ -864,6 +941,14 @@ class Objective(models.Model):
                 }
             )
 
+    PLACE = ("team_id", "quarter_id")
+
+    def standing_key(self):
+        return self.team_id, self.quarter_id
+
+    def standing_key_at(self, place):
+        return place
+
     def team_page_url(self, anchor):
         """Its team's page in its quarter, scrolled to `anchor`."""
         return f"{self.team.get_absolute_url()}?quarter={self.quarter.label}#{anchor}"
@@ -880,6 +965,7 @@ class Objective(models.Model):
             getattr(self, "latest_confidence", None), getattr(self, "pace", None)
         )
 
+    @transaction.atomic
     def drop(self):
         """Stop pursuing it this quarter; it stays visible, and no longer counts for pace."""
         Objective.objects.filter(pk=self.pk).update(
@@ -887,6 +973,7 @@ class Objective(models.Model):
         )
         self.status = Objective.Status.DROPPED
         self.version += 1
+        self.refresh_standing()
 
     @transaction.atomic
     def move(self, offset):
@@ -953,6 +1040,7 @@ class Objective(models.Model):
             )
             for key_result in key_results
         )
+        carried.refresh_standing()
         return carried
 
 
@@ -1027,7 +1115,7 @@ class KeyResultQuerySet(models.QuerySet):
         )
 
 
-class KeyResult(models.Model):
+class KeyResult(MovesStanding):
     """A measurable result of an objective, from a start value to a target value.
 
     The target may be below the start (reduce churn from 8 % to 5 %). A milestone is a
@@ -1102,6 +1190,14 @@ class KeyResult(models.Model):
 
     def get_absolute_url(self):
         return url_of("objectives:key_result", self.objective.team.slug, self.pk)
+
+    PLACE = ("objective_id",)
+
+    def standing_key(self):
+        return self.objective.team_id, self.objective.quarter_id
+
+    def standing_key_at(self, place):
+        return Objective.objects.values_list("team", "quarter").get(pk=place[0])
 
     def relations_to(self, user, team_relations):
         """The user's relations to this key result: their relations to its team
@@ -1209,7 +1305,7 @@ class CheckInQuerySet(models.QuerySet):
         )
 
 
-class CheckIn(models.Model):
+class CheckIn(MovesStanding):
     """A weekly reading of a key result: its value and the team's confidence."""
 
     class Confidence(models.TextChoices):
@@ -1257,6 +1353,16 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.key_result}: {self.value}"
+
+    PLACE = ("key_result_id",)
+
+    def standing_key(self):
+        objective = self.key_result.objective
+        return objective.team_id, objective.quarter_id
+
+    def standing_key_at(self, place):
+        key_results = KeyResult.objects.values_list("objective__team", "objective__quarter")
+        return key_results.get(pk=place[0])
 
     def clean(self):
         """A check-in falls within its key result's quarter, and never in the future; a
@@ -1487,6 +1593,7 @@ class QuarterClosing(models.Model):
         Objective.objects.filter(pk__in=[o.pk for o in grades]).update(
             version=F("version") + 1, updated_at=timezone.now()
         )
+        TeamStanding.objects.refresh(team.pk, quarter.pk)
         carried = [objective.carry_over(by) for objective in carry_over]
         closing = cls.objects.create(team=team, quarter=quarter, closed_by=by)
         closing.carried = carried
@@ -1499,3 +1606,140 @@ class QuarterClosing(models.Model):
             raise ValidationError(_("Say why the quarter is reopened."))
         self.reopened_by, self.reopened_at, self.reopen_reason = by, timezone.now(), reason
         self.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+
+
+# A team's progress as stored: the database's mean, to more places than anyone reads, so that
+# a stored standing tells the same pace as the mean computed on the spot.
+STORED_PROGRESS_PLACES = 20
+
+
+class TeamStandingQuerySet(models.QuerySet):
+    def refresh(self, team_id, quarter_id):
+        """Store the standing of team `team_id` in quarter `quarter_id` as
+        `Team.objects.with_standing` computes it, in one statement (in the transaction of the
+        change that moved it)."""
+        STANDING_QUERY.store(team=team_id, quarter=quarter_id)
+
+    def as_stored(self):
+        """{(team id, quarter id): (progress, latest confidence, latest check-in time)}: the
+        stored standings that say anything (one with no figure at all is no standing)."""
+        return {
+            (team, quarter): figures
+            for team, quarter, *figures in self.values_list(
+                "team", "quarter", "progress", "latest_confidence", "latest_checked_at"
+            )
+            if any(figure is not None for figure in figures)
+        }
+
+    def as_computed(self):
+        """`as_stored()` as a full recomputation gives it, from `Team.objects.with_standing`
+        (one query per quarter), the progress rounded as its column stores it."""
+        places = Decimal(10) ** -STORED_PROGRESS_PLACES
+        computed = {}
+        for quarter in Quarter.objects.values_list("pk", flat=True):
+            teams = Team.objects.filter(
+                pk__in=Objective.objects.filter(quarter=quarter).values("team")
+            ).with_standing(quarter)
+            for team, progress, *figures in teams.values_list(
+                "pk", "progress", "latest_confidence", "latest_checked_at"
+            ):
+                if progress is not None:
+                    progress = progress.quantize(places, ROUND_HALF_UP)
+                if progress is not None or any(figure is not None for figure in figures):
+                    computed[(team, quarter)] = [progress, *figures]
+        return computed
+
+    def differences(self, computed=None):
+        """The (team id, quarter id) pairs whose stored standing differs from a full
+        recomputation (`computed`, else `as_computed()`): missing, wrong or left over."""
+        stored, computed = self.as_stored(), computed or self.as_computed()
+        return sorted(
+            key for key in stored.keys() | computed.keys() if stored.get(key) != computed.get(key)
+        )
+
+    @transaction.atomic
+    def recompute(self):
+        """Recompute every stored standing from scratch; returns the (team id, quarter id)
+        pairs whose stored standing was wrong, missing or left over (now fixed)."""
+        computed = self.as_computed()
+        wrong = self.differences(computed)
+        self.all().delete()
+        self.bulk_create(
+            [
+                TeamStanding(
+                    team_id=team,
+                    quarter_id=quarter,
+                    progress=progress,
+                    latest_confidence=confidence,
+                    latest_checked_at=checked_at,
+                )
+                for (team, quarter), (
+                    progress,
+                    confidence,
+                    checked_at,
+                ) in self.as_computed().items()
+            ],
+            batch_size=1000,
+        )
+        return wrong
+
+
+def computed_standing(team, quarter):
+    """The row TeamStanding stores for `team` in `quarter` (ids), from `with_standing`."""
+    return (
+        Team.objects.filter(pk=team)
+        .with_standing(quarter)
+        .annotate(quarter_ref=Value(quarter))
+        .values_list("pk", "quarter_ref", "progress", "latest_confidence", "latest_checked_at")
+    )
+
+
+class TeamStanding(models.Model):
+    """A team's standing in a quarter, stored: what `Team.objects.with_standing` computes
+    (progress, the most cautious latest confidence, the latest check-in's time), written in
+    the transaction of every check-in, key result and objective change that moves it, so that
+    pages read it instead of computing it again for every team. The pace depends on the
+    calendar as well, and is arithmetic at read time (`Team.objects.with_stored_standing`).
+
+    `manage.py recompute_signals` recomputes them all, for upgrades and repairs.
+    """
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="standings"
+    )
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.CASCADE, related_name="+"
+    )
+    progress = models.DecimalField(
+        _("progress"),
+        max_digits=STORED_PROGRESS_PLACES + 4,
+        decimal_places=STORED_PROGRESS_PLACES,
+        null=True,
+    )
+    # NULL, as `with_standing` gives it, before the first check-in.
+    latest_confidence = models.CharField(  # noqa: DJ001
+        _("latest confidence"), max_length=20, choices=CheckIn.Confidence.choices, null=True
+    )
+    latest_checked_at = models.DateTimeField(_("latest check-in"), null=True)
+
+    objects = TeamStandingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team standing")
+        verbose_name_plural = _("team standings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "quarter"], name="one_standing_per_team_quarter"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} · {self.quarter_id}"
+
+
+STANDING_QUERY = StoredQuery(
+    TeamStanding,
+    ["team", "quarter", "progress", "latest_confidence", "latest_checked_at"],
+    unique=["team", "quarter"],
+    rows=computed_standing,
+)

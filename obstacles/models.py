@@ -17,6 +17,7 @@ from django.db.models import (
     Q,
     StringAgg,
     Subquery,
+    Sum,
     TextField,
     Value,
     When,
@@ -33,6 +34,7 @@ from headway.locking import save_if_unchanged
 from headway.models import EmailKind
 from headway.people import display_name
 from headway.permissions import Relation
+from headway.stored import StoredQuery
 from objectives.models import Objective, Team, aggregate_subquery
 
 # The text search configuration: titles, descriptions and comments are written in English.
@@ -151,6 +153,21 @@ class ObstacleQuerySet(models.QuerySet):
     def decisions_due(self, days):
         """Active obstacles whose decide-by date is one of `days`."""
         return self.active().filter(decide_by__in=days)
+
+    def waiting_on_another_team(self):
+        """Active obstacles that wait on another team (a blocking team not their own)."""
+        return self.active().filter(blocking_team__isnull=False).exclude(team=F("blocking_team"))
+
+    def waiting_pair_counts(self):
+        """(team, blocking_team, obstacle_count) rows: how many of these obstacles each team
+        waits on each other team with, counted by the database (`waiting_on_another_team`
+        first, for who waits on whom)."""
+        return (
+            self.order_by()
+            .values("team", "blocking_team")
+            .annotate(obstacle_count=Count("pk"))
+            .values_list("team", "blocking_team", "obstacle_count")
+        )
 
     def blocked_by(self, team):
         """Other teams' obstacles that name `team` as the one they wait on."""
@@ -283,6 +300,12 @@ def _count_of(obstacles, group_by, aggregate=None):
     return Coalesce(aggregate_subquery(obstacles, group_by, aggregate or Count("pk")), 0)
 
 
+def open_count_names():
+    """The names `with_obstacle_counts` adds, and TeamObstacleCounts stores."""
+    kinds = [f"open_{kind}_count" for kind in Obstacle.Kind.values]
+    return ["open_obstacle_count", "urgent_obstacle_count", "oldest_open_obstacle_at", *kinds]
+
+
 def with_obstacle_counts(teams):
     """Adds to each team its active obstacles: `open_obstacle_count`, one
     `open_<kind>_count` per kind (`open_dependency_count`...), `urgent_obstacle_count` and
@@ -298,12 +321,36 @@ def with_obstacle_counts(teams):
     return teams.annotate(**counts)
 
 
+def with_stored_obstacle_counts(teams):
+    """What `with_obstacle_counts` adds, read from the stored TeamObstacleCounts (one join;
+    zero, and no oldest, for a team without any)."""
+    counts = {
+        name: Coalesce(F(f"obstacle_counts__{name}"), 0)
+        for name in open_count_names()
+        if name != "oldest_open_obstacle_at"
+    }
+    return teams.annotate(
+        **counts, oldest_open_obstacle_at=F("obstacle_counts__oldest_open_obstacle_at")
+    )
+
+
 def with_open_threat_counts(objectives):
     """Adds to each objective `open_threat_count`: the active obstacles that threaten it."""
     threats = Obstacle.threatened_objectives.through.objects.filter(
         objective=OuterRef("pk"), obstacle__status__in=Obstacle.ACTIVE_STATUSES
     )
     return objectives.annotate(open_threat_count=_count_of(threats, "objective"))
+
+
+def _threatened_objective_count():
+    """How many distinct objectives the other teams' active obstacles that wait on the outer
+    team threaten, as a subquery. Never stored: the links to objectives are also written by
+    the objectives app (a carried-over objective stays threatened), which cannot tell this
+    one."""
+    threatened = Obstacle.threatened_objectives.through.objects.filter(
+        obstacle__status__in=Obstacle.ACTIVE_STATUSES, obstacle__blocking_team=OuterRef("pk")
+    ).exclude(obstacle__team=OuterRef("pk"))
+    return _count_of(threatened, "obstacle__blocking_team", Count("objective", distinct=True))
 
 
 def with_bottleneck(teams):
@@ -313,15 +360,22 @@ def with_bottleneck(teams):
     objectives they threaten)."""
     waiting = Obstacle.objects.active().filter(blocking_team=OuterRef("pk"))
     waiting = waiting.exclude(team=OuterRef("pk"))
-    threatened = Obstacle.threatened_objectives.through.objects.filter(
-        obstacle__status__in=Obstacle.ACTIVE_STATUSES, obstacle__blocking_team=OuterRef("pk")
-    ).exclude(obstacle__team=OuterRef("pk"))
     return teams.annotate(
         bottleneck_obstacle_count=_count_of(waiting, "blocking_team"),
         bottleneck_team_count=_count_of(waiting, "blocking_team", Count("team", distinct=True)),
-        bottleneck_objective_count=_count_of(
-            threatened, "obstacle__blocking_team", Count("objective", distinct=True)
-        ),
+        bottleneck_objective_count=_threatened_objective_count(),
+    )
+
+
+def with_stored_bottleneck(teams):
+    """What `with_bottleneck` adds, the first two counts read from the stored WaitingPair
+    rows of the teams waiting on each team (a few small rows) rather than counted over the
+    obstacles."""
+    pairs = WaitingPair.objects.filter(blocking_team=OuterRef("pk"))
+    return teams.annotate(
+        bottleneck_obstacle_count=_count_of(pairs, "blocking_team", Sum("obstacle_count")),
+        bottleneck_team_count=_count_of(pairs, "blocking_team"),
+        bottleneck_objective_count=_threatened_objective_count(),
     )
 
 
@@ -500,8 +554,34 @@ class Obstacle(ChoiceLabels, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Save it, and the signals it counts in (TeamObstacleCounts, WaitingPair) with it."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.refresh_signals()
+
     def get_absolute_url(self):
         return url_of("obstacles:obstacle", self.pk)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            self.refresh_signals()
+            return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_team_id = instance.__dict__.get("team_id")
+        return instance
+
+    def refresh_signals(self):
+        """Store again the open obstacle counts and the waiting pairs of its team (and of
+        the team it was moved from, if it was)."""
+        teams = {self.team_id, getattr(self, "_loaded_team_id", None)} - {None}
+        for team in sorted(teams):
+            refresh_signals_of(team)
+        self._loaded_team_id = self.team_id
 
     def relations_to(self, user):
         """The user's relations to the obstacle, for `headway.permissions.allows`: those to
@@ -691,6 +771,8 @@ class Obstacle(ChoiceLabels, models.Model):
         now = timezone.now()
         self.last_activity_at = now
         save_if_unchanged(self, version, [*fields, "last_activity_at"])
+        if SIGNAL_FIELDS.intersection(fields):
+            self.refresh_signals()
         return self._record(by, kind, at=now, **event)
 
     def _record(self, by, kind, at, **event):
@@ -740,6 +822,151 @@ class Obstacle(ChoiceLabels, models.Model):
 
     def full_url(self):
         return absolute_url(self.get_absolute_url())
+
+
+# The fields an obstacle's signals are counted from: a change to any other leaves them be.
+SIGNAL_FIELDS = {"team", "kind", "status", "is_urgent", "blocking_team", "opened_at"}
+
+
+def refresh_signals_of(team_id):
+    """Store again, from their definitions, the open obstacle counts of team `team_id`
+    (`with_obstacle_counts`) and the teams it waits on (`waiting_pair_counts`)."""
+    COUNTS_QUERY.store(team=team_id)
+    WaitingPair.objects.filter(team=team_id).delete()
+    PAIRS_QUERY.store(team=team_id)
+
+
+def counted_obstacles(teams):
+    """The rows TeamObstacleCounts stores for `teams`, from `with_obstacle_counts`."""
+    return with_obstacle_counts(teams).values_list("pk", *open_count_names())
+
+
+def stored_signal_differences():
+    """What the stored obstacle signals (TeamObstacleCounts, WaitingPair) get wrong against
+    a full recomputation from their definitions: {"counts": [team ids], "pairs": [(team id,
+    blocking team id)]}, each empty when all is right."""
+    names = open_count_names()
+    computed = {
+        team: figures
+        for team, *figures in with_obstacle_counts(Team.objects.all()).values_list("pk", *names)
+        if any(figures)
+    }
+    stored = {
+        team: figures
+        for team, *figures in TeamObstacleCounts.objects.values_list("team", *names)
+        if any(figures)
+    }
+    computed_pairs = {
+        (team, blocking): count
+        for team, blocking, count in Obstacle.objects.waiting_on_another_team()
+        .waiting_pair_counts()
+        .iterator()
+    }
+    stored_pairs = {
+        (team, blocking): count
+        for team, blocking, count in WaitingPair.objects.values_list(
+            "team", "blocking_team", "obstacle_count"
+        )
+        if count
+    }
+    return {
+        "counts": sorted(
+            t for t in stored.keys() | computed.keys() if stored.get(t) != computed.get(t)
+        ),
+        "pairs": sorted(
+            p
+            for p in stored_pairs.keys() | computed_pairs.keys()
+            if stored_pairs.get(p) != computed_pairs.get(p)
+        ),
+    }
+
+
+@transaction.atomic
+def recompute_signals():
+    """Recompute every stored obstacle signal from scratch; returns what was wrong (as
+    `stored_signal_differences`), now fixed."""
+    wrong = stored_signal_differences()
+    TeamObstacleCounts.objects.all().delete()
+    COUNTS_QUERY.store_all(
+        counted_obstacles(Team.objects.filter(pk__in=Obstacle.objects.values("team")))
+    )
+    WaitingPair.objects.all().delete()
+    PAIRS_QUERY.store_all(Obstacle.objects.waiting_on_another_team().waiting_pair_counts())
+    return wrong
+
+
+class TeamObstacleCounts(models.Model):
+    """A team's open obstacles, counted (`with_obstacle_counts`: in all, urgent, by kind,
+    and when the oldest was opened) and stored in the transaction of every obstacle change
+    that moves them, so that the dashboard reads them rather than counting for every team.
+    A team without one has no open obstacle."""
+
+    team = models.OneToOneField(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="obstacle_counts",
+    )
+    open_obstacle_count = models.PositiveIntegerField(default=0)
+    urgent_obstacle_count = models.PositiveIntegerField(default=0)
+    oldest_open_obstacle_at = models.DateTimeField(null=True)
+    open_dependency_count = models.PositiveIntegerField(default=0)
+    open_capability_count = models.PositiveIntegerField(default=0)
+    open_customer_count = models.PositiveIntegerField(default=0)
+    open_platform_count = models.PositiveIntegerField(default=0)
+    open_stakeholder_count = models.PositiveIntegerField(default=0)
+    open_other_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("team's open obstacles")
+        verbose_name_plural = _("teams' open obstacles")
+
+    def __str__(self):
+        return str(self.team_id)
+
+
+class WaitingPair(models.Model):
+    """How many active obstacles of `team` wait on `blocking_team` (`waiting_pair_counts`),
+    stored like TeamObstacleCounts: who waits on whom, for the waiting graph and the
+    bottlenecks. A pair not stored has none."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="waiting_pairs"
+    )
+    blocking_team = models.ForeignKey(
+        Team,
+        verbose_name=_("blocking team"),
+        on_delete=models.CASCADE,
+        related_name="waited_on_pairs",
+    )
+    obstacle_count = models.PositiveIntegerField(_("obstacles"))
+
+    class Meta:
+        verbose_name = _("team waiting on another")
+        verbose_name_plural = _("teams waiting on others")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "blocking_team"], name="one_waiting_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} → {self.blocking_team_id}"
+
+
+COUNTS_QUERY = StoredQuery(
+    TeamObstacleCounts,
+    ["team", *open_count_names()],
+    unique=["team"],
+    rows=lambda team: counted_obstacles(Team.objects.filter(pk=team)),
+)
+PAIRS_QUERY = StoredQuery(
+    WaitingPair,
+    ["team", "blocking_team", "obstacle_count"],
+    unique=["team", "blocking_team"],
+    rows=lambda team: (
+        Obstacle.objects.filter(team=team).waiting_on_another_team().waiting_pair_counts()
+    ),
+)
 
 
 class ObstacleEvent(ChoiceLabels, models.Model):

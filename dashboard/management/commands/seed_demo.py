@@ -11,7 +11,9 @@ from objectives.demo import (
     seed_organization,
     seed_problems,
 )
+from objectives.models import TeamStanding
 from obstacles.demo import seed_obstacles
+from obstacles.models import recompute_signals
 
 # The operator reads the command's output in English, whatever the demo's language.
 LANGUAGE_NAMES = {"en": "English", "fr": "French"}
@@ -47,6 +49,9 @@ class Command(BaseCommand):
             one_on_ones = seed_coaching(org)
             # notifications: a few people's settings, and the week's e-mails as sent
             emails = seed_notifications(org)
+            # The demo writes some rows in bulk: the stored signals are computed from all.
+            TeamStanding.objects.recompute()
+            recompute_signals()
         if org.language != options["lang"]:
             self.stdout.write(
                 self.style.WARNING(

@@ -1,0 +1,65 @@
+"""Figures stored from a query, rather than computed again by every page that shows them.
+
+A `StoredQuery` writes the rows of a queryset (the figures' one definition, computed by the
+database) into a model's table in one statement, `INSERT … SELECT … ON CONFLICT DO UPDATE`,
+in the transaction of the change that moved them. Building and compiling such a queryset
+costs far more than running it for one team, so its SQL is compiled once per process, with
+stand-in arguments, and each write puts the real ones in their places.
+"""
+
+from django.db import connection
+
+# Stand-ins for the arguments while the query is compiled: ids no row ever has.
+STAND_IN = -987_654_321
+
+
+class StoredQuery:
+    """`rows(**arguments)` (a `values_list()` queryset, its values in the order of `columns`,
+    names of `model`'s fields; integer arguments, such as ids) stored into `model`'s table by
+    `store(**arguments)`: a row whose `unique` fields are already stored replaces the stored
+    one's other columns."""
+
+    def __init__(self, model, columns, unique, rows):
+        self.model, self.columns, self.unique, self.rows = model, columns, unique, rows
+        self._compiled = None
+
+    def statement(self, sql):
+        meta = self.model._meta
+        names = [meta.get_field(name).column for name in self.columns]
+        keys = [meta.get_field(name).column for name in self.unique]
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in names if name not in keys)
+        return (
+            f"INSERT INTO {meta.db_table} ({', '.join(names)}) {sql} "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+        )
+
+    def compiled(self, names):
+        """The statement and its parameters, with where each argument goes."""
+        if self._compiled is None:
+            stand_ins = {name: STAND_IN - i for i, name in enumerate(sorted(names))}
+            sql, params = self.rows(**stand_ins).query.sql_with_params()
+            places = {
+                i: name
+                for i, param in enumerate(params)
+                for name, stand_in in stand_ins.items()
+                if isinstance(param, int) and param == stand_in
+            }
+            if set(places.values()) != set(names) or str(STAND_IN)[1:6] in sql:
+                raise ValueError(f"{self.model.__name__}: an argument is not a query parameter")
+            self._compiled = self.statement(sql), tuple(params), places
+        return self._compiled
+
+    def store(self, **arguments):
+        statement, params, places = self.compiled(arguments.keys())
+        params = list(params)
+        for i, name in places.items():
+            # As compiled: an int, or the driver's type for it (psycopg's Int4 for a Value).
+            params[i] = type(params[i])(arguments[name])
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+
+    def store_all(self, queryset):
+        """Store the rows of `queryset` (of the same shape: for a full recomputation)."""
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(self.statement(sql), params)
