@@ -1,9 +1,11 @@
 """The home page's figures: a leader's dashboard and a team member's home.
 
 The page composes the three apps, so it lives here, at the root, and reads each app through
-its queryset API (`Team.objects.with_pace`, `with_obstacle_counts`, `with_bottleneck`,
-`Obstacle.objects.needing_leader`...). Every figure is computed by the database; this module
-chooses the teams, the order and the panels, and lays out the waiting graph's boxes.
+its queryset API (`Team.objects.with_stored_standing`, `with_stored_obstacle_counts`,
+`with_stored_bottleneck`, `Obstacle.objects.needing_leader`...). Every figure is computed by
+the database, most of them once, when what they count changes (the stored signals:
+TeamStanding, TeamObstacleCounts, WaitingPair); this module chooses the teams, the order and
+the panels, and lays out the waiting graph's boxes.
 """
 
 from dataclasses import dataclass
@@ -39,9 +41,10 @@ from objectives.models import (
 from obstacles.models import (
     DECISION_DUE_SOON,
     Obstacle,
-    with_bottleneck,
-    with_obstacle_counts,
+    WaitingPair,
     with_open_threat_counts,
+    with_stored_bottleneck,
+    with_stored_obstacle_counts,
 )
 
 
@@ -87,12 +90,14 @@ def team_rows(teams, quarter, now, today, sort=DEFAULT_SORT):
     has been open, and the 1:1 cadence of its leader and PM, with the team's PMs
     prefetched; in the order `sort` names.
 
-    Adds to `Team.objects.with_pace`, `with_obstacle_counts` and `with_cadence`:
+    Adds to `Team.objects.with_stored_standing` (what `with_pace` computes, as stored),
+    `with_stored_obstacle_counts` (`with_obstacle_counts`, as stored) and `with_cadence`:
     `oldest_open_obstacle_age` (a duration) and `latest_one_on_one_id` (the pair's coming
     1:1, else their last one: where the series is read).
     """
     series = OneOnOne.objects.filter(team=OuterRef("pk"), leader=OuterRef("leader"))
-    rows = with_cadence(with_obstacle_counts(teams.with_pace(quarter, today)), today).annotate(
+    rows = teams.with_stored_standing(quarter, today)
+    rows = with_cadence(with_stored_obstacle_counts(rows), today).annotate(
         latest_one_on_one_id=Subquery(series.order_by("-scheduled_for").values("pk")[:1]),
         oldest_open_obstacle_age=ExpressionWrapper(
             Value(now) - F("oldest_open_obstacle_at"), output_field=DurationField()
@@ -159,9 +164,7 @@ def waiting_obstacles():
     """Active obstacles that wait on another team, with what they threaten."""
     objectives = Objective.objects.select_related("team", "quarter")
     return (
-        Obstacle.objects.active()
-        .filter(blocking_team__isnull=False)
-        .exclude(team=F("blocking_team"))
+        Obstacle.objects.waiting_on_another_team()
         .select_related("team")
         .prefetch_related(Prefetch("threatened_objectives", queryset=objectives))
         .order_by("team__name", "opened_at")
@@ -174,8 +177,9 @@ def bottlenecks():
     `rank`. Each carries `waiting`: the first WAITS_SHOWN of the obstacles, with their team
     and objectives (the log lists them all)."""
     ranking = [F("bottleneck_team_count").desc(), F("bottleneck_objective_count").desc()]
+    waited_on = Team.objects.active().filter(pk__in=WaitingPair.objects.values("blocking_team"))
     return (
-        with_bottleneck(Team.objects.active())
+        with_stored_bottleneck(waited_on)
         .filter(bottleneck_obstacle_count__gt=0)
         .annotate(rank=Window(Rank(), order_by=ranking))
         .prefetch_related(
@@ -222,13 +226,11 @@ class GraphArrow:
 
 
 def waiting_pairs():
-    """(waiting team, blocking team, obstacle count) for every pair, counted by the database,
+    """(waiting team, blocking team, obstacle count) for every pair, as stored (WaitingPair),
     the heaviest first."""
     return (
-        waiting_obstacles()
-        .order_by()
-        .values("team__name", "blocking_team__name")
-        .annotate(count=Count("pk"))
+        WaitingPair.objects.values("team__name", "blocking_team__name")
+        .annotate(count=F("obstacle_count"))
         .order_by("-count", "blocking_team__name", "team__name")
     )
 
@@ -289,7 +291,7 @@ def team_homes(user, teams, quarter, now, today):
     active = Obstacle.objects.active().select_related("owner", "blocking_team")
     upcoming = OneOnOne.objects.filter(pm=user).upcoming().select_related("leader")
     waiting = Obstacle.objects.active().select_related("team").most_pressing_first()
-    return with_bottleneck(team_rows(teams, quarter, now, today)).prefetch_related(
+    return with_stored_bottleneck(team_rows(teams, quarter, now, today)).prefetch_related(
         Prefetch("obstacles", queryset=active[:TEAM_HOME_OBSTACLES], to_attr="open_obstacles"),
         Prefetch(
             "blocking_obstacles",
