@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from objectives.models import CheckIn, KeyResult, Pace
@@ -114,3 +115,22 @@ def pace_label(pace):
 @register.filter
 def confidence_label(confidence):
     return CheckIn.Confidence(confidence).label if confidence else ""
+
+
+# Badges are drawn here rather than by an included template: a page draws dozens of them (a
+# check-in list, the team rows), and each include costs more than the badge.
+@register.simple_tag
+def pace_badge(pace):
+    """`pace` as a badge in its tone ("Behind pace"); nothing without a pace."""
+    if not pace:
+        return ""
+    return format_html('<span class="badge tone-{}">{}</span>', pace, pace_label(pace))
+
+
+@register.simple_tag
+def confidence_badge(confidence):
+    """A confidence given at a check-in as a badge in its tone; says when none was given."""
+    if not confidence:
+        return format_html('<span class="badge">{}</span>', gettext("No confidence given"))
+    label = confidence_label(confidence)
+    return format_html('<span class="badge tone-{}">{}</span>', confidence, label)
