@@ -1,6 +1,6 @@
 """The demo leader's weekly 1:1s with each PM, their action items and learnings."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -12,6 +12,20 @@ from .models import ActionItem, Learning, OneOnOne, TalkingPoint
 # Days since each team's last 1:1: Search's PM has not been seen for ten days.
 LAST_MET_DAYS_AGO = {"checkout": 5, "onboarding": 6, "search": 10, "payments-platform": 4}
 WEEKS = 6
+
+# The weeks of the two quarters before this one in which each team's PM met their leader
+# (of the quarter's 13), as the review's leadership figures tell it: in the earlier quarter,
+# when the platform team was the organization's bottleneck, its leader met its PM least;
+# in the previous one, nearly every week. Tomás's teams kept a steadier, lower cadence.
+PAST_WEEKS_MET = {
+    "checkout": (8, 12),
+    "onboarding": (6, 11),
+    "search": (5, 10),
+    "payments-platform": (3, 12),
+    "mobile": (7, 8),
+    "growth": (6, 7),
+    "partner-api": (5, 6),
+}
 
 SHARED_NOTES = [
     "Walked through the key results. **Confidence** holds on most of them.\n\n"
@@ -45,6 +59,23 @@ TALKING_POINTS = {
 # typeset by objectives.demo.french_typography. Seeding in French stops on a text missing here
 # (tests/headway/test_i18n_demo.py).
 FRENCH = {
+    # The learnings of the quarters before this one
+    "One queue for every request to the platform": (
+        "Une seule file pour toutes les demandes à la plateforme"
+    ),
+    "Requests reached us by chat, e-mail and in the corridor; one queue with a date and an "
+    "objective for each showed us what to plan first.": (
+        "Les demandes nous arrivaient par messagerie, par e-mail et dans le couloir ; une seule "
+        "file, avec une date et un objectif pour chacune, nous a montré quoi planifier d'abord."
+    ),
+    "A named platform contact for each waiting team": (
+        "Un contact nommé à la plateforme pour chaque équipe qui attend"
+    ),
+    "Since each team waiting on the platform has a named contact, requests are answered "
+    "within a day instead of a week.": (
+        "Depuis que chaque équipe qui attend la plateforme a un contact nommé, les demandes "
+        "reçoivent une réponse dans la journée au lieu d'une semaine."
+    ),
     # Shared notes (Markdown)
     "Walked through the key results. **Confidence** holds on most of them.\n\n"
     "- The team wants a clearer decision path for scope changes\n- Demo to sales next week": (
@@ -134,6 +165,26 @@ FRENCH = {
 }
 
 
+# A learning each leader of the platform's waiting teams recorded in the quarters before:
+# (team, title, body, teams it was shared with).
+PAST_LEARNINGS = [
+    (
+        "payments-platform",
+        "One queue for every request to the platform",
+        "Requests reached us by chat, e-mail and in the corridor; one queue with a date and an "
+        "objective for each showed us what to plan first.",
+        ["checkout"],
+    ),
+    (
+        "payments-platform",
+        "A named platform contact for each waiting team",
+        "Since each team waiting on the platform has a named contact, requests are answered "
+        "within a day instead of a week.",
+        ["checkout", "onboarding", "mobile"],
+    ),
+]
+
+
 def _at_ten(moment):
     """1:1s happen in office hours: ten in the morning, local time."""
     return timezone.localtime(moment).replace(hour=10, minute=0, second=0, microsecond=0)
@@ -164,13 +215,62 @@ def _series(leader, pm, team, last_met, now, language):
     return held, upcoming
 
 
+def _weeks_met(met, weeks=13):
+    """`met` of the quarter's `weeks`, spread across it (the skipped ones in between)."""
+    return sorted({round(index * weeks / met) for index in range(met)})
+
+
+def _past_quarters(org):
+    """The 1:1s each team's PM held with their leader in the two quarters before this one
+    (PAST_WEEKS_MET), on the same weekday each week, with their shared notes; and the
+    learnings the leaders recorded then."""
+    count = 0
+    quarters = (org.earlier_quarter, org.previous_quarter)
+    for slug, weeks_met in PAST_WEEKS_MET.items():
+        team = org.teams.get(slug)
+        membership = team and team.memberships.product_managers().first()
+        if membership is None:
+            continue
+        for quarter, met in zip(quarters, weeks_met, strict=True):
+            if quarter is None:
+                continue
+            first = timezone.make_aware(datetime.combine(quarter.start, time(10)))
+            for week in _weeks_met(met):
+                when = first + timedelta(days=7 * week + team.pk % 4)
+                note = SHARED_NOTES[(week + team.pk) % len(SHARED_NOTES)]
+                OneOnOne.objects.create(
+                    leader=team.leader,
+                    pm=membership.user,
+                    team=team,
+                    scheduled_for=when,
+                    held_at=when,
+                    shared_notes=in_language(note, org.language, FRENCH),
+                    created_at=when,
+                )
+                count += 1
+    for quarter, (slug, title, body, shared_with) in zip(quarters, PAST_LEARNINGS, strict=True):
+        if quarter is None:
+            continue
+        team = org.teams[slug]
+        learning = Learning.objects.create(
+            title=in_language(title, org.language, FRENCH),
+            body=in_language(body, org.language, FRENCH),
+            source_team=team,
+            author=team.leader,
+            created_at=timezone.make_aware(datetime.combine(quarter.start, time(16)))
+            + timedelta(weeks=8),
+        )
+        learning.teams.set([org.teams[other] for other in shared_with])
+    return count
+
+
 def seed_coaching(org):
     """Create the 1:1 history once; running it again changes nothing."""
     leader = org.users["leader"]
     if OneOnOne.objects.filter(leader=leader).exists():
         return 0
     now = org.now
-    count = 0
+    count = _past_quarters(org)
 
     def text(english):
         return in_language(english, org.language, FRENCH)

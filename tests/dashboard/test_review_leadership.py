@@ -33,14 +33,19 @@ reached. Payments Platform's leader, Omar, shared one with everyone: 3 active te
 import csv
 import io
 from datetime import date, datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from coaching.models import OneOnOne
-from objectives.models import Membership
+from dashboard import review
+from objectives.models import Membership, Quarter
 from obstacles.models import Decision, LeaderRequest
 from tests.factories import (
     LearningFactory,
@@ -390,3 +395,32 @@ def test_the_leadership_figures_take_as_many_queries_at_1x_as_at_10x(
         assert client.get(EXPORT).status_code == 200
     with django_assert_num_queries(PAGE_QUERIES + 1):
         client.get(REVIEW, {"leader": response.context["leadership"][0].leader.pk})
+
+
+@pytest.fixture
+def demo_quarters(time_machine):
+    """The demo seeded on a Wednesday: its two quarters before this one, the earlier first."""
+    time_machine.move_to(datetime(2026, 11, 18, 9, 30, tzinfo=PARIS))
+    call_command("seed_demo", stdout=StringIO())
+    earlier, previous, _current, _following = Quarter.objects.order_by("start")
+    return earlier, previous
+
+
+def test_the_demos_leader_met_their_pms_more_often_and_acted_faster_last_quarter(demo_quarters):
+    today = timezone.localdate()
+    maya = get_user_model().objects.get(username="leader")
+
+    def figures_in(quarter):
+        scope = review.Scope(quarter, leader=maya, sees_leadership=True)
+        [figures] = review.leadership(scope, today, [])
+        return figures
+
+    earlier, previous = (figures_in(quarter) for quarter in demo_quarters)
+    held = {
+        q: {p["team"].slug: p["held"] for p in f.pairs} for q, f in [(0, earlier), (1, previous)]
+    }
+    assert held[0] == {"checkout": 8, "onboarding": 6, "search": 5, "payments-platform": 3}
+    assert held[1] == {"checkout": 12, "onboarding": 11, "search": 10, "payments-platform": 12}
+    logged = [requests_of(f)[LeaderRequest.LOGGED]["median"] for f in (earlier, previous)]
+    assert logged[1] < logged[0]
+    assert (previous.learnings, previous.teams_reached) == (1, 3)
