@@ -12,18 +12,29 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.urls import reverse
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 
+from headway.links import url_of
 from obstacles.models import (
     Obstacle,
     in_the_way_during,
-    logged_during,
-    removed_during,
     start_of,
 )
 
 from .review import TIME_TO_REMOVE, median_and_p90
+
+ONE_DAY = timedelta(days=1)
 
 # How far back the trends go, the quarter reviewed included.
 TREND_QUARTERS = 8
@@ -38,14 +49,14 @@ def trend_quarters(quarters, quarter):
 
 def bounds(quarters):
     """The first and the last moment (excluded) of `quarters`, in the order they start."""
-    return start_of(quarters[0].start), start_of(quarters[-1].end + timedelta(days=1))
+    return start_of(quarters[0].start), start_of(quarters[-1].end + ONE_DAY)
 
 
 def log_url(scope, **filters):
     """The obstacle log filtered to the rows behind a figure (of one team, for a team's)."""
     if scope.team:
         filters["team"] = scope.team.slug
-    return f"{reverse('obstacles:log')}?{urlencode(filters)}"
+    return f"{url_of('obstacles:log')}?{urlencode(filters)}"
 
 
 @dataclass
@@ -101,44 +112,70 @@ def quarter_trends(scope, quarters):
         for quarter in quarters
     ]
     for row in kinds_by_quarter(scope, quarters):
-        for i, trend in enumerate(trends):
-            trend.logged[row["kind"]] = row[f"logged_{i}"]
-            trend.removed[row["kind"]] = row[f"removed_{i}"]
+        logged, removed = index_of(row["logged_in"]), index_of(row["removed_in"])
+        if logged is not None:
+            trends[logged].logged[row["kind"]] += row["count"]
+        if removed is not None:
+            trends[removed].removed[row["kind"]] += row["count"]
     for row in removal_times(scope, quarters):
-        if row["quarter_index"] is None:
-            continue  # Removed between two quarters the organization planned.
-        trends[row["quarter_index"]].median = row["median"]
-        trends[row["quarter_index"]].p90 = row["p90"]
+        removed = index_of(row["removed_in"])
+        if removed is not None:
+            trends[removed].median, trends[removed].p90 = row["median"], row["p90"]
     return trends
 
 
+def quarter_of(moment, quarters):
+    """Which of `quarters` (in the order they start) the expression `moment` falls in, as
+    PostgreSQL's width_bucket over their bounds: 2i + 1 within the i-th, an even number
+    before, between or after them (`index_of` reads it). One comparison per bound, however
+    many quarters: cheaper to build and to run than a condition per quarter."""
+    bounds = [
+        start_of(day) for quarter in quarters for day in (quarter.start, quarter.end + ONE_DAY)
+    ]
+    return Func(
+        moment,
+        Value(bounds, output_field=ArrayField(DateTimeField())),
+        function="WIDTH_BUCKET",
+        output_field=IntegerField(),
+    )
+
+
+def index_of(bucket):
+    """The index of the quarter a `quarter_of` bucket stands for (None outside them all)."""
+    return None if bucket is None or bucket % 2 == 0 else bucket // 2
+
+
 def kinds_by_quarter(scope, quarters):
-    """One row per kind: `logged_<i>` and `removed_<i>`, the obstacles of that kind logged
-    and removed in the i-th of `quarters`."""
+    """The obstacles logged or removed during `quarters`, counted (`count`) by kind and by
+    the quarters they were logged in and removed in (`logged_in`, `removed_in`:
+    `quarter_of` buckets, `removed_in` NULL for those not removed)."""
     start, end = bounds(quarters)
-    counts = {}
-    for i, quarter in enumerate(quarters):
-        counts[f"logged_{i}"] = Count("pk", filter=logged_during(quarter))
-        counts[f"removed_{i}"] = Count("pk", filter=removed_during(quarter))
     in_window = Q(opened_at__gte=start, opened_at__lt=end) | Q(
         status=Obstacle.Status.RESOLVED, closed_at__gte=start, closed_at__lt=end
     )
-    return scope.obstacles().filter(in_window).values("kind").annotate(**counts).order_by()
-
-
-def removal_times(scope, quarters):
-    """One row per quarter of `quarters` in which obstacles were removed: its index
-    (`quarter_index`), and the `median` and `p90` time from logged to removed."""
-    start, end = bounds(quarters)
-    quarter_index = Case(
-        *(When(removed_during(quarter), then=Value(i)) for i, quarter in enumerate(quarters)),
+    removed_in = Case(
+        When(status=Obstacle.Status.RESOLVED, then=quarter_of(F("closed_at"), quarters)),
         output_field=IntegerField(),
     )
     return (
         scope.obstacles()
+        .filter(in_window)
+        .annotate(logged_in=quarter_of(F("opened_at"), quarters), removed_in=removed_in)
+        .values("kind", "logged_in", "removed_in")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def removal_times(scope, quarters):
+    """One row per quarter of `quarters` in which obstacles were removed (`removed_in`, a
+    `quarter_of` bucket), with the `median` and `p90` time from logged to removed."""
+    start, end = bounds(quarters)
+    return (
+        scope.obstacles()
         .filter(status=Obstacle.Status.RESOLVED, closed_at__gte=start, closed_at__lt=end)
-        .annotate(quarter_index=quarter_index)
-        .values("quarter_index")
+        .annotate(removed_in=quarter_of(F("closed_at"), quarters))
+        .values("removed_in")
         .annotate(**median_and_p90(TIME_TO_REMOVE))
         .order_by()
     )

@@ -530,6 +530,14 @@ class Obstacle(ChoiceLabels, models.Model):
             models.Index(fields=["blocking_team", "status"], name="obstacle_blocking_status"),
             models.Index(fields=["status", "is_urgent"], name="obstacle_status_urgent"),
             models.Index(fields=["opened_at"], name="obstacle_opened"),
+            # The quarter review's counts and times over quarters (logged, removed, by kind,
+            # by team waited on) read this narrow copy of the columns they need instead of
+            # the wide rows (an index-only scan: ~4 MB instead of ~70 MB at 200 teams).
+            models.Index(
+                fields=["opened_at"],
+                include=["closed_at", "status", "kind", "team", "blocking_team", "id"],
+                name="obstacle_review",
+            ),
             models.Index(fields=["last_activity_at"], name="obstacle_last_activity"),
             GinIndex(fields=["search_vector"], name="obstacle_search"),
             # The log's default order over active obstacles, whole and by kind: a page of
@@ -1003,7 +1011,15 @@ class ObstacleEvent(ChoiceLabels, models.Model):
         ordering = ["obstacle", "created_at", "pk"]
         verbose_name = _("obstacle event")
         verbose_name_plural = _("obstacle events")
-        indexes = [models.Index(fields=["obstacle", "created_at"], name="obstacle_event_timeline")]
+        indexes = [
+            models.Index(fields=["obstacle", "created_at"], name="obstacle_event_timeline"),
+            # The quarter review's escalations: those of a quarter, without reading every event.
+            models.Index(
+                fields=["created_at"],
+                name="obstacle_event_escalated",
+                condition=Q(kind="escalated"),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.obstacle}"
