@@ -87,4 +87,7 @@ def test_a_leader_reads_the_leadership_figures_in_french(
     )
     first_action = page.get_by_role("table", name="Délai avant la première action du leader")
     expect(first_action).to_be_visible()
+    # "1:1" is a name, not a sentence with a colon: no French space inside it.
+    expect(page.get_by_role("heading", name="1:1 tenus, par product manager")).to_be_visible()
+    assert "1\u00a0:1" not in page.content()
     assert_french_page(page, screenshot, f"review-leader-{width}")
