@@ -161,7 +161,8 @@ def team_list(request):
     quarter = Quarter.objects.current()
     teams = Team.objects.active().select_related("leader").with_product_managers()
     if quarter is not None:
-        teams = teams.with_pace(quarter)
+        # Each team's standing as stored when it last changed (TeamStanding), not computed.
+        teams = teams.with_stored_standing(quarter)
     teams = page_of(teams.order_by("name", "pk"), request.GET.get("page"), TEAMS_PER_PAGE)
     return render(
         request,
