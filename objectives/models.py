@@ -737,7 +737,28 @@ class Problem(models.Model):
         return not self.objectives.exists()
 
 
-class ObjectiveQuerySet(models.QuerySet):
+class MovesStandingQuerySet(models.QuerySet):
+    """The queryset of a MovesStanding model: deleting rows in bulk (a script, the
+    administration's "delete selected") stores again the standings they counted in, in the
+    same transaction. `TO_OBJECTIVE` is the path from the model to its objective."""
+
+    TO_OBJECTIVE = ""
+
+    @transaction.atomic
+    def delete(self):
+        keys = set(
+            self.order_by().values_list(f"{self.TO_OBJECTIVE}team", f"{self.TO_OBJECTIVE}quarter")
+        )
+        deleted = super().delete()
+        for team, quarter in sorted(keys):
+            TeamStanding.objects.refresh(team, quarter)
+        return deleted
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class ObjectiveQuerySet(MovesStandingQuerySet):
     def counted(self):
         """The objectives that count towards progress: all but the dropped ones."""
         return self.exclude(status=Objective.Status.DROPPED)
@@ -1053,7 +1074,9 @@ def latest_check_in(field, as_of=None):
     return Subquery(latest.values(field)[:1])
 
 
-class KeyResultQuerySet(models.QuerySet):
+class KeyResultQuerySet(MovesStandingQuerySet):
+    TO_OBJECTIVE = "objective__"
+
     # Each figure is added by the smallest method that gives it: the team and objective
     # figures nest these in subqueries, and Django builds and compiles every annotation of a
     # nested queryset, used or not, on every request.
@@ -1295,7 +1318,9 @@ class KeyResult(MovesStanding):
 PLAUSIBLE_SPANS = 3
 
 
-class CheckInQuerySet(models.QuerySet):
+class CheckInQuerySet(MovesStandingQuerySet):
+    TO_OBJECTIVE = "key_result__objective__"
+
     def with_progress(self):
         """Adds `progress`: how far this reading stands from its key result's start (0..1)."""
         return self.annotate(

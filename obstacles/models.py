@@ -95,6 +95,18 @@ def removed_during(quarter):
 
 
 class ObstacleQuerySet(models.QuerySet):
+    @transaction.atomic
+    def delete(self):
+        """Delete them in bulk, storing again the signals of the teams they belonged to."""
+        teams = set(self.order_by().values_list("team", flat=True))
+        deleted = super().delete()
+        for team in sorted(teams):
+            refresh_signals_of(team)
+        return deleted
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
     def active(self):
         """Open or in progress: still standing in the way."""
         return self.filter(status__in=Obstacle.ACTIVE_STATUSES)

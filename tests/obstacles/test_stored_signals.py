@@ -159,6 +159,12 @@ class Organization:
         if check_in is not None:
             check_in.delete_by(check_in.author)
 
+    def delete_check_ins_in_bulk(self):
+        """As the administration's "delete selected" and the benchmark's clean-up do."""
+        key_result = self.pick_key_result()
+        if key_result is not None:
+            CheckIn.objects.filter(key_result__objective=key_result.objective).delete()
+
     def new_objective(self):
         quarter = self.rng.choice([self.quarter, self.next_quarter])
         team = self.rng.choice(self.teams)
@@ -307,6 +313,7 @@ class Organization:
         "check_in": 30,
         "correct_check_in": 8,
         "delete_check_in": 5,
+        "delete_check_ins_in_bulk": 1,
         "new_objective": 3,
         "change_objective_status": 5,
         "drop_objective": 2,
