@@ -2,10 +2,15 @@
 
 A `StoredQuery` writes the rows of a queryset (the figures' one definition, computed by the
 database) into a model's table in one statement, `INSERT … SELECT … ON CONFLICT DO UPDATE`,
-in the transaction of the change that moved them. Building and compiling such a queryset
+in the transaction of the change that moved them. Two transactions that move the same rows
+store them one after the other (an advisory lock, held until commit): the second computes
+them once the first has committed, so that neither leaves out the other's change. Building
+and compiling such a queryset
 costs far more than running it for one team, so its SQL is compiled once per process, with
 stand-in arguments, and each write puts the real ones in their places.
 """
+
+import zlib
 
 from django.db import connection
 
@@ -17,10 +22,12 @@ class StoredQuery:
     """`rows(**arguments)` (a `values_list()` queryset, its values in the order of `columns`,
     names of `model`'s fields; integer arguments, such as ids) stored into `model`'s table by
     `store(**arguments)`: a row whose `unique` fields are already stored replaces the stored
-    one's other columns."""
+    one's other columns. The argument `lock_on` names (a team) is locked first: each store
+    for it waits for the transactions that stored it before to commit."""
 
-    def __init__(self, model, columns, unique, rows):
+    def __init__(self, model, columns, unique, rows, lock_on):
         self.model, self.columns, self.unique, self.rows = model, columns, unique, rows
+        self.lock_on = lock_on
         self._compiled = None
 
     def statement(self, sql):
@@ -55,8 +62,16 @@ class StoredQuery:
         for i, name in places.items():
             # As compiled: an int, or the driver's type for it (psycopg's Int4 for a Value).
             params[i] = type(params[i])(arguments[name])
+        # Two statements in one round trip: under READ COMMITTED the second takes its
+        # snapshot once the lock is held, so it sees what the lock's last holder committed.
+        lock = "SELECT pg_advisory_xact_lock(%s, %s); "
         with connection.cursor() as cursor:
-            cursor.execute(statement, params)
+            cursor.execute(lock + statement, [self.lock_space, arguments[self.lock_on], *params])
+
+    @property
+    def lock_space(self):
+        """The first key of the advisory lock: one per stored table."""
+        return zlib.crc32(self.model._meta.db_table.encode()) & 0x7FFFFFFF
 
     def store_all(self, queryset):
         """Store the rows of `queryset` (of the same shape: for a full recomputation)."""

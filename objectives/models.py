@@ -1767,4 +1767,5 @@ STANDING_QUERY = StoredQuery(
     ["team", "quarter", "progress", "latest_confidence", "latest_checked_at"],
     unique=["team", "quarter"],
     rows=computed_standing,
+    lock_on="team",
 )

@@ -978,6 +978,7 @@ COUNTS_QUERY = StoredQuery(
     ["team", *open_count_names()],
     unique=["team"],
     rows=lambda team: counted_obstacles(Team.objects.filter(pk=team)),
+    lock_on="team",
 )
 PAIRS_QUERY = StoredQuery(
     WaitingPair,
@@ -986,6 +987,7 @@ PAIRS_QUERY = StoredQuery(
     rows=lambda team: (
         Obstacle.objects.filter(team=team).waiting_on_another_team().waiting_pair_counts()
     ),
+    lock_on="team",
 )
 
 

@@ -3,13 +3,14 @@ waits on whom) always equal a full recomputation from their definitions: after t
 random writes through the app's own code paths, after seeding, and after repair."""
 
 import random
+import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from dashboard.scale import seed_scale
 from objectives.forms import CheckInForm, KeyResultForm, ObjectiveForm
@@ -396,3 +397,48 @@ def test_recompute_signals_stores_nothing_for_an_empty_database():
     assert TeamStanding.objects.recompute() == []
     assert recompute_signals() == {"counts": [], "pairs": []}
     assert not TeamStanding.objects.exists() and not TeamObstacleCounts.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_changes_to_one_team_at_once_both_count(time_machine):
+    """The second of two transactions that move one team's signals stores them once the
+    first has committed, from both changes: neither leaves out the other's."""
+    time_machine.move_to(NOW, tick=False)
+    org = Organization(random.Random(SEED))
+    team = org.teams[0]
+    first, second = KeyResult.objects.filter(objective__team=team, objective__quarter=org.quarter)[
+        :2
+    ]
+    author = org.pms[team.pk]
+    second_saved = threading.Event()
+
+    def in_another_transaction():
+        try:
+            with transaction.atomic():
+                CheckIn(
+                    key_result=second,
+                    value=second.target_value,
+                    confidence="at_risk",
+                    author=author,
+                ).save()
+                Obstacle.log(team=team, by=author, title="Another", kind="other")
+            second_saved.set()
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        CheckIn(
+            key_result=first, value=first.target_value, confidence="off_track", author=author
+        ).save()
+        Obstacle.log(team=team, by=author, title="One", kind="other")
+        other = threading.Thread(target=in_another_transaction)
+        other.start()
+        # The other transaction waits for this one to commit before storing its signals.
+        assert not second_saved.wait(timeout=1)
+    other.join(timeout=30)
+
+    assert second_saved.is_set()
+    assert signals_wrong() == {}
+    standing = TeamStanding.objects.get(team=team, quarter=org.quarter)
+    assert standing.latest_confidence == "off_track"
+    assert TeamObstacleCounts.objects.get(team=team).open_obstacle_count == 2
