@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
 
 from headway.links import url_of
 from obstacles.models import (
@@ -32,7 +33,7 @@ from obstacles.models import (
     start_of,
 )
 
-from .review import TIME_TO_REMOVE, median_and_p90
+from .review import TIME_TO_REMOVE, in_days, median_and_p90
 
 ONE_DAY = timedelta(days=1)
 
@@ -442,3 +443,32 @@ def review_trends(scope, quarters):
         "times_chart": times_chart(scope, trends),
         "bottleneck_chart": bottleneck_chart(scope, quarters, teams),
     }
+
+
+def csv_rows(scope, quarters):
+    """The trends as rows of the review's CSV (section, row, measure, value), after its own:
+    per quarter, obstacles logged and removed by kind, the median and 90th-percentile days
+    to remove, and the obstacles waiting on each team most waited on."""
+    quarters = trend_quarters(list(quarters), scope.quarter)
+    kinds = dict(Obstacle.Kind.choices)
+    rows = quarter_trends(scope, quarters)
+    for section, counts in [
+        (_("Trends: obstacles logged, by kind"), lambda trend: trend.logged),
+        (_("Trends: obstacles removed, by kind"), lambda trend: trend.removed),
+    ]:
+        for trend in rows:
+            for kind, count in counts(trend).items():
+                yield [section, trend.quarter.label, kinds[kind], count]
+    for trend in rows:
+        section, label = _("Trends: time to remove"), trend.quarter.label
+        yield [section, label, _("Removed"), trend.removed_total]
+        yield [section, label, _("Median days to remove"), in_days(trend.median)]
+        yield [section, label, _("90th percentile days to remove"), in_days(trend.p90)]
+    for team in bottlenecks(scope, quarters):
+        for cell in team.cells:
+            yield [
+                _("Trends: obstacles waiting on the teams most waited on"),
+                f"{cell['quarter'].label} · {team.name}",
+                _("Waiting"),
+                cell["count"],
+            ]

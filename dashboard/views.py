@@ -280,4 +280,5 @@ def quarter_review_export(request, label):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerows(review.csv_rows(scope, timezone.localdate()))
+    writer.writerows(trends.csv_rows(scope, Quarter.objects.order_by("start")))
     return response

@@ -17,6 +17,8 @@ Waiting on Payments Platform while they stood in the way: 2 in Q1, 1 in Q2 and 1
 platform bottleneck, in the way across both); on Identity: 1 in Q3.
 """
 
+import csv
+import io
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -254,3 +256,16 @@ def test_the_trends_take_three_queries_whatever_the_quarters_and_rows(
         counts.append(len(page))
 
     assert counts[0] == counts[1]
+
+
+def test_the_trends_export_as_csv(client_for, leader, story):
+    response = client_for(leader).get(reverse("review_export", args=["2026-Q3"]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    logged = "Trends: obstacles logged, by kind"
+    assert [logged, "2026-Q1", "Dependency on another team", "2"] in rows
+    assert ["Trends: obstacles removed, by kind", "2026-Q3", "Platform bottleneck", "1"] in rows
+    assert ["Trends: time to remove", "2026-Q3", "Median days to remove", "51.50"] in rows
+    assert ["Trends: time to remove", "2026-Q1", "90th percentile days to remove", "28.00"] in rows
+    waiting = "Trends: obstacles waiting on the teams most waited on"
+    assert [waiting, "2026-Q1 · Payments Platform", "Waiting", "2"] in rows
