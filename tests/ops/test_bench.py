@@ -30,6 +30,9 @@ PAGES = [
     "teams",
     "learnings",
     "1:1 page",
+    "quarter review (organization)",
+    "quarter review (team)",
+    "quarter review CSV",
     "check-in save",
 ]
 
