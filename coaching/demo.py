@@ -1,11 +1,13 @@
-"""The demo leader's weekly 1:1s with each PM, their action items and learnings."""
+"""The demo leaders' weekly 1:1s with their PMs, their action items and learnings: this
+quarter's for Maya, and both leaders' in the two quarters before (the quarter review's story)."""
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from objectives.demo import in_language
-from obstacles.models import Obstacle
+from obstacles.models import Obstacle, start_of
 
 from .models import ActionItem, Learning, OneOnOne, TalkingPoint
 
@@ -55,6 +57,105 @@ TALKING_POINTS = {
     "pm": "Can we get Finance to decide on manual fraud review before Friday?",
     "leader": "How is the team coping with the escalation?",
 }
+# The two quarters before this one: each leader's weekly 1:1 with each of their PMs, on the
+# weekday that pair still meets (for Maya's pairs, that of LAST_MET_DAYS_AGO), most weeks held
+# and some not. Maya missed a few weeks in the earlier quarter, busy with the platform, and
+# fewer in the previous one; Tomás held nearly all of his in the earlier quarter, then let
+# them slip, and has held none this quarter. slug: (days before today of a meeting, weeks of
+# the earlier quarter without one, weeks of the previous quarter without one), the weeks
+# counted from 0.
+PAST_PAIRS = {
+    "checkout": (LAST_MET_DAYS_AGO["checkout"], [3, 8], [5]),
+    "onboarding": (LAST_MET_DAYS_AGO["onboarding"], [2, 6, 10], [7]),
+    "search": (LAST_MET_DAYS_AGO["search"], [4, 9], [2, 11]),
+    "payments-platform": (LAST_MET_DAYS_AGO["payments-platform"], [1, 5, 11], []),
+    "mobile": (2, [6], [3, 5, 8, 10]),
+    "growth": (3, [2, 9], [4, 7, 9, 11, 12]),
+    "partner-api": (1, [7], [1, 6, 10, 12]),
+}
+PAST_SHARED_NOTES = [
+    "Went through the requests waiting on other teams; the oldest goes to the platform review.",
+    "Key results: two on track, one behind. We agreed what to drop if the dependency slips again.",
+    "Customer call recap: they stay if the fix ships this month. The PM owns the follow-up.",
+    "Next quarter: three objectives at most, each serving one of the organization's problems.",
+    "Release rhythm and focus time: no meetings on Wednesday mornings from now on.",
+    "Who needs to hear from us before the decision, and when: the stakeholder map is drafted.",
+]
+PAST_PRIVATE_NOTES = [
+    "Frustrated with the platform's delays; acknowledge it, then help prioritise.",
+    "Handled the escalation calmly. Say so in the review.",
+]
+# Every third 1:1 held, an action item, the leader's and the PM's in turn: done within days,
+# some after their due date. The leader's is about the team's obstacle logged in the two
+# weeks before, when there is one (ACTION_FOR_KIND).
+PAST_ACTIONS = [
+    "Take the oldest request to the platform review",
+    "Send the customer a written recovery plan",
+    "Draft next quarter's objectives with the team",
+    "Book the stakeholder meeting before the decide-by date",
+]
+ACTION_EVERY = 3
+# Days from the 1:1 to each action item's due date, and to when it was done: some late.
+ACTION_DUE_DAYS = 5
+ACTION_DONE_DAYS = (2, 4, 7, 9)
+# The learnings of those quarters: (quarter, team, the week of its 1:1, title, body, the
+# teams it was shared with, or "everyone"). Onboarding's was not shared.
+PAST_LEARNINGS = [
+    (
+        "earlier",
+        "checkout",
+        6,
+        "Call the customer before the fix ships",
+        "Calling the airline's account manager the day after the double charges kept the "
+        "partnership, though the fix took a week.",
+        "everyone",
+    ),
+    (
+        "earlier",
+        "growth",
+        4,
+        "Settle brand reviews once, with templates",
+        "The brand team approved our e-mail templates once instead of each e-mail: the "
+        "relaunch kept its date. Teams that send e-mails can ask for the same.",
+        ["checkout", "onboarding"],
+    ),
+    (
+        "earlier",
+        "payments-platform",
+        12,
+        "One intake for every request to the platform",
+        "Requests reached the platform by chat, e-mail and in the corridor: nobody saw them "
+        "all. **One intake and a weekly triage** give every team an answer within days.",
+        ["checkout", "onboarding", "mobile", "growth", "partner-api", "search"],
+    ),
+    (
+        "previous",
+        "partner-api",
+        3,
+        "Roll back first, explain later",
+        "When a release breaks a partner, rolling back within the hour cost us less than any "
+        "fix forward would have.",
+        "everyone",
+    ),
+    (
+        "previous",
+        "search",
+        5,
+        "Borrow an expert, and pair with them",
+        "Three weeks with an engineer from infrastructure, pairing every day, left two of us "
+        "able to run the cluster.",
+        ["mobile", "growth"],
+    ),
+    (
+        "previous",
+        "onboarding",
+        8,
+        "Batch what customers do in bulk",
+        "Admins invite hundreds of travellers at once: doing it in batches removed the errors.",
+        [],
+    ),
+]
+
 # The same 1:1s in French (`seed_demo --lang fr`), as a French leader and PM would write them;
 # typeset by objectives.demo.french_typography. Seeding in French stops on a text missing here
 # (tests/headway/test_i18n_demo.py).
@@ -162,6 +263,88 @@ FRENCH = {
         "Les demandes arrivées à l'équipe plateforme avec une date et un objectif précis ont été "
         "planifiées sous une semaine ; les autres ont attendu un mois."
     ),
+    # The two quarters before this one
+    "Went through the requests waiting on other teams; the oldest goes to the platform review.": (
+        "Revue des demandes en attente chez les autres équipes ; la plus ancienne part à la "
+        "revue plateforme."
+    ),
+    "Key results: two on track, one behind. We agreed what to drop if the dependency slips "
+    "again.": (
+        "Résultats clés : deux dans les temps, un en retard. Nous avons convenu de ce qui "
+        "saute si la dépendance glisse encore."
+    ),
+    "Customer call recap: they stay if the fix ships this month. The PM owns the follow-up.": (
+        "Compte rendu de l'appel client : il reste si le correctif sort ce mois-ci. La PM "
+        "pilote le suivi."
+    ),
+    "Next quarter: three objectives at most, each serving one of the organization's problems.": (
+        "Trimestre prochain : trois objectifs au plus, chacun au service d'un des problèmes "
+        "de l'organisation."
+    ),
+    "Release rhythm and focus time: no meetings on Wednesday mornings from now on.": (
+        "Rythme de livraison et temps de concentration : plus de réunions le mercredi matin."
+    ),
+    "Who needs to hear from us before the decision, and when: the stakeholder map is drafted.": (
+        "Qui doit nous entendre avant la décision, et quand : la carte des parties prenantes "
+        "est esquissée."
+    ),
+    "Frustrated with the platform's delays; acknowledge it, then help prioritise.": (
+        "Agacé par les délais de la plateforme ; le reconnaître, puis aider à prioriser."
+    ),
+    "Handled the escalation calmly. Say so in the review.": (
+        "A géré l'escalade avec calme. Le dire lors de l'évaluation."
+    ),
+    "Take the oldest request to the platform review": (
+        "Porter la demande la plus ancienne à la revue plateforme"
+    ),
+    "Send the customer a written recovery plan": "Envoyer au client un plan de reprise écrit",
+    "Draft next quarter's objectives with the team": (
+        "Esquisser avec l'équipe les objectifs du trimestre prochain"
+    ),
+    "Book the stakeholder meeting before the decide-by date": (
+        "Caler la réunion avec les parties prenantes avant la date de décision"
+    ),
+    "Call the customer before the fix ships": "Appeler le client avant que le correctif sorte",
+    "Calling the airline's account manager the day after the double charges kept the "
+    "partnership, though the fix took a week.": (
+        "Appeler le responsable du compte de la compagnie dès le lendemain des doubles débits "
+        "a sauvé le partenariat, alors que le correctif a pris une semaine."
+    ),
+    "Settle brand reviews once, with templates": (
+        "Régler une fois pour toutes la relecture de la marque, avec des modèles"
+    ),
+    "The brand team approved our e-mail templates once instead of each e-mail: the relaunch "
+    "kept its date. Teams that send e-mails can ask for the same.": (
+        "L'équipe de marque a validé nos modèles d'e-mails une fois pour toutes au lieu de "
+        "chaque e-mail : la relance a tenu sa date. Les équipes qui envoient des e-mails "
+        "peuvent demander la même chose."
+    ),
+    "One intake for every request to the platform": (
+        "Un guichet unique pour toutes les demandes à la plateforme"
+    ),
+    "Requests reached the platform by chat, e-mail and in the corridor: nobody saw them all. "
+    "**One intake and a weekly triage** give every team an answer within days.": (
+        "Les demandes arrivaient à la plateforme par messagerie, par e-mail et dans le couloir : "
+        "personne ne les voyait toutes. **Un guichet unique et un tri hebdomadaire** donnent à "
+        "chaque équipe une réponse en quelques jours."
+    ),
+    "Roll back first, explain later": "D'abord revenir en arrière, expliquer ensuite",
+    "When a release breaks a partner, rolling back within the hour cost us less than any fix "
+    "forward would have.": (
+        "Quand une mise en production casse un partenaire, revenir en arrière dans l'heure nous "
+        "a coûté moins cher que n'importe quel correctif à chaud."
+    ),
+    "Borrow an expert, and pair with them": "Emprunter un expert, et travailler en binôme avec lui",
+    "Three weeks with an engineer from infrastructure, pairing every day, left two of us able "
+    "to run the cluster.": (
+        "Trois semaines en binôme chaque jour avec un ingénieur de l'infrastructure : deux "
+        "d'entre nous savent désormais exploiter le cluster."
+    ),
+    "Batch what customers do in bulk": "Traiter par lots ce que les clients font en masse",
+    "Admins invite hundreds of travellers at once: doing it in batches removed the errors.": (
+        "Les administrateurs invitent des centaines de voyageurs à la fois : procéder par lots "
+        "a supprimé les erreurs."
+    ),
 }
 
 
@@ -265,7 +448,13 @@ def _past_quarters(org):
 
 
 def seed_coaching(org):
-    """Create the 1:1 history once; running it again changes nothing."""
+    """Create the 1:1 history once, this quarter's then the two before (the story of the
+    quarter review); running it again changes nothing. Returns how many 1:1s were created."""
+    return _seed_this_quarter(org) + seed_past_one_on_ones(org)
+
+
+def _seed_this_quarter(org):
+    """Maya's last six weeks of 1:1s with her PMs, and the next ones prepared."""
     leader = org.users["leader"]
     if OneOnOne.objects.filter(leader=leader).exists():
         return 0
@@ -341,3 +530,108 @@ def seed_coaching(org):
                 created_at=held[-2].held_at,
             )
     return count
+
+
+def seed_past_one_on_ones(org):
+    """The 1:1s of the two quarters before this one (PAST_PAIRS), with their action items
+    and learnings, for each pair that has none yet; returns how many 1:1s were created."""
+    now = org.now
+    quarters = {"earlier": org.earlier_quarter, "previous": org.previous_quarter}
+    count = 0
+    for slug, (days_ago, *missed_weeks) in PAST_PAIRS.items():
+        team = org.teams[slug]
+        pm = team.memberships.product_managers().get().user
+        series = OneOnOne.objects.of_pair(team.leader, pm, team)
+        if series.filter(held_at__lt=start_of(org.current_quarter.start)).exists():
+            continue
+        weekday = (org.today - timedelta(days=days_ago)).weekday()
+        held = {}
+        for (name, quarter), missed in zip(quarters.items(), missed_weeks, strict=True):
+            first = quarter.start + timedelta(days=(weekday - quarter.start.weekday()) % 7)
+            for week in range((quarter.end - first).days // 7 + 1):
+                if week in missed:
+                    continue
+                held[name, week] = _past_one_on_one(org, team, pm, first, week, len(held), now)
+        created = OneOnOne.objects.bulk_create(held.values())
+        # Scheduled a week before they were held (the model sets `created_at` to now).
+        OneOnOne.objects.filter(pk__in=[o.pk for o in created]).update(
+            created_at=F("held_at") - timedelta(days=7)
+        )
+        _past_action_items(org, team, pm, list(held.values()))
+        _past_learnings(org, team, held)
+        count += len(held)
+    return count
+
+
+def _past_one_on_one(org, team, pm, first, week, number, now):
+    """The pair's 1:1 of the `week`th week from `first`, held at ten; its notes rendered (a
+    bulk insert does not save them one by one)."""
+    when = min(_at_ten(start_of(first + timedelta(days=7 * week))), now)
+    one_on_one = OneOnOne(
+        leader=team.leader,
+        pm=pm,
+        team=team,
+        scheduled_for=when,
+        held_at=when,
+        shared_notes=in_language(
+            PAST_SHARED_NOTES[(number + team.pk) % len(PAST_SHARED_NOTES)], org.language, FRENCH
+        ),
+        private_notes=in_language(
+            PAST_PRIVATE_NOTES[number % len(PAST_PRIVATE_NOTES)], org.language, FRENCH
+        ),
+    )
+    for field in OneOnOne.NOTES.values():
+        one_on_one.render_notes(field)
+    return one_on_one
+
+
+def _past_action_items(org, team, pm, held):
+    """An action item every ACTION_EVERY 1:1s of `held`, the leader's and the PM's in turn,
+    each done (some late); the leader's about the team's latest obstacle, if any."""
+    items = []
+    for number, one_on_one in enumerate(held[::ACTION_EVERY]):
+        by_leader = number % 2 == 0
+        obstacle = None
+        text = PAST_ACTIONS[number % len(PAST_ACTIONS)]
+        if by_leader:
+            obstacle = (
+                team.obstacles.filter(
+                    opened_at__lte=one_on_one.held_at,
+                    opened_at__gt=one_on_one.held_at - timedelta(days=14),
+                )
+                .order_by("-severity", "opened_at")
+                .first()
+            )
+            if obstacle and obstacle.kind in ACTION_FOR_KIND:
+                text = ACTION_FOR_KIND[obstacle.kind]
+        items.append(
+            ActionItem(
+                one_on_one=one_on_one,
+                owner=team.leader if by_leader else pm,
+                text=in_language(text, org.language, FRENCH),
+                due_date=timezone.localdate(one_on_one.held_at) + timedelta(days=ACTION_DUE_DAYS),
+                obstacle=obstacle,
+                done_at=one_on_one.held_at
+                + timedelta(days=ACTION_DONE_DAYS[number % len(ACTION_DONE_DAYS)]),
+                created_at=one_on_one.held_at,
+            )
+        )
+    ActionItem.objects.bulk_create(items)
+
+
+def _past_learnings(org, team, held):
+    for quarter, slug, week, title, body, shared_with in PAST_LEARNINGS:
+        one_on_one = held.get((quarter, week))
+        if slug != team.slug or one_on_one is None:
+            continue
+        learning = Learning.objects.create(
+            title=in_language(title, org.language, FRENCH),
+            body=in_language(body, org.language, FRENCH),
+            source_team=team,
+            one_on_one=one_on_one,
+            author=team.leader,
+            for_everyone=shared_with == "everyone",
+            created_at=one_on_one.held_at + timedelta(hours=2),
+        )
+        if shared_with != "everyone":
+            learning.teams.set([org.teams[other] for other in shared_with])

@@ -38,14 +38,16 @@ class Command(BaseCommand):
                 # Someone who switched to another language since keeps it.
                 for user in org.users.values():
                     Preference.objects.get_or_create(user=user, defaults={"language": org.language})
-            # objectives: this quarter's and last quarter's (closed by each team, graded and
-            # carried over), with weekly check-ins
+            # objectives: this quarter's and the two before (closed by each team, graded, the
+            # last one's unfinished carried over), with weekly check-ins
             seed_objectives(org)
             # the organization's three important problems, and the objectives serving them
             seed_problems(org)
-            # obstacles: every kind, the platform team as a bottleneck, no e-mail sent
+            # obstacles: every kind, the platform team as a bottleneck, no e-mail sent; those of
+            # the two quarters before, whose review tells how the platform got faster
             obstacles = seed_obstacles(org)
-            # coaching: six weeks of 1:1s with the demo leader's PMs, the next one prepared
+            # coaching: six weeks of 1:1s with the demo leader's PMs, the next one prepared; each
+            # leader's weekly 1:1s of the two quarters before, with action items and learnings
             one_on_ones = seed_coaching(org)
             # notifications: a few people's settings, and the week's e-mails as sent
             emails = seed_notifications(org)
@@ -65,7 +67,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo organization ready in {LANGUAGE_NAMES[org.language]}: "
             f"{len(org.users)} people, {len(org.teams)} teams, "
-            f"quarters {org.previous_quarter}, {org.current_quarter}, {org.next_quarter}. "
+            f"quarters {org.earlier_quarter}, {org.previous_quarter}, {org.current_quarter}, "
+            f"{org.next_quarter}. "
             f"Sign in as leader or leader2 (product leaders), pm (product manager) or admin "
             f"(password: {DEMO_PASSWORD})."
         )
