@@ -73,7 +73,7 @@ def _week_of_emails(org, now):
         3,
         now,
     )
-    urgent = Obstacle.objects.filter(team__leader=leader, is_urgent=True).first()
+    urgent = Obstacle.objects.active().filter(team__leader=leader, is_urgent=True).first()
     if urgent is not None:
         yield _written(
             EmailKind.ESCALATION,

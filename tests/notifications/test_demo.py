@@ -20,6 +20,11 @@ def test_the_demo_has_settings_and_the_weeks_emails_without_sending_any(client):
     assert not Preference.objects.get(user__username="zoe").wants(EmailKind.LEARNINGS_DIGEST)
     statuses = dict(Email.objects.values_list("key", "status"))
     assert statuses["demo:escalation:leader"] == Email.Status.SENT
+    # This week's escalation, not one of the past quarters' (long resolved).
+    assert Email.objects.get(key="demo:escalation:leader").subject == (
+        "Urgent obstacle on Checkout: Card payments from our largest agency partner fail at "
+        "checkout"
+    )
     assert statuses["demo:one_on_one_preparation:pm"] == Email.Status.SENT
     assert statuses["demo:one_on_one_preparation:aisha"] == Email.Status.FAILED
     assert jobs() == []
