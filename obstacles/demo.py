@@ -1533,15 +1533,17 @@ def _working_day(quarter, day, hour):
     quarter of another length), or on the Monday after when that is a weekend."""
     length = (quarter.end - quarter.start).days + 1
     date = quarter.start + timedelta(days=min(length - 1, round(day * length / QUARTER_DAYS)))
-    date += timedelta(days=max(0, 7 - date.weekday()) if date.weekday() >= 5 else 0)
+    if date.weekday() >= 5:
+        date += timedelta(days=7 - date.weekday())
     return timezone.make_aware(datetime.combine(date, time(hour)))
 
 
 def _create(org, quarter, slug, title, description, by, opened, decided_from, fields, timeline):
     """One obstacle of `slug`'s team logged at `opened`, threatening its first objective of
-    `quarter`, with its `timeline` [(moment, actor, event, value)] as the app records it
-    (Obstacle.log, then each change); a decision is due `decide_by_days` after `decided_from`.
-    None if the team has it already. Nothing happens after now: a timeline is cut there."""
+    `quarter` not achieved, with its `timeline` [(moment, actor, event, value)] as the app
+    records it (Obstacle.log, then each change); a decision is due `decide_by_days` after
+    `decided_from`. None if the team has it already. Nothing happens after now: a timeline
+    is cut there."""
     now = org.now
     team = org.teams[slug]
     title = in_language(title, org.language, FRENCH)
@@ -1566,7 +1568,8 @@ def _create(org, quarter, slug, title, description, by, opened, decided_from, fi
     )
     obstacle.clean()
     obstacle.save()
-    objective = Objective.objects.filter(team=team, quarter=quarter).order_by("order").first()
+    objectives = Objective.objects.filter(team=team, quarter=quarter)
+    objective = objectives.exclude(status=Objective.Status.ACHIEVED).first()
     if objective:
         obstacle.threatened_objectives.add(objective)
     events = [ObstacleEvent(kind=ObstacleEvent.Kind.CREATED, actor=obstacle.created_by)]

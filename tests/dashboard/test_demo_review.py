@@ -33,7 +33,7 @@ from django.utils import timezone
 from coaching.models import ActionItem, Learning, OneOnOne
 from dashboard import review
 from objectives.models import Objective, Quarter, QuarterClosing, Team
-from obstacles.models import Obstacle, ObstacleEvent, start_of
+from obstacles.models import LeaderRequest, Obstacle, ObstacleEvent, start_of
 from tests.dashboard.test_demo_story import SEED_MOMENTS
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +181,13 @@ def test_a_leader_reads_the_earlier_quarters_review(quarters, client):
     assert response.status_code == 200
     assert "Payments Platform" in response.text
     assert "Partner payouts late for the third week running" in response.text
+    # The 1:1s are counted, never read: not even their leader's own private notes show.
+    notes = set(OneOnOne.objects.values_list("private_notes", flat=True)) - {""}
+    maya = OneOnOne.objects.filter(leader__username="leader").first().leader
+    own = client.get(reverse("review", args=[earlier.label]), {"leader": maya.pk})
+    assert own.status_code == 200
+    for html in (response.text, own.text):
+        assert not [note for note in notes if note in html]
 
 
 def during(quarter, field):
@@ -244,3 +251,32 @@ def test_learnings_recorded_and_shared_with_other_teams(quarters):
         [("onboarding", False, 0), ("partner-api", True, 0), ("search", False, 2)],
     ]
     assert not Learning.objects.filter(one_on_one__isnull=True).exists()
+
+
+def test_the_leaders_acted_sooner_and_decided_both_in_time_and_late(quarters):
+    """Maya's first action on what her teams logged: after 26, 30, 48, 72, 96 hours and 25
+    days in the earlier quarter (six of eight), 6, 8, 21.5 and 22 hours in the previous one
+    (four of nine: the platform answered the others itself)."""
+    figures = [
+        {
+            row.leader.username: row
+            for row in review.leadership(
+                review.Scope(quarter), timezone.localdate(), review.leaders_of_active_teams()
+            )
+        }
+        for quarter in quarters
+    ]
+    logged = [
+        next(r for r in quarter["leader"].requests if r["request"] == LeaderRequest.LOGGED)
+        for quarter in figures
+    ]
+
+    assert [(r["asked"], r["acted"], r["median"]) for r in logged] == [
+        (8, 6, timedelta(hours=60)),
+        (9, 4, timedelta(hours=14.75)),
+    ]
+    decided = [
+        {name: (row.decisions["on_time"], row.decisions["late"]) for name, row in quarter.items()}
+        for quarter in figures
+    ]
+    assert decided == [{"leader": (0, 1), "leader2": (1, 0)}, {"leader": (2, 0), "leader2": (0, 1)}]
