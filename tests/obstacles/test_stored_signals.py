@@ -2,6 +2,7 @@
 waits on whom) always equal a full recomputation from their definitions: after thousands of
 random writes through the app's own code paths, after seeding, and after repair."""
 
+import importlib
 import random
 import threading
 from datetime import UTC, datetime, timedelta
@@ -9,6 +10,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 
@@ -442,3 +444,21 @@ def test_two_changes_to_one_team_at_once_both_count(time_machine):
     standing = TeamStanding.objects.get(team=team, quarter=org.quarter)
     assert standing.latest_confidence == "off_track"
     assert TeamObstacleCounts.objects.get(team=team).open_obstacle_count == 2
+
+
+def test_the_migration_fills_the_signals_of_an_existing_database(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    org = Organization(random.Random(SEED))
+    for _ in range(40):
+        org.random_write()
+    # As a database holds them before the upgrade: its rows, and no stored signal.
+    with connection.cursor() as cursor:
+        for model in (TeamStanding, TeamObstacleCounts, WaitingPair):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+    assert signals_wrong()
+
+    migration = importlib.import_module("obstacles.migrations.0008_fill_stored_signals")
+    migration.fill(apps, None)
+
+    assert signals_wrong() == {}
+    assert TeamStanding.objects.exists() and TeamObstacleCounts.objects.exists()
