@@ -12,7 +12,7 @@ stand-in arguments, and each write puts the real ones in their places.
 
 import zlib
 
-from django.db import connection
+from django.db import connection, models, transaction
 
 # Stand-ins for the arguments while the query is compiled: ids no row ever has.
 STAND_IN = -987_654_321
@@ -78,3 +78,53 @@ class StoredQuery:
         sql, params = queryset.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(self.statement(sql), params)
+
+
+class CountsInStored(models.Model):
+    """A row that counts in figures stored elsewhere (a `StoredQuery`'s): saving or deleting
+    it stores them again, in the same transaction (`store_figures`). Where it counts (`PLACE`,
+    the ids of its parents) is remembered when it is loaded, so that a row moved elsewhere (in
+    the administration) stores again the figures of the place it left too.
+
+    Bulk writes (`QuerySet.update`, `bulk_create`) bypass this: the code that uses them
+    calls `refresh_stored()` itself.
+    """
+
+    PLACE = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.refresh_stored()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            self.refresh_stored()
+            return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_place = instance.place()
+        return instance
+
+    def place(self):
+        """The values of its PLACE fields."""
+        return tuple(self.__dict__.get(name) for name in self.PLACE)
+
+    def refresh_stored(self):
+        """Store again the figures it counts in, and those of the place it left, if any."""
+        places = [self.place()]
+        loaded = getattr(self, "_loaded_place", None)
+        if loaded and None not in loaded and loaded != places[0]:
+            places.append(loaded)
+        self.store_figures(places)
+        self._loaded_place = self.place()
+
+    def store_figures(self, places):
+        """Store the figures of rows at `places` (its own first)."""
+        raise NotImplementedError

@@ -38,7 +38,7 @@ class StandingForm(VersionedForm):
         editing = "version" in self.fields
         saved = super().save(commit)
         if editing:
-            saved.refresh_standing()
+            saved.refresh_stored()
         return saved
 
 

@@ -35,7 +35,7 @@ from headway.dates import days_on_calendar, moments_on_calendar, validate_on_cal
 from headway.links import url_of
 from headway.people import in_name_order
 from headway.permissions import Relation
-from headway.stored import StoredQuery
+from headway.stored import CountsInStored, StoredQuery
 
 RATIO = DecimalField(max_digits=5, decimal_places=4)
 
@@ -813,40 +813,13 @@ class ObjectiveQuerySet(MovesStandingQuerySet):
 RETROSPECTIVE_LENGTH = 500
 
 
-class MovesStanding(models.Model):
-    """A row that counts in its team's standing in a quarter (TeamStanding): saving or
-    deleting it stores that standing again, in the same transaction. Where it stood when
-    loaded (`PLACE`, its parent's ids) is remembered, so that a row moved elsewhere (in the
-    administration) refreshes the standing it left too.
-
-    Bulk writes (`QuerySet.update`, `bulk_create`) bypass this: the methods that use them
-    refresh the standing themselves (`Objective.drop`, `carry_over`, `QuarterClosing.close`).
-    """
-
-    PLACE = ()
+class MovesStanding(CountsInStored):
+    """A row that counts in its team's standing in a quarter (TeamStanding), stored again
+    whenever it changes (headway.stored.CountsInStored); the methods that write in bulk
+    (`Objective.drop`, `carry_over`, `QuarterClosing.close`) store it themselves."""
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.refresh_standing()
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            deleted = super().delete(*args, **kwargs)
-            self.refresh_standing()
-            return deleted
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_place = instance._place()
-        return instance
-
-    def _place(self):
-        return tuple(self.__dict__.get(name) for name in self.PLACE)
 
     def standing_key(self):
         """(team id, quarter id) of the standing it counts in."""
@@ -856,15 +829,10 @@ class MovesStanding(models.Model):
         """`standing_key()` of a row at `place` (values of PLACE)."""
         raise NotImplementedError
 
-    def refresh_standing(self):
-        """Store again the standing it counts in (and the one it left, if it moved)."""
-        keys = {self.standing_key()}
-        loaded = getattr(self, "_loaded_place", None)
-        if loaded and None not in loaded and loaded != self._place():
-            keys.add(self.standing_key_at(loaded))
+    def store_figures(self, places):
+        keys = {self.standing_key(), *(self.standing_key_at(place) for place in places[1:])}
         for team, quarter in sorted(keys):
             TeamStanding.objects.refresh(team, quarter)
-        self._loaded_place = self._place()
 
 
 class Objective(MovesStanding):
@@ -994,7 +962,7 @@ class Objective(MovesStanding):
         )
         self.status = Objective.Status.DROPPED
         self.version += 1
-        self.refresh_standing()
+        self.refresh_stored()
 
     @transaction.atomic
     def move(self, offset):
@@ -1061,7 +1029,7 @@ class Objective(MovesStanding):
             )
             for key_result in key_results
         )
-        carried.refresh_standing()
+        carried.refresh_stored()
         return carried
 
 

@@ -34,7 +34,7 @@ from headway.locking import save_if_unchanged
 from headway.models import EmailKind
 from headway.people import display_name
 from headway.permissions import Relation
-from headway.stored import StoredQuery
+from headway.stored import CountsInStored, StoredQuery
 from objectives.models import Objective, Team, aggregate_subquery
 
 # The text search configuration: titles, descriptions and comments are written in English.
@@ -402,7 +402,7 @@ def with_bottleneck_growth(teams, since):
     )
 
 
-class Obstacle(ChoiceLabels, models.Model):
+class Obstacle(ChoiceLabels, CountsInStored):
     """Something standing in the way of a team's objectives, tracked until it is removed.
 
     The five kinds come from the article; a dependency or platform obstacle names the team
@@ -508,6 +508,9 @@ class Obstacle(ChoiceLabels, models.Model):
 
     objects = ObstacleQuerySet.as_manager()
 
+    # Where it counts in the stored signals (CountsInStored): its team's.
+    PLACE = ("team_id",)
+
     class Meta:
         ordering = ["-is_urgent", "-severity", "opened_at"]
         verbose_name = _("obstacle")
@@ -574,34 +577,14 @@ class Obstacle(ChoiceLabels, models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        """Save it, and the signals it counts in (TeamObstacleCounts, WaitingPair) with it."""
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.refresh_signals()
-
     def get_absolute_url(self):
         return url_of("obstacles:obstacle", self.pk)
 
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            deleted = super().delete(*args, **kwargs)
-            self.refresh_signals()
-            return deleted
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_team_id = instance.__dict__.get("team_id")
-        return instance
-
-    def refresh_signals(self):
+    def store_figures(self, places):
         """Store again the open obstacle counts and the waiting pairs of its team (and of
         the team it was moved from, if it was)."""
-        teams = {self.team_id, getattr(self, "_loaded_team_id", None)} - {None}
-        for team in sorted(teams):
+        for team in sorted({team for (team,) in places}):
             refresh_signals_of(team)
-        self._loaded_team_id = self.team_id
 
     def relations_to(self, user):
         """The user's relations to the obstacle, for `headway.permissions.allows`: those to
@@ -792,7 +775,7 @@ class Obstacle(ChoiceLabels, models.Model):
         self.last_activity_at = now
         save_if_unchanged(self, version, [*fields, "last_activity_at"])
         if SIGNAL_FIELDS.intersection(fields):
-            self.refresh_signals()
+            self.refresh_stored()
         return self._record(by, kind, at=now, **event)
 
     def _record(self, by, kind, at, **event):
