@@ -188,17 +188,25 @@ def removal_by_blocking_team(scope):
 
 
 def longest_open(scope, now):
-    """The obstacles that stood in the way during the quarter, the longest open first:
-    `open_for` runs from logging to removal, or to the quarter's end (now, while it runs)
-    for those still standing then; `still_open` says which."""
+    """The LONGEST_SHOWN obstacles that stood in the way during the quarter, the longest
+    open first: `open_for` runs from logging to removal, or to the quarter's end (now, while
+    it runs) for those still standing then; `still_open` says which.
+
+    One query: the longest are chosen from the narrow columns alone (the obstacle_review
+    index), then only those rows are read whole with their teams."""
     end = Value(scope.end(now), output_field=DateTimeField())
     until = Least(Coalesce(F("closed_at"), end), end)
+    open_for = ExpressionWrapper(until - F("opened_at"), output_field=DurationField())
+    in_the_way = scope.obstacles().for_quarter(scope.quarter).filter(opened_at__lt=end)
+    longest = (
+        in_the_way.annotate(open_for=open_for)
+        .order_by("-open_for", "pk")
+        .values("pk")[:LONGEST_SHOWN]
+    )
     return (
-        scope.obstacles()
-        .for_quarter(scope.quarter)
-        .filter(opened_at__lt=end)
+        Obstacle.objects.filter(pk__in=Subquery(longest))
         .annotate(
-            open_for=ExpressionWrapper(until - F("opened_at"), output_field=DurationField()),
+            open_for=open_for,
             still_open=ExpressionWrapper(
                 Q(closed_at__isnull=True) | Q(closed_at__gte=end), output_field=BooleanField()
             ),
