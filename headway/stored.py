@@ -4,10 +4,11 @@ A `StoredQuery` writes the rows of a queryset (the figures' one definition, comp
 database) into a model's table in one statement, `INSERT … SELECT … ON CONFLICT DO UPDATE`,
 in the transaction of the change that moved them. Two transactions that move the same rows
 store them one after the other (an advisory lock, held until commit): the second computes
-them once the first has committed, so that neither leaves out the other's change. Building
-and compiling such a queryset
-costs far more than running it for one team, so its SQL is compiled once per process, with
-stand-in arguments, and each write puts the real ones in their places.
+them once the first has committed, so that neither leaves out the other's change.
+
+Building and compiling such a queryset costs far more than running it for one team, so its
+SQL is compiled once per process, with stand-in arguments, and each write puts the real ones
+in their places.
 """
 
 import zlib
