@@ -89,6 +89,12 @@ def in_the_way_during(quarter):
     )
 
 
+# The timeline entries that may make an obstacle ask for a decision: its logging, and the
+# edits of its kind or of the help it wants (an edit's text lists the fields it changed).
+# Written once: the partial indexes of ObstacleEvent match the queries by this condition.
+ASKING_DECISION = Q(kind="created") | Q(kind="edited", text__regex=r"(^|,)(kind|help_wanted)(,|$)")
+
+
 def removed_during(quarter):
     """The condition on an obstacle of being removed (resolved) during `quarter`."""
     return Q(status=Obstacle.Status.RESOLVED) & during("closed_at", quarter)
@@ -223,10 +229,7 @@ class ObstacleQuerySet(models.QuerySet):
                 asked_at=Subquery(first.values("created_at")[:1])
             )
         else:
-            asking = ObstacleEvent.objects.filter(
-                Q(kind=ObstacleEvent.Kind.CREATED)
-                | Q(kind=ObstacleEvent.Kind.EDITED, text__regex=r"(^|,)(kind|help_wanted)(,|$)")
-            )
+            asking = ObstacleEvent.objects.filter(ASKING_DECISION)
             latest = asking.filter(obstacle=OuterRef("pk")).order_by("-created_at", "-pk")
             asked = self.filter(
                 Q(help_wanted=Obstacle.Help.DECISION) | Q(kind=Obstacle.Kind.STAKEHOLDER)
@@ -552,6 +555,22 @@ class Obstacle(ChoiceLabels, CountsInStored):
                 fields=["opened_at"],
                 include=["closed_at", "status", "kind", "team", "blocking_team", "id"],
                 name="obstacle_review",
+            ),
+            # The leaders' decisions due in a quarter (Obstacle.objects.decisions), counted
+            # off the index: the few obstacles with a decide-by date, without their wide rows.
+            models.Index(
+                fields=["decide_by"],
+                include=["closed_at", "status", "team"],
+                name="obstacle_decision_due",
+                condition=Q(decide_by__isnull=False),
+            ),
+            # Those asking for a decision (asking_leader): the quarter's candidates are
+            # checked against this small index rather than fetched whole one by one.
+            models.Index(
+                fields=["id"],
+                include=["team"],
+                name="obstacle_asking_decision",
+                condition=Q(help_wanted="decision") | Q(kind="stakeholder"),
             ),
             models.Index(fields=["last_activity_at"], name="obstacle_last_activity"),
             GinIndex(fields=["search_vector"], name="obstacle_search"),
@@ -1015,6 +1034,25 @@ class ObstacleEvent(ChoiceLabels, models.Model):
                 fields=["created_at"],
                 name="obstacle_event_escalated",
                 condition=Q(kind="escalated"),
+            ),
+            # A leader's first action on an obstacle after a moment (asking_leader): one
+            # entry of this index per obstacle, instead of its timeline's rows one by one.
+            models.Index(
+                fields=["obstacle", "actor", "created_at"], name="obstacle_event_by_actor"
+            ),
+            # The entries that made an obstacle ask for a decision (asking_leader): those of
+            # a quarter, and each obstacle's latest with who made it, read off the index.
+            models.Index(
+                fields=["created_at"],
+                include=["obstacle"],
+                name="obstacle_event_asking_at",
+                condition=ASKING_DECISION,
+            ),
+            models.Index(
+                fields=["obstacle", "created_at", "id"],
+                include=["actor"],
+                name="obstacle_event_asking",
+                condition=ASKING_DECISION,
             ),
         ]
 
