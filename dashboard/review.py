@@ -7,6 +7,7 @@ medians and 90th percentiles with PostgreSQL's percentile_cont.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import BoolOr
@@ -96,6 +97,20 @@ class Scope:
     leader: object = None
     # Whether the viewer may read leaders' figures (Action.READ_LEADERSHIP).
     sees_leadership: bool = False
+
+    @property
+    def filters(self):
+        """The review's teams as filters of the obstacle log its figures link to."""
+        if self.team:
+            return {"team": self.team.slug}
+        if self.leader:
+            return {"leader": self.leader.pk}
+        return {}
+
+    @property
+    def query(self):
+        """`filters` to append to a link's query string: "&team=…", "&leader=…" or ""."""
+        return "".join(f"&{urlencode({name: value})}" for name, value in self.filters.items())
 
     def of_teams(self, rows, team="team"):
         """`rows` narrowed to the review's teams, reached through the `team` path."""

@@ -54,10 +54,8 @@ def bounds(quarters):
 
 
 def log_url(scope, **filters):
-    """The obstacle log filtered to the rows behind a figure (of one team, for a team's)."""
-    if scope.team:
-        filters["team"] = scope.team.slug
-    return f"{url_of('obstacles:log')}?{urlencode(filters)}"
+    """The obstacle log filtered to the rows behind a figure (of the review's teams)."""
+    return f"{url_of('obstacles:log')}?{urlencode({**filters, **scope.filters})}"
 
 
 @dataclass

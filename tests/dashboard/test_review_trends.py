@@ -146,6 +146,24 @@ def test_a_teams_trends_count_only_its_obstacles(client_for, pm, story):
     assert "blocking=payments-platform&amp;quarter=2026-Q1&amp;team=checkout" in page
 
 
+def test_a_leaders_trends_link_to_their_teams_rows_only(client_for, leader, story):
+    # Maya leads Checkout only: her review's trends and links leave the platform's out.
+    client = client_for(leader)
+    response = client.get(REVIEW, {"leader": leader.pk})
+
+    assert by_label(response)["2026-Q3"].logged_total == 1  # the missing capability
+    page = response.content.decode()
+    log = reverse("obstacles:log")
+    for link, count in [
+        (f"{log}?status=all&kind=dependency&logged=2026-Q1&leader={leader.pk}", 2),
+        (f"{log}?status=all&logged=2026-Q3&leader={leader.pk}", 1),
+        (f"{log}?status=all&blocking=payments-platform&quarter=2026-Q2&leader={leader.pk}", 1),
+        (f"{log}?status=all&kind=capability&logged=2026-Q3&leader={leader.pk}", 1),
+    ]:
+        assert f'href="{link.replace("&", "&amp;")}"' in page
+        assert client.get(link).context["page"].paginator.count == count
+
+
 def test_at_most_eight_quarters_back(client_for, admin_user, time_machine):
     time_machine.move_to(at(10, 15))
     for year in (2024, 2025, 2026):
