@@ -87,6 +87,9 @@ class CountsInStored(models.Model):
     the ids of its parents) is remembered when it is loaded, so that a row moved elsewhere (in
     the administration) stores again the figures of the place it left too.
 
+    A subclass says what to store with `store_figures(places)`: the figures of rows at
+    `places` (tuples of PLACE values, its own first).
+
     Bulk writes (`QuerySet.update`, `bulk_create`) bypass this: the code that uses them
     calls `refresh_stored()` itself.
     """
@@ -125,7 +128,3 @@ class CountsInStored(models.Model):
             places.append(loaded)
         self.store_figures(places)
         self._loaded_place = self.place()
-
-    def store_figures(self, places):
-        """Store the figures of rows at `places` (its own first)."""
-        raise NotImplementedError

@@ -816,18 +816,14 @@ RETROSPECTIVE_LENGTH = 500
 class MovesStanding(CountsInStored):
     """A row that counts in its team's standing in a quarter (TeamStanding), stored again
     whenever it changes (headway.stored.CountsInStored); the methods that write in bulk
-    (`Objective.drop`, `carry_over`, `QuarterClosing.close`) store it themselves."""
+    (`Objective.drop`, `carry_over`, `QuarterClosing.close`) store it themselves.
+
+    A subclass says which standing that is: `standing_key()`, the (team id, quarter id) it
+    counts in, and `standing_key_at(place)`, those of a row at `place` (values of PLACE).
+    """
 
     class Meta:
         abstract = True
-
-    def standing_key(self):
-        """(team id, quarter id) of the standing it counts in."""
-        raise NotImplementedError
-
-    def standing_key_at(self, place):
-        """`standing_key()` of a row at `place` (values of PLACE)."""
-        raise NotImplementedError
 
     def store_figures(self, places):
         keys = {self.standing_key(), *(self.standing_key_at(place) for place in places[1:])}
