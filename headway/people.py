@@ -11,10 +11,13 @@ NAME_ORDER = ("first_name", "last_name", "username")
 
 
 def display_name(user):
-    """A person's full name, else their username; "" for nobody (None)."""
+    """A person's full name, else their username; "" for nobody (None). `user` may also be
+    a row of just those columns (NAME_ORDER, `values_list(..., named=True)`): a list of
+    hundreds of people to choose from needs no User for each."""
     if user is None:
         return ""
-    return user.get_full_name() or user.username
+    # As User.get_full_name() does.
+    return f"{user.first_name} {user.last_name}".strip() or user.username
 
 
 def in_name_order(users):

@@ -3,11 +3,12 @@ import functools
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import PLANNING_HORIZON, validate_plannable
 from headway.forms import PersonChoiceField, QuickSelect, VersionedForm
-from headway.people import in_name_order
+from headway.people import NAME_ORDER, display_name, in_name_order
 from objectives.models import Objective, Problem, Quarter, Team
 
 from .models import Decision, LeaderRequest, Obstacle
@@ -265,9 +266,14 @@ class LogFilterForm(forms.Form):
         widget=QuickSelect,
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Obstacle.Kind.choices], required=False
+        label=_("Kind"),
+        choices=[("", _("All kinds")), *Obstacle.Kind.choices],
+        required=False,
+        widget=QuickSelect,
     )
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, required=False, widget=QuickSelect
+    )
     blocking = forms.ModelChoiceField(
         label=_("Blocked by"),
         queryset=Team.objects.only("slug", "name").order_by("name"),
@@ -276,11 +282,14 @@ class LogFilterForm(forms.Form):
         empty_label=_("Any team or none"),
         widget=QuickSelect,
     )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=URGENCY_CHOICES, required=False)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=URGENCY_CHOICES, required=False, widget=QuickSelect
+    )
     asks = forms.ChoiceField(
         label=_("Asking for"),
         choices=ASKS_CHOICES,
         required=False,
+        widget=QuickSelect,
         help_text=_(
             "Urgent, asking for help, or a decision due soon, in the teams you lead; or "
             "waiting on a team you lead."
@@ -341,6 +350,7 @@ class LogFilterForm(forms.Form):
         label=_("Asked of the leader"),
         choices=[("", _("Anything or nothing")), *LeaderRequest.choices],
         required=False,
+        widget=QuickSelect,
         help_text=_("By someone other than the team's leader."),
     )
     asked_in = forms.ModelChoiceField(
@@ -355,12 +365,14 @@ class LogFilterForm(forms.Form):
         label=_("Leader's first action"),
         choices=[("", _("Taken or not")), ("yes", _("Taken")), ("no", _("Not taken yet"))],
         required=False,
+        widget=QuickSelect,
         help_text=_("Since the request chosen in “Asked of the leader”."),
     )
     decision = forms.ChoiceField(
         label=_("Decision by a date"),
         choices=[("", _("Any or none")), ("due", _("Any decision")), *Decision.choices],
         required=False,
+        widget=QuickSelect,
     )
     due_in = forms.ModelChoiceField(
         label=_("Decision due in"),
@@ -370,21 +382,22 @@ class LogFilterForm(forms.Form):
         empty_label=_("Any time"),
         widget=QuickSelect,
     )
-    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"), choices=SORT_CHOICES, required=False, widget=QuickSelect
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        fields = self.fields
         for name in ("owner", "leader"):
-            self.fields[name].queryset = in_name_order(
-                self.fields[name].queryset.only("username", "first_name", "last_name")
-            )
-        # The quarter filters list the same quarters: read once, when first rendered
-        # (iterated, not list()ed: its len() would count them in a query of its own).
-        quarter = self.fields["quarter"]
-        quarters = functools.cache(lambda: [choice for choice in quarter.iterator(quarter)])
-        for name in ("quarter", "logged", "removed", "asked_in", "due_in"):
-            self.fields[name].choices = quarters
+            fields[name].queryset = in_name_order(fields[name].queryset)
+            read_choices_once(fields[name], columns=NAME_ORDER, label=display_name)
+        # The team filters list the same teams, the quarter filters the same quarters.
+        read_choices_once(fields["team"], fields["blocking"], columns=["name"])
+        quarters = [fields[name] for name in ("quarter", "logged", "removed", "asked_in", "due_in")]
+        read_choices_once(*quarters, columns=["label"])
+        read_choices_once(fields["problem"], columns=["title"])
 
     def filter(self, obstacles):
         """`obstacles` narrowed and sorted by the valid filters (invalid ones are ignored)."""
@@ -436,3 +449,30 @@ class LogFilterForm(forms.Form):
         if data.get("sort") in self.SORTS:
             obstacles = obstacles.order_by(*self.SORTS[data["sort"]])
         return obstacles
+
+
+def read_choices_once(*fields, columns, label=None):
+    """Gives model choice fields over the same queryset one list of choices, each field with
+    its own empty label, read when the first of them is rendered: in one query of `columns`
+    only, each row labelled by `label(row)` (else by its one column). Django reads them as a
+    model instance each, through a server-side cursor: 3 ms instead of 1 for the log's
+    filters at 200 teams."""
+    first = fields[0]
+    key = first.to_field_name or "pk"
+    rows = first.queryset.values_list(key, *columns, named=True)
+    label = label or (lambda row: row[1])
+    read = functools.cache(lambda: [(getattr(row, key), label(row)) for row in rows])
+    for field in fields:
+        field.choices = ChoicesReadOnce(field.empty_label, read)
+
+
+class ChoicesReadOnce(BaseChoiceIterator):
+    """A field's empty label, then the choices `read()` returns (read_choices_once)."""
+
+    def __init__(self, empty_label, read):
+        self.empty_label, self.read = empty_label, read
+
+    def __iter__(self):
+        if self.empty_label is not None:
+            yield "", self.empty_label
+        yield from self.read()

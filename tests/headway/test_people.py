@@ -4,11 +4,12 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.template import engines
 from django.urls import reverse
 
 from coaching.forms import ActionItemForm
-from headway.people import display_name
+from headway.people import NAME_ORDER, display_name
 from objectives.forms import ObjectiveForm
 from objectives.models import Membership, Objective
 from obstacles.forms import LogFilterForm, OwnerForm
@@ -29,6 +30,13 @@ def test_a_person_is_their_full_name_else_their_username(leader, nameless):
     assert display_name(leader) == "Maya Chen"
     assert display_name(nameless) == "jdoe"
     assert display_name(None) == ""
+
+
+def test_a_row_of_the_name_columns_is_named_as_its_person(leader, nameless):
+    people = get_user_model().objects.filter(pk__in=[leader.pk, nameless.pk])
+    rows = people.order_by("pk").values_list(*NAME_ORDER, named=True)
+
+    assert [display_name(row) for row in rows] == ["Maya Chen", "jdoe"]
 
 
 def test_every_template_has_the_filter_without_loading_it(leader, nameless):

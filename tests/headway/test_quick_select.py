@@ -3,6 +3,8 @@
 import pytest
 from django import forms
 from django.test.html import parse_html
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from headway.forms import QuickSelect
 from objectives.models import Team
@@ -47,3 +49,44 @@ def test_labels_and_values_are_escaped():
 
     assert "<script>" not in written
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in written
+
+
+class Sort(forms.Form):
+    sort = forms.ChoiceField(
+        choices=[("", _("Anyone")), ("me", "Me & <you>"), ("me", "Me again")], required=False
+    )
+
+
+def sort_html(widget, data):
+    form = Sort(data)
+    form.fields["sort"].widget = widget(choices=form.fields["sort"].choices)
+    return str(form["sort"])
+
+
+@pytest.mark.parametrize(
+    ("data", "selected"), [({}, 1), ({"sort": "me"}, 1), ({"sort": "<nonsense>"}, 0)]
+)
+def test_plain_choices_the_same_as_djangos_and_only_the_first_match_selected(data, selected):
+    written = sort_html(QuickSelect, data)
+
+    assert parse_html(written) == parse_html(sort_html(forms.Select, data))
+    assert written.count(" selected") == selected
+
+
+def test_lazy_labels_in_the_language_of_the_request():
+    with translation.override("fr"):
+        written = sort_html(QuickSelect, {})
+
+    assert '<option value="" selected>N’importe qui</option>' in written
+
+
+def test_groups_of_options_are_written_as_django_writes_them():
+    class Grouped(forms.Form):
+        size = forms.ChoiceField(choices=[("Small", [("s", "S"), ("m", "M")]), ("l", "L")])
+
+    form = Grouped({"size": "m"})
+    quick = QuickSelect(choices=form.fields["size"].choices).render("size", "m")
+    django = forms.Select(choices=form.fields["size"].choices).render("size", "m")
+
+    assert '<optgroup label="Small">' in quick
+    assert parse_html(quick) == parse_html(django)
