@@ -209,9 +209,11 @@ def with_latest_from_history(key_result):
     """`key_result` with what `KeyResultQuerySet.with_latest_check_in` adds in SQL
     (`latest_value`, `progress`, `latest_confidence`, `latest_checked_at`), read from its
     check-ins, prefetched oldest first (created_at, pk) with `CheckInQuerySet.with_progress()`:
-    a page that shows them all spares building and compiling three subqueries."""
+    a page that shows them all spares building and compiling three subqueries. The latest
+    check-in itself is `latest_check_in` (None before the first)."""
     check_ins = key_result.check_ins.all()
     latest = check_ins[len(check_ins) - 1] if check_ins else None
+    key_result.latest_check_in = latest
     key_result.latest_value = None if latest is None else latest.value
     key_result.progress = NO_PROGRESS if latest is None else latest.progress
     key_result.latest_confidence = None if latest is None else latest.confidence

@@ -9,7 +9,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from objectives.models import CheckIn, KeyResult, Pace
 
@@ -60,7 +60,29 @@ def _clamp(share):
     return max(0.0, min(1.0, share))
 
 
-@register.inclusion_tag("objectives/includes/progress_line.html")
+# The line is drawn here rather than by an included template: the team page draws one for
+# each key result. Coordinates are numbers for SVG, written as Python writes them (0.5), never
+# the reader's way (0,5).
+PROGRESS_LINE = (
+    '<svg class="progress-line" viewBox="0 0 {width} {height}" width="{width}" '
+    'height="{height}" role="img" aria-label="{label}">\n'
+    '  <line class="progress-line-frame" x1="{x1}" y1="{bottom}" x2="{x2}" y2="{bottom}" '
+    'vector-effect="non-scaling-stroke"/>\n'
+    '  <line class="progress-line-expected" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" '
+    'vector-effect="non-scaling-stroke"/>\n'
+    "{today}"
+    '  <polyline class="progress-line-actual" points="{points}" '
+    'vector-effect="non-scaling-stroke"/>\n'
+    '  <circle class="progress-line-point" cx="{last_x}" cy="{last_y}" r="3"/>\n'
+    "</svg>"
+)
+PROGRESS_LINE_TODAY = (
+    '  <line class="progress-line-today" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" '
+    'vector-effect="non-scaling-stroke"/>\n'
+)
+
+
+@register.simple_tag
 def progress_line(key_result, quarter, today=None):
     """The key result's check-ins as a line across its quarter, with the expected pace (a
     straight line from start to target) and today's position. Needs check-ins prefetched
@@ -68,6 +90,7 @@ def progress_line(key_result, quarter, today=None):
     today = today or timezone.localdate()
     span = max(quarter.days - 1, 1)
     inner_w, inner_h = LINE_WIDTH - 2 * LINE_PAD, LINE_HEIGHT - 2 * LINE_PAD
+    top, bottom = LINE_PAD, LINE_HEIGHT - LINE_PAD
 
     def x(day):
         return round(LINE_PAD + inner_w * _clamp((day - quarter.start).days / span), 1)
@@ -79,19 +102,35 @@ def progress_line(key_result, quarter, today=None):
     points = [(x(quarter.start), y(0))] + [
         (x(timezone.localdate(c.created_at)), y(c.progress)) for c in check_ins
     ]
-    return {
-        "width": LINE_WIDTH,
-        "height": LINE_HEIGHT,
-        "points": " ".join(f"{px},{py}" for px, py in points),
-        "last": points[-1],
-        "count": len(check_ins),
-        "expected": {"x1": x(quarter.start), "y1": y(0), "x2": x(quarter.end), "y2": y(1)},
-        "today_x": x(today) if quarter.contains(today) else None,
-        "top": LINE_PAD,
-        "bottom": LINE_HEIGHT - LINE_PAD,
-        "progress": key_result.progress,
-        "expected_share": Decimal(str(round(quarter.elapsed_share(today), 4))),
+    label = ngettext(
+        "Progress line from %(counter)s check-in: now %(progress)s, expected %(expected)s by today",
+        "Progress line from %(counter)s check-ins: now %(progress)s, expected %(expected)s "
+        "by today",
+        len(check_ins),
+    ) % {
+        "counter": len(check_ins),
+        "progress": percentage(key_result.progress),
+        "expected": percentage(Decimal(str(round(quarter.elapsed_share(today), 4)))),
     }
+    today_line = ""
+    if quarter.contains(today):
+        today_line = format_html(PROGRESS_LINE_TODAY, x=x(today), top=top, bottom=bottom)
+    return format_html(
+        PROGRESS_LINE,
+        width=LINE_WIDTH,
+        height=LINE_HEIGHT,
+        label=label,
+        x1=x(quarter.start),
+        y1=y(0),
+        x2=x(quarter.end),
+        y2=y(1),
+        top=top,
+        bottom=bottom,
+        today=today_line,
+        points=" ".join(f"{px},{py}" for px, py in points),
+        last_x=points[-1][0],
+        last_y=points[-1][1],
+    )
 
 
 @register.inclusion_tag("objectives/includes/pace_bar.html")
