@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import PLANNING_HORIZON, validate_plannable
-from headway.forms import PersonChoiceField, VersionedForm
+from headway.forms import PersonChoiceField, QuickSelect, VersionedForm
 from headway.people import in_name_order
 from objectives.models import Team
 from obstacles.models import Obstacle
@@ -93,7 +93,11 @@ class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["text", "owner", "due_date", "obstacle"]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            # Every 1:1 page shows this form, with an option for each active obstacle.
+            "obstacle": QuickSelect,
+        }
         field_classes = {"owner": PersonChoiceField}
 
     def __init__(self, *args, one_on_one, **kwargs):
