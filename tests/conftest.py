@@ -10,7 +10,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from procrastinate.contrib.django import app as queue
 
 from headway import sso as sso_module
@@ -76,6 +76,15 @@ QUEUE_TABLES = "procrastinate_events, procrastinate_periodic_defers, procrastina
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in French leaves French active in the test's thread (LocaleMiddleware
+    activates the request's language and nothing deactivates it): without this, the next
+    test on that thread would read its model's messages in French."""
+    yield
+    translation.deactivate()
 
 
 # --- operations ---
