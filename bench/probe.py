@@ -172,6 +172,12 @@ def pages():
             "query": {"team": team.slug},
         },
         {
+            "name": "quarter review (leader)",
+            "user": leader,
+            "path": review,
+            "query": {"leader": team.leader_id},
+        },
+        {
             "name": "quarter review CSV",
             "user": leader,
             "path": reverse("review_export", args=[reviewed.label]),

@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import BoolOr
-from django.contrib.postgres.fields import ArrayField
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
@@ -54,6 +55,10 @@ LONGEST_SHOWN = 10
 ESCALATIONS_SHOWN = 10
 # The objectives shown with their final key-result values, a page at a time.
 OBJECTIVES_PER_PAGE = 20
+# The organization's long tables, a page at a time: its teams' objectives by outcome, the
+# teams waited on, and its leaders' figures (each leader's review has them all on one page).
+TEAMS_PER_PAGE = 20
+LEADERS_PER_PAGE = 5
 
 
 class PercentileCont(Aggregate):
@@ -65,13 +70,8 @@ class PercentileCont(Aggregate):
     arity = 1
 
     def __init__(self, expression, fraction, **extra):
-        # Numbers of our own, never user input: written into the SQL as literals. Several
-        # fractions (a list) give an array of values from one sort of the rows.
-        if isinstance(fraction, list | tuple):
-            fraction = f"ARRAY[{', '.join(str(float(f)) for f in fraction)}]"
-        else:
-            fraction = float(fraction)
-        super().__init__(expression, fraction=fraction, **extra)
+        # A number of our own, never user input: written into the SQL as a literal.
+        super().__init__(expression, fraction=float(fraction), **extra)
 
 
 def median_and_p90(duration, **extra):
@@ -129,6 +129,13 @@ class Scope:
     def end(self, now):
         """The moment the review is taken at: the quarter's end, or now while it runs."""
         return min(now, start_of(self.quarter.end + timedelta(days=1)))
+
+
+def page_of_rows(rows, number, per_page):
+    """Page `number` (a query string value: anything invalid means the first page, past the
+    end the last) of `rows`, read whole: rows aggregated by team or leader, a few hundred at
+    most, whose reading costs little beside drawing them."""
+    return Paginator(list(rows), per_page).get_page(number)
 
 
 def outcome_counts():
@@ -331,29 +338,51 @@ def leaders_of_active_teams():
     return in_name_order(leads)
 
 
+# What leader_requests reads of each leader's requests: asked, acted on, median and p90.
+REQUEST_FIGURES = (
+    "COUNT(*), COUNT(time_to_act), "
+    "PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY time_to_act)"
+)
+
+
 def leader_requests(scope, leaders):
     """{(leader pk, request): figures} of what the obstacles of each leader's teams asked of
     them in the quarter (Obstacle.objects.asking_leader): `asked`, `acted`, and the `median`
-    and `p90` time to the leader's first action. One query per LeaderRequest, reading each
-    obstacle's first action once for both percentiles (an array of fractions)."""
-    found = {}
+    and `p90` time to the leader's first action.
+
+    One query for the three requests. Each request's obstacles, with their first action,
+    are a materialized CTE (the queryset's own SQL) aggregated per leader: an aggregate over
+    the queryset itself would have PostgreSQL look up each obstacle's first action once per
+    aggregate that reads it, three times instead of once."""
+    ctes, selects, params = [], [], []
     for request in LeaderRequest:
-        rows = (
+        asked = (
             Obstacle.objects.filter(team__leader__in=leaders)
             .asking_leader(request, scope.quarter)
-            .values("team__leader")
-            .annotate(
-                asked=Count("pk"),
-                acted=Count("time_to_act"),
-                percentiles=PercentileCont(
-                    "time_to_act", [0.5, 0.9], output_field=ArrayField(DurationField())
-                ),
-            )
+            .values_list("team__leader", "time_to_act")
             .order_by()
         )
-        for row in rows:
-            row["median"], row["p90"] = row.pop("percentiles") or (None, None)
-            found[row["team__leader"], request] = row
+        sql, asked_params = asked.query.sql_with_params()
+        ctes.append(f"asked_{request.value} (leader, time_to_act) AS MATERIALIZED ({sql})")
+        params.extend(asked_params)
+        # Only names of ours are written into the SQL; every value is a query parameter.
+        cte = f"asked_{request.value}"
+        selects.append(f"SELECT %s, leader, {REQUEST_FIGURES} FROM {cte} GROUP BY leader")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}",
+            [*params, *(request.value for request in LeaderRequest)],
+        )
+        rows = cursor.fetchall()
+    found = {}
+    for request, leader, count, acted, percentiles in rows:
+        median, p90 = percentiles or (None, None)
+        found[leader, LeaderRequest(request)] = {
+            "asked": count,
+            "acted": acted,
+            "median": median,
+            "p90": p90,
+        }
     return found
 
 

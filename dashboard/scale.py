@@ -46,6 +46,9 @@ SERVING_SHARE = 0.7
 # A past quarter's final scores, by outcome.
 FINAL_SCORES = {"achieved": (0.9, 1.0), "missed": (0.3, 0.8), "dropped": (0.0, 0.4)}
 BATCH = 5000
+# The share of closed obstacles escalated at some moment of their timeline (the urgent open
+# ones were escalated as they were logged).
+ESCALATED_SHARE = 0.06
 KINDS = ["dependency", "capability", "customer", "platform", "stakeholder", "other"]
 KIND_WEIGHTS = [30, 12, 15, 25, 10, 8]
 # Titles and descriptions draw words from this vocabulary with Zipf's law (the k-th word
@@ -237,6 +240,7 @@ def seed_scale(teams=200, seed=7, prefix="s"):
                 to_value=obstacle.status if last else "",
                 text="" if last else _phrase(rng, 12),
             ))  # fmt: skip
+    events += _escalations(random.Random(seed + 2), obstacles, events)
     ObstacleEvent.objects.bulk_create(events, batch_size=BATCH)
     Obstacle.objects.filter(pk__in=[o.pk for o in obstacles if not o.closed_at]).update(
         last_activity_at=now - timedelta(hours=1)
@@ -290,6 +294,40 @@ def seed_scale(teams=200, seed=7, prefix="s"):
     TeamStanding.objects.recompute()
     recompute_signals()
     return counts
+
+
+def _escalations(rng, obstacles, events):
+    """The escalations of the obstacles' timelines (`events`, in order, each obstacle's
+    logging first): each urgent one was logged urgent, escalated by its PM as it was logged;
+    ESCALATED_SHARE of those closed were escalated by their PM at a moment of their timeline
+    and stay urgent, as an obstacle resolved while urgent does. The leader's entries that
+    follow answer them. From a random generator of their own, so that the rest of the
+    organization is the same as without them."""
+    timelines = {}
+    for event in events:
+        timelines.setdefault(event.obstacle_id, []).append(event)
+    escalations, escalated = [], []
+    for obstacle in obstacles:
+        timeline = timelines[obstacle.pk]
+        if obstacle.is_urgent:
+            after = timeline[0]
+        elif obstacle.closed_at and rng.random() < ESCALATED_SHARE:
+            after = rng.choice(timeline[:-1])
+            obstacle.is_urgent = True
+            escalated.append(obstacle.pk)
+        else:
+            continue
+        # Escalated as it was logged, or between two entries: the version of the one before.
+        moment = after.created_at
+        if after.kind != "created":
+            following = timeline[timeline.index(after) + 1]
+            moment += (following.created_at - after.created_at) * rng.random()
+        escalations.append(ObstacleEvent(
+            obstacle=obstacle, kind="escalated", version=after.version,
+            actor_id=obstacle.created_by_id, created_at=moment,
+        ))  # fmt: skip
+    Obstacle.objects.filter(pk__in=escalated).update(is_urgent=True)
+    return escalations
 
 
 def _problems_and_closings(rng, quarters, team_rows, leaders, pms, objectives):

@@ -249,7 +249,9 @@ def quarter_review(request, label):
         "quarters": quarters,
         "teams": Team.objects.active().order_by("name") if scope.sees_organization else (),
         "today": today,
-        "outcomes": review.objective_outcomes(scope),
+        "outcomes": review.page_of_rows(
+            review.objective_outcomes(scope), request.GET.get("teams_page"), review.TEAMS_PER_PAGE
+        ),
         "by_problem": review.outcomes_by_problem(scope),
         "objectives": page_of(
             review.objectives_with_final_values(scope),
@@ -257,7 +259,11 @@ def quarter_review(request, label):
             review.OBJECTIVES_PER_PAGE,
         ),
         "kinds": review.obstacles_by_kind(scope),
-        "waited_on": review.removal_by_blocking_team(scope),
+        "waited_on": review.page_of_rows(
+            review.removal_by_blocking_team(scope),
+            request.GET.get("waited_page"),
+            review.TEAMS_PER_PAGE,
+        ),
         "longest": review.longest_open(scope, now)[: review.LONGEST_SHOWN],
         "escalation": review.escalation_figures(events),
         "slowest": review.slowest_answered(events)[: review.ESCALATIONS_SHOWN],
@@ -267,7 +273,12 @@ def quarter_review(request, label):
         # The leader picker's, and those the organization's review shows: read once.
         context["leaders"] = leaders = list(review.leaders_of_active_teams())
         if not scope.team:
-            context["leadership"] = review.leadership(scope, today, leaders)
+            context["leaders_page"] = shown = review.page_of_rows(
+                review.leaders_reviewed(scope, leaders),
+                request.GET.get("leaders_page"),
+                review.LEADERS_PER_PAGE,
+            )
+            context["leadership"] = review.leadership(scope, today, shown)
             context["weeks"] = review.weeks_in(scope.quarter, today)
     return render(request, "dashboard/review.html", context)
 

@@ -549,11 +549,20 @@ class Obstacle(ChoiceLabels, CountsInStored):
             models.Index(fields=["status", "is_urgent"], name="obstacle_status_urgent"),
             models.Index(fields=["opened_at"], name="obstacle_opened"),
             # The quarter review's counts and times over quarters (logged, removed, by kind,
-            # by team waited on) read this narrow copy of the columns they need instead of
-            # the wide rows (an index-only scan: ~4 MB instead of ~70 MB at 200 teams).
+            # by team waited on, and what was logged for a leader by someone else) read this
+            # narrow copy of the columns they need instead of the wide rows (an index-only
+            # scan: ~4 MB instead of ~70 MB at 200 teams).
             models.Index(
                 fields=["opened_at"],
-                include=["closed_at", "status", "kind", "team", "blocking_team", "id"],
+                include=[
+                    "closed_at",
+                    "status",
+                    "kind",
+                    "team",
+                    "blocking_team",
+                    "id",
+                    "created_by",
+                ],
                 name="obstacle_review",
             ),
             # The leaders' decisions due in a quarter (Obstacle.objects.decisions), counted
@@ -570,6 +579,12 @@ class Obstacle(ChoiceLabels, CountsInStored):
                 fields=["id"],
                 include=["team"],
                 name="obstacle_asking_decision",
+                condition=Q(help_wanted="decision") | Q(kind="stakeholder"),
+            ),
+            # The same, team by team: a page of leaders' review reads their teams' only.
+            models.Index(
+                fields=["team", "id"],
+                name="obstacle_asking_decision_team",
                 condition=Q(help_wanted="decision") | Q(kind="stakeholder"),
             ),
             models.Index(fields=["last_activity_at"], name="obstacle_last_activity"),

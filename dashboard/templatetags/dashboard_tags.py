@@ -1,12 +1,20 @@
 """Small helpers for the dashboard's templates: they shape figures the database computed."""
 
 from django import template
+from django.template.defaulttags import querystring
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 from obstacles.models import Decision, Obstacle
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, parameter, number):
+    """The page's query string with the page number `parameter` (one paged table's of
+    several on the page) set to `number`."""
+    return querystring(context, context.request.GET, {parameter: number})
 
 
 @register.filter

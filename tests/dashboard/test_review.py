@@ -21,6 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from dashboard import review
 from dashboard.templatetags.dashboard_tags import span
 from objectives.models import Membership, Objective
 from obstacles.models import Obstacle
@@ -38,6 +39,7 @@ pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo(settings.TIME_ZONE)
 REVIEW = reverse("review", args=["2026-Q3"])
+EXPORT = reverse("review_export", args=["2026-Q3"])
 
 
 def at(month, day, hour=10):
@@ -272,8 +274,8 @@ def grow(quarter, times):
 # their final key-result values, three for the trends across quarters (the CSV needs no
 # pickers and no lists, but the quarters for its trends); and the leadership figures
 # (test_review_leadership.py).
-PAGE_QUERIES = 18 + 10
-EXPORT_QUERIES = 11 + 10 + 4
+PAGE_QUERIES = 18 + 8
+EXPORT_QUERIES = 11 + 8 + 4
 
 
 @pytest.mark.parametrize("times", [1, 10])
@@ -289,6 +291,34 @@ def test_the_review_takes_as_many_queries_at_1x_as_at_10x(
         assert client.get(REVIEW).status_code == 200
     with django_assert_num_queries(EXPORT_QUERIES):
         assert client.get(reverse("review_export", args=[quarter.label])).status_code == 200
+
+
+def test_the_organizations_teams_are_shown_a_page_at_a_time_and_exported_all_at_once(
+    client_for, admin_user, time_machine
+):
+    time_machine.move_to(at(8, 1))
+    quarter = QuarterFactory(label="2026-Q3")
+    grow(quarter, review.TEAMS_PER_PAGE + 1)
+    client = client_for(admin_user)
+
+    first = client.get(REVIEW)
+    second = client.get(REVIEW, {"teams_page": 2, "waited_page": 2})
+
+    teams = [row["team__name"] for row in first.context["outcomes"]]
+    teams += [row["team__name"] for row in second.context["outcomes"]]
+    assert len(teams) == review.TEAMS_PER_PAGE + 1 == len(set(teams))
+    assert teams == sorted(teams)
+    waited_on = [row["blocking_team__name"] for row in first.context["waited_on"]]
+    waited_on += [row["blocking_team__name"] for row in second.context["waited_on"]]
+    assert len(waited_on) == review.TEAMS_PER_PAGE + 1 == len(set(waited_on))
+    assert len(second.context["waited_on"]) == 1
+    # Each page links to the other, keeping the other tables' pages.
+    assert "?teams_page=2#outcomes" in first.content.decode()
+    assert "?teams_page=1&amp;waited_page=2#outcomes" in second.content.decode()
+    assert "?teams_page=2&amp;waited_page=1#waited-on" in second.content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(EXPORT).content.decode())))
+    assert {row[1] for row in rows if row[0] == "Objectives"} == set(teams)
+    assert {row[1] for row in rows if row[0] == "Removed, by team waited on"} == set(waited_on)
 
 
 @pytest.mark.parametrize(

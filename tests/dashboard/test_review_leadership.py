@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from coaching.models import OneOnOne
 from dashboard import review
+from headway.people import display_name
 from objectives.models import Membership, Quarter
 from obstacles.models import Decision, LeaderRequest
 from tests.factories import (
@@ -296,6 +297,30 @@ def test_the_organizations_review_lists_every_leader_with_a_link_to_their_review
     assert f"{REVIEW}?leader={leader.pk}" in response.content.decode()
 
 
+def test_the_organizations_leaders_are_shown_a_page_at_a_time_and_exported_all_at_once(
+    client_for, admin_user, time_machine
+):
+    time_machine.move_to(at(8, 1))
+    quarter = QuarterFactory(label="2026-Q3")
+    grow(quarter, review.LEADERS_PER_PAGE + 2)
+    client = client_for(admin_user)
+    every_leader = list(review.leaders_of_active_teams())
+
+    first = client.get(REVIEW)
+    second = client.get(REVIEW, {"leaders_page": 2})
+    past_the_end = client.get(REVIEW, {"leaders_page": 9})
+
+    per_page = review.LEADERS_PER_PAGE
+    assert [f.leader for f in first.context["leadership"]] == every_leader[:per_page]
+    assert [f.leader for f in second.context["leadership"]] == every_leader[per_page:]
+    assert past_the_end.context["leadership"] == second.context["leadership"]
+    assert "?leaders_page=2#leadership" in first.content.decode()
+    assert "?leaders_page=1#leadership" in second.content.decode()
+    # Each leader's figures are on one of the pages, and all of them in the CSV.
+    exported = {row[1] for row in csv.reader(io.StringIO(client.get(EXPORT).content.decode()))}
+    assert {display_name(leader) for leader in every_leader} <= exported
+
+
 def test_the_leadership_figures_export_as_csv(client_for, leader, pm, story):
     response = client_for(leader).get(EXPORT, {"leader": leader.pk})
 
@@ -373,10 +398,10 @@ def grow(quarter, times):
 
 
 # The review's own queries (test_review.PAGE_QUERIES, EXPORT_QUERIES), then: the leaders
-# (picker and rows), the three requests, the decisions, the 1:1s held, the pairs, their
-# people and teams, and the learnings. A leader's review reads that leader too.
-PAGE_QUERIES = 18 + 10
-EXPORT_QUERIES = 11 + 10 + 4
+# (picker and rows), the three requests (one query), the decisions, the 1:1s held, the
+# pairs, their people and teams, and the learnings. A leader's review reads that leader too.
+PAGE_QUERIES = 18 + 8
+EXPORT_QUERIES = 11 + 8 + 4
 
 
 @pytest.mark.parametrize("times", [1, 10])
@@ -390,7 +415,9 @@ def test_the_leadership_figures_take_as_many_queries_at_1x_as_at_10x(
 
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(REVIEW)
-    assert len(response.context["leadership"]) == times
+    assert len(response.context["leadership"]) == min(times, review.LEADERS_PER_PAGE)
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(REVIEW, {"leaders_page": 2})
     with django_assert_num_queries(EXPORT_QUERIES):
         assert client.get(EXPORT).status_code == 200
     with django_assert_num_queries(PAGE_QUERIES + 1):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coaching.models import OneOnOne
+from dashboard import review
 from dashboard.scale import (
     KEY_RESULTS_PER_OBJECTIVE,
     OBJECTIVES_PER_QUARTER,
@@ -96,3 +97,24 @@ def test_the_same_seed_gives_the_same_organization_on_any_day(time_machine):
 
     assert generated_on(time_machine, (2028, 2, 29, 23, 30), seed=7) == first_of_a_quarter
     assert generated_on(time_machine, (2027, 1, 1, 0, 5), seed=8)[0] != first_of_a_quarter[0]
+
+
+def test_seed_scale_escalates_its_urgent_obstacles_and_some_of_those_closed():
+    seed_scale(teams=2, prefix="e")
+
+    escalations = ObstacleEvent.objects.filter(kind=ObstacleEvent.Kind.ESCALATED)
+    urgent = Obstacle.objects.filter(is_urgent=True)
+    # Every urgent obstacle was escalated once, by its PM, within its timeline.
+    assert sorted(escalations.values_list("obstacle", flat=True)) == sorted(
+        urgent.values_list("pk", flat=True)
+    )
+    assert urgent.filter(closed_at__isnull=True).exists()
+    assert urgent.filter(closed_at__isnull=False).exists()
+    for event in escalations.select_related("obstacle"):
+        obstacle = event.obstacle
+        assert event.actor_id == obstacle.created_by_id
+        assert obstacle.opened_at <= event.created_at <= (obstacle.closed_at or timezone.now())
+    # The quarter review measures them: most were answered, by the leader's next entry.
+    quarter = Quarter.objects.filter(end__lt=timezone.localdate()).order_by("-start").first()
+    figures = review.escalation_figures(review.escalations(review.Scope(quarter)))
+    assert 0 < figures["answered"] <= figures["count"]

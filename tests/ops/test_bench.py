@@ -32,6 +32,7 @@ PAGES = [
     "1:1 page",
     "quarter review (organization)",
     "quarter review (team)",
+    "quarter review (leader)",
     "quarter review CSV",
     "check-in save",
 ]
