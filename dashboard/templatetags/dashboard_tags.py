@@ -5,6 +5,7 @@ from django.template.defaulttags import querystring
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
+from dashboard.rows import TeamRows
 from obstacles.models import Decision, Obstacle
 
 register = template.Library()
@@ -15,23 +16,6 @@ def page_query(context, parameter, number):
     """The page's query string with the page number `parameter` (one paged table's of
     several on the page) set to `number`."""
     return querystring(context, context.request.GET, {parameter: number})
-
-
-@register.filter
-def open_by_kind(team):
-    """The kinds of the team's open obstacles, with their counts (from
-    `with_obstacle_counts`), leaving out the kinds it has none of."""
-    kinds = (
-        {"kind": kind, "label": label, "count": getattr(team, f"open_{kind}_count", 0)}
-        for kind, label in Obstacle.Kind.choices
-    )
-    return [kind for kind in kinds if kind["count"]]
-
-
-@register.filter
-def whole_days(duration):
-    """A duration as whole days (None stays None)."""
-    return None if duration is None else duration.days
 
 
 @register.filter
@@ -63,3 +47,15 @@ def kind_label(kind):
 def decision_label(state):
     """Where a decision stands (obstacles.models.Decision), in the reader's language."""
     return Decision(state).label
+
+
+@register.simple_tag(takes_context=True)
+def team_rows(context, rows, quarter):
+    """The dashboard's rows of `rows` in `quarter`, for the signed-in user (dashboard.rows)."""
+    return TeamRows(rows, quarter, context["user"])
+
+
+@register.simple_tag(takes_context=True)
+def one_on_one_age(context, team):
+    """How long since the team's leader and PM met, as a team row says it (dashboard.rows)."""
+    return TeamRows((), None, context["user"]).one_on_one_age(team)
