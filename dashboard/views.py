@@ -5,6 +5,7 @@ the top, and read each app through its queryset API and its context builders.
 """
 
 import csv
+import io
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -286,10 +287,12 @@ def quarter_review(request, label):
 def quarter_review_export(request, label):
     """The review's figures as CSV: one row per figure (section, row, measure, value)."""
     scope = get_review_scope(request, label)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"review-{scope.quarter.label}{review.scope_suffix(scope)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    # Written whole, then sent: the response's write() per row cost more than the rows.
+    content = io.StringIO()
+    writer = csv.writer(content)
     writer.writerows(review.csv_rows(scope, timezone.localdate()))
     writer.writerows(trends.csv_rows(scope, Quarter.objects.order_by("start")))
+    response = HttpResponse(content.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"review-{scope.quarter.label}{review.scope_suffix(scope)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
