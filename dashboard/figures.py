@@ -161,11 +161,16 @@ def latest_learnings(teams, limit=5):
 
 
 def waiting_obstacles():
-    """Active obstacles that wait on another team, with what they threaten."""
-    objectives = Objective.objects.select_related("team", "quarter")
+    """Active obstacles that wait on another team, with what they threaten: only what the
+    bottlenecks show of them (their titles and links), so that ranking them by team moves
+    narrow rows."""
+    objectives = Objective.objects.select_related("team", "quarter").only(
+        "title", "team__slug", "quarter__label"
+    )
     return (
         Obstacle.objects.waiting_on_another_team()
         .select_related("team")
+        .only("title", "opened_at", "blocking_team", "team__name")
         .prefetch_related(Prefetch("threatened_objectives", queryset=objectives))
         .order_by("team__name", "opened_at")
     )
