@@ -5,6 +5,7 @@ from django.template.defaulttags import querystring
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
+from dashboard.needs_you import NeedsYouItems
 from dashboard.rows import TeamRows
 from obstacles.models import Decision, Obstacle
 
@@ -59,3 +60,10 @@ def team_rows(context, rows, quarter):
 def one_on_one_age(context, team):
     """How long since the team's leader and PM met, as a team row says it (dashboard.rows)."""
     return TeamRows((), None, context["user"]).one_on_one_age(team)
+
+
+@register.simple_tag(takes_context=True)
+def needs_you_items(context, asking, waiting):
+    """The obstacles of "Needs you" that ask for the user and that wait on their teams, for
+    `{{ items.asking_list }}` and `{{ items.waiting_list }}` (dashboard.needs_you)."""
+    return NeedsYouItems(context, asking, waiting)
