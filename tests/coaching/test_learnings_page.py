@@ -142,3 +142,26 @@ def test_queries_do_not_grow_with_data(
         response = client.get(LEARNINGS, filters if filtered else {})
 
     assert len(response.context["learnings"]) == (scale if filtered else 2 * scale)
+
+
+def test_a_card_escapes_the_names_of_its_teams(client_for, outsider):
+    hostile = TeamFactory(name="<script>alert('learned')</script>", slug="hostile")
+    learning = LearningFactory(source_team=hostile)
+    learning.teams.set([TeamFactory(name="<b>Bold</b>")])
+
+    page = client_for(outsider).get(LEARNINGS).text
+
+    assert "Learned by &lt;script&gt;alert(&#x27;learned&#x27;)&lt;/script&gt;, " in page
+    assert "shared with &lt;b&gt;Bold&lt;/b&gt;</p>" in page
+
+
+def test_a_card_in_french(client_for, outsider, team, other_team, time_machine):
+    time_machine.move_to("2026-07-24T10:00:00+00:00")
+    for_everyone = LearningFactory(source_team=team, for_everyone=True)
+    LearningFactory(source_team=team).teams.set([other_team, team])
+
+    page = client_for(outsider).get(LEARNINGS, headers=FRENCH).text
+
+    assert "Appris par Checkout, 24 juillet 2026\n    · partagé avec toutes les équipes" in page
+    assert "· partagé avec Checkout, Payments Platform</p>" in page
+    assert for_everyone.title in page
