@@ -5,6 +5,7 @@ from django.template.defaulttags import querystring
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
+from dashboard import trend_marks
 from dashboard.needs_you import NeedsYouItems
 from dashboard.rows import TeamRows
 from obstacles.models import Decision, Obstacle
@@ -48,6 +49,32 @@ def kind_label(kind):
 def decision_label(state):
     """Where a decision stands (obstacles.models.Decision), in the reader's language."""
     return Decision(state).label
+
+
+@register.simple_tag
+def kinds_bars(chart):
+    """The bars of the review's kinds chart, as SVG (dashboard.trend_marks)."""
+    return trend_marks.kinds_bars(chart)
+
+
+@register.simple_tag(takes_context=True)
+def kinds_table_rows(context, removed):
+    """The rows of the review's trend table of obstacles logged, or `removed`, by kind
+    (dashboard.trend_marks); each quarter links to its review with the page's query string,
+    the objectives' page left out."""
+    return trend_marks.kinds_table_rows(
+        context["trends"],
+        removed,
+        querystring(context, page=None),
+        context["log_url"],
+        context["scope"].query,
+    )
+
+
+@register.simple_tag
+def bottleneck_discs(chart):
+    """The rows of the review's bottleneck chart, as SVG (dashboard.trend_marks)."""
+    return trend_marks.bottleneck_discs(chart)
 
 
 @register.simple_tag(takes_context=True)
