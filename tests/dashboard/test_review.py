@@ -23,7 +23,7 @@ from django.utils import translation
 
 from dashboard import review
 from dashboard.templatetags.dashboard_tags import span
-from objectives.models import Membership, Objective
+from objectives.models import Membership, Objective, Team
 from obstacles.models import Obstacle
 from tests.factories import (
     MembershipFactory,
@@ -276,6 +276,10 @@ def grow(quarter, times):
 # (test_review_leadership.py).
 PAGE_QUERIES = 18 + 10
 EXPORT_QUERIES = 11 + 10 + 4
+# A team's review reads the team and the viewer's role in it, and shows no leadership
+# figures: counts of its own, as constant.
+TEAM_QUERIES = 18 + 3
+TEAM_EXPORT_QUERIES = 11 + 2 + 4
 
 
 @pytest.mark.parametrize("times", [1, 10])
@@ -291,6 +295,15 @@ def test_the_review_takes_as_many_queries_at_1x_as_at_10x(
         assert client.get(REVIEW).status_code == 200
     with django_assert_num_queries(EXPORT_QUERIES):
         assert client.get(reverse("review_export", args=[quarter.label])).status_code == 200
+    # Any page of the organization's long tables, and one team's review and figures.
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(REVIEW, {"teams_page": 2, "waited_page": 2, "leaders_page": 2})
+    team = Team.objects.order_by("pk").first()
+    with django_assert_num_queries(TEAM_QUERIES):
+        assert client.get(REVIEW, {"team": team.slug}).status_code == 200
+    with django_assert_num_queries(TEAM_EXPORT_QUERIES):
+        export = reverse("review_export", args=[quarter.label])
+        assert client.get(export, {"team": team.slug}).status_code == 200
 
 
 def test_the_organizations_teams_are_shown_a_page_at_a_time_and_exported_all_at_once(
