@@ -1,18 +1,20 @@
-"""The 1:1 page's own tags: who may share a learning, and the "discussed" tick of each agenda
-item.
+"""The 1:1 page's own tags: who may share a learning, the "discussed" tick of each agenda item,
+and each action item with its "done" tick.
 
-The tick is a small form (its CSRF token, a submission key, the item's key) on each of the
+Each tick is a small form (its CSRF token, a submission key, what it ticks) on one of the
 agenda's rows, sixty and more before a long-awaited 1:1: drawn here rather than by an
-included template, each row is one format_html, with the URL, the CSRF field and the words
-made once for the page.
+included template, each row is a format_html or two, with the URL, the CSRF field and the
+words made once for the page (`shared_by_rows`). What people typed is escaped by format_html.
 """
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from headway.links import url_of
+from headway.people import display_name
 from headway.templatetags.submissions import submission_key
 
 register = template.Library()
@@ -35,20 +37,29 @@ DISCUSSED_TOGGLE = (
 )
 
 
+def shared_by_rows(context, name, make):
+    """What every row `name` of a page shares (a URL, the CSRF field, words), made by `make()`
+    for the first of them: the render context lasts one rendering of the template."""
+    shared = context.render_context.get(name)
+    if shared is None:
+        shared = context.render_context[name] = make()
+    return shared
+
+
 @register.simple_tag(takes_context=True)
 def discussed_toggle(context, key, discussed):
     """The tick that marks the agenda item `key` of the 1:1 (`one_on_one` in the context)
     as discussed, or no longer: pressed when `discussed`."""
-    # What every tick of the page shares, made by its first (the render context lasts one
-    # rendering of the template).
-    shared = context.render_context.get("discussed_toggle")
-    if shared is None:
-        shared = context.render_context["discussed_toggle"] = {
+    shared = shared_by_rows(
+        context,
+        "discussed_toggle",
+        lambda: {
             "url": url_of("coaching:toggle_discussed", context["one_on_one"].pk),
             "csrf": CsrfTokenNode().render(context),
             True: gettext("Discussed"),
             False: gettext("Mark discussed"),
-        }
+        },
+    )
     discussed = bool(discussed)
     return format_html(
         DISCUSSED_TOGGLE,
@@ -59,4 +70,83 @@ def discussed_toggle(context, key, discussed):
         ticked=" ticked" if discussed else "",
         pressed="true" if discussed else "false",
         label=shared[discussed],
+    )
+
+
+ACTION_ITEM = (
+    '<li class="action-item{done}" id="action-item-{pk}">\n'
+    '  <form method="post" action="{url}" data-hx-post="{url}" '
+    'data-hx-target="#action-item-{pk}">\n'
+    "    {csrf}{submission}\n"
+    "{next}"
+    '    <button type="submit" class="tick{ticked}" aria-pressed="{pressed}">\n'
+    "      {label}\n"
+    "    </button>\n"
+    "  </form>\n"
+    "  <div>\n"
+    "    <strong>{text}</strong>\n"
+    '    <span class="muted">— {owner}{due}</span>\n'
+    "{overdue}{obstacle}{source}"
+    "  </div>\n"
+    "</li>\n"
+)
+
+
+@register.simple_tag(takes_context=True)
+def action_item(context, item):
+    """An action item of a 1:1 with the tick that marks it done (or not): its owner, due
+    date (and whether it is overdue, on `today`), the obstacle it is about; with
+    `show_source`, the 1:1 it comes from; with `next`, where the tick sends the browser back
+    to without htmx."""
+    shared = shared_by_rows(
+        context,
+        "action_item",
+        lambda: {
+            "csrf": CsrfTokenNode().render(context),
+            "next": format_html(
+                '    <input type="hidden" name="next" value="{}">\n', context.get("next")
+            )
+            if context.get("next")
+            else "",
+            "overdue": format_html('    <span class="badge bad">{}</span>\n', gettext("Overdue")),
+            True: gettext("Done"),
+            False: gettext("Mark done"),
+        },
+    )
+    done = item.is_done
+    # As ActionItem.is_overdue says it (which `overdue_first()` replaces by its annotation).
+    overdue = not done and item.due_date is not None and item.due_date < context["today"]
+    due, source, obstacle = "", "", ""
+    if item.due_date:
+        due_day = formats.date_format(item.due_date, "DATE_FORMAT")
+        due = format_html(" · {}", gettext("due %(due)s") % {"due": due_day})
+    if item.obstacle:
+        obstacle = format_html(
+            '    <br><a href="{}">{}</a>\n', item.obstacle.get_absolute_url(), item.obstacle.title
+        )
+    if context.get("show_source"):
+        one_on_one = item.one_on_one
+        source = format_html(
+            '    <br><a class="muted" href="{}">{}</a>\n',
+            one_on_one.get_absolute_url(),
+            gettext("From the 1:1 with %(pm)s (%(team)s)")
+            % {"pm": display_name(one_on_one.pm), "team": one_on_one.team.name},
+        )
+    return format_html(
+        ACTION_ITEM,
+        done=" done" if done else "",
+        pk=item.pk,
+        url=url_of("coaching:toggle_action_item", item.pk),
+        csrf=shared["csrf"],
+        submission=submission_key(),
+        next=shared["next"],
+        ticked=" ticked" if done else "",
+        pressed="true" if done else "false",
+        label=shared[done],
+        text=item.text,
+        owner=display_name(item.owner),
+        due=due,
+        overdue=shared["overdue"] if overdue else "",
+        obstacle=obstacle,
+        source=source,
     )
