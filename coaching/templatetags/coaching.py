@@ -4,7 +4,7 @@ and each action item with its "done" tick.
 Each tick is a small form (its CSRF token, a submission key, what it ticks) on one of the
 agenda's rows, sixty and more before a long-awaited 1:1: drawn here rather than by an
 included template, each row is a format_html or two, with the URL, the CSRF field and the
-words made once for the page (`shared_by_rows`). What people typed is escaped by format_html.
+words made once for the page (headway.rows). What people typed is escaped by format_html.
 """
 
 from django import template
@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from headway.links import url_of
 from headway.people import display_name
+from headway.rows import shared_by_rows
 from headway.templatetags.submissions import submission_key
 
 register = template.Library()
@@ -35,15 +36,6 @@ DISCUSSED_TOGGLE = (
     "  </button>\n"
     "</form>\n"
 )
-
-
-def shared_by_rows(context, name, make):
-    """What every row `name` of a page shares (a URL, the CSRF field, words), made by `make()`
-    for the first of them: the render context lasts one rendering of the template."""
-    shared = context.render_context.get(name)
-    if shared is None:
-        shared = context.render_context[name] = make()
-    return shared
 
 
 @register.simple_tag(takes_context=True)

@@ -3,18 +3,21 @@ result's page list them (who may change one is CheckIn's own rule).
 
 The list is built here rather than by an included template: the team page shows every
 check-in of every key result (sixty and more), and the template engine spent more on each row's
-nodes, filters and lookups than on what the row says. The words are translated once a list,
-each day formatted once a row; what people typed is escaped as a template would.
+nodes, filters and lookups than on what the row says. The words are translated, and each
+day, badge and name written, once for the page (headway.rows); what people typed is escaped
+as a template would.
 """
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
 from headway.links import url_of
 from headway.people import display_name
+from headway.rows import shared_by_rows
 
 from .objectives_charts import confidence_badge, in_unit
 
@@ -45,7 +48,26 @@ def check_in_list(context, key_result):
     """`key_result`'s check-ins, latest first (prefetched oldest first), each with its day,
     value, confidence and author; and, for those the viewer may still change (`can_check_in`
     and CheckIn.may_be_changed_by), links to correct and delete it."""
-    words = {
+    shared = shared_by_rows(context, "check_in_list", lambda: shared_by_lists(context))
+    rows = format_html_join(
+        "",
+        CHECK_IN_ROW,
+        (
+            check_in_row(check_in, key_result, shared)
+            for check_in in reversed(key_result.check_ins.all())
+        ),
+    )
+    return format_html('<ol class="check-in-list" role="list">\n{}</ol>', rows)
+
+
+def shared_by_lists(context):
+    """What every check-in list of a page shares: the words, the viewer, and the days,
+    badges and names already written (check-ins of a team's key results share them)."""
+    return {
+        "user": context["user"],
+        "team": context["team"],
+        "may_change": context.get("can_check_in"),
+        "now": timezone.now(),
         "reached": gettext("Reached"),
         "not_yet": gettext("Not yet"),
         "corrected": format_html(" · {}", gettext("corrected")),
@@ -53,43 +75,32 @@ def check_in_list(context, key_result):
         "correct_label": gettext("Correct the check-in of %(day)s"),
         "delete": gettext("Delete"),
         "delete_label": gettext("Delete the check-in of %(day)s"),
+        "days": {},
+        "badges": {},
+        "names": {},
     }
-    user, team, now = context["user"], context["team"], timezone.now()
-    may_change = context.get("can_check_in")
-    rows = format_html_join(
-        "",
-        CHECK_IN_ROW,
-        (
-            check_in_row(
-                check_in,
-                key_result,
-                team,
-                words,
-                may_change and check_in.may_be_changed_by(user, now),
-            )
-            for check_in in reversed(key_result.check_ins.all())
-        ),
-    )
-    return format_html('<ol class="check-in-list" role="list">\n{}</ol>', rows)
 
 
-def check_in_row(check_in, key_result, team, words, may_change):
+def check_in_row(check_in, key_result, shared):
     """The values of one CHECK_IN_ROW."""
-    day = formats.date_format(timezone.template_localtime(check_in.created_at))
+    day = written(shared["days"], timezone.localtime(check_in.created_at).date(), date_format)
     if key_result.is_milestone:
-        value = words["reached"] if check_in.value else words["not_yet"]
+        value = shared["reached"] if check_in.value else shared["not_yet"]
     else:
         value = in_unit(check_in.value, key_result)
+    badge = written(shared["badges"], check_in.confidence, confidence_badge)
+    name = written(shared["names"], check_in.author_id, lambda _pk: display_name(check_in.author))
     actions = ""
-    if may_change:
+    if shared["may_change"] and check_in.may_be_changed_by(shared["user"], shared["now"]):
+        slug = shared["team"].slug
         actions = format_html(
             CHECK_IN_ACTIONS,
-            url_of("objectives:check_in_edit", team.slug, check_in.pk),
-            words["correct_label"] % {"day": day},
-            words["correct"],
-            url_of("objectives:check_in_delete", team.slug, check_in.pk),
-            words["delete_label"] % {"day": day},
-            words["delete"],
+            url_of("objectives:check_in_edit", slug, check_in.pk),
+            shared["correct_label"] % {"day": day},
+            shared["correct"],
+            url_of("objectives:check_in_delete", slug, check_in.pk),
+            shared["delete_label"] % {"day": day},
+            shared["delete"],
         )
     comment = ""
     if check_in.comment:
@@ -99,9 +110,17 @@ def check_in_row(check_in, key_result, team, words, may_change):
     return (
         day,
         value,
-        confidence_badge(check_in.confidence),
-        display_name(check_in.author),
-        words["corrected"] if check_in.corrected_at else "",
+        badge,
+        name,
+        shared["corrected"] if check_in.corrected_at else "",
         actions,
         comment,
     )
+
+
+def written(cache, key, write):
+    """`write(key)`, written once for the page and kept in `cache`."""
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = write(key)
+    return value
