@@ -67,7 +67,7 @@ def behind_pace(one_on_one, quarter, now, today):
             objective__quarter=quarter,
             objective__status=Objective.Status.ACTIVE,
         )
-        .with_latest_check_in()
+        .with_latest_check_in_joined()
         # Who to ask about it: the key result's own owner, when it has one.
         .select_related("objective__team", "objective__quarter", "owner")
         .order_by("objective__order", "objective__pk", "order", "pk")

@@ -317,7 +317,7 @@ def key_results_owned_by(user, quarter):
     return (
         KeyResult.objects.filter(owner=user, objective__quarter=quarter)
         .exclude(objective__status=Objective.Status.DROPPED)
-        .with_latest_check_in()
+        .with_latest_check_in_joined()
         .select_related("objective__team", "objective__quarter")
         .order_by("objective__team__name", "objective__order", "order", "pk")
     )

@@ -1065,6 +1065,28 @@ class KeyResultQuerySet(MovesStandingQuerySet):
             .annotate(latest_checked_at=latest_check_in("created_at"))
         )
 
+    def with_latest_check_in_joined(self):
+        """What `with_latest_check_in()` adds, read from the latest check-in (the same
+        `latest_check_in`, by its pk) joined once, rather than from a subquery per figure: a
+        list that shows them, such as a PM's own key results or a 1:1's agenda, spares Django
+        building and compiling two subqueries. Not for a queryset nested in a subquery."""
+        return (
+            self.alias(
+                latest_check_in_pk=latest_check_in("pk"),
+                latest=FilteredRelation(
+                    "check_ins", condition=Q(check_ins__pk=F("latest_check_in_pk"))
+                ),
+            )
+            .annotate(
+                latest_value=F("latest__value"),
+                latest_confidence=F("latest__confidence"),
+                latest_checked_at=F("latest__created_at"),
+            )
+            .annotate(
+                progress=progress_expression(F("latest_value"), F("start_value"), F("target_value"))
+            )
+        )
+
     def with_pace(self, today=None):
         """`with_latest_check_in()`, plus `expected` (share of its quarter elapsed) and `pace`.
 
