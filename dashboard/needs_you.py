@@ -88,7 +88,8 @@ class NeedsYouItems:
             actions.append(
                 self.action(obstacle, status, "status", "in_progress", self.start, "start")
             )
-        return self.item(obstacle, reasons, "h3", f"needs-you-{obstacle.pk}", actions)
+        url = obstacle.get_absolute_url()
+        return self.item(obstacle, url, reasons, "h3", f"needs-you-{obstacle.pk}", actions)
 
     def waiting_item(self, obstacle):
         waits_on = translated(gettext("Waits on %(team)s"), team=obstacle.blocking_team.name)
@@ -96,25 +97,25 @@ class NeedsYouItems:
             self.urgent_badge(obstacle),
             format_html('<span class="badge warn">{}</span>', waits_on),
         ]
-        anchor = f"waiting-{obstacle.pk}"
+        anchor, url = f"waiting-{obstacle.pk}", obstacle.get_absolute_url()
         reply = format_html(
             '<a class="button small" id="answer-{}" href="{}#timeline-heading" '
             'aria-describedby="{}">{}</a>',
             obstacle.pk,
-            obstacle.get_absolute_url(),
+            url,
             anchor,
             self.reply,
         )
-        return self.item(obstacle, reasons, "h4", anchor, [reply], hide_blocking=True)
+        return self.item(obstacle, url, reasons, "h4", anchor, [reply], hide_blocking=True)
 
-    def item(self, obstacle, reasons, heading, anchor, actions, hide_blocking=False):
+    def item(self, obstacle, url, reasons, heading, anchor, actions, hide_blocking=False):
         return format_html(
             ITEM,
             urgent=" is-urgent" if obstacle.is_urgent else "",
             reasons=format_html_join("\n", "{}", ((reason,) for reason in reasons)),
             heading=heading,
             anchor=anchor,
-            url=obstacle.get_absolute_url(),
+            url=url,
             title=obstacle.title,
             about=self.about(obstacle, hide_blocking),
             actions=format_html_join("\n", "{}", ((action,) for action in actions)),

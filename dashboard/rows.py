@@ -85,11 +85,13 @@ class TeamRows:
 
     def row(self, team):
         pace = f" pace-row-{team.pace}" if team.pace else ""
+        # The team's page in the quarter shown, which two cells link to.
+        page = f"{team.get_absolute_url()}?quarter={self.quarter.label}"
         return format_html(
             '<tr class="team-row{}">\n{}\n{}\n{}\n{}\n{}\n{}\n</tr>',
             pace,
-            self.team_cell(team),
-            self.pace_cell(team),
+            self.team_cell(team, page),
+            self.pace_cell(team, page),
             self.confidence_cell(team),
             self.obstacles_cell(team),
             self.oldest_cell(team),
@@ -98,10 +100,7 @@ class TeamRows:
             ),
         )
 
-    def team_url(self, team, fragment=""):
-        return f"{team.get_absolute_url()}?quarter={self.quarter.label}{fragment}"
-
-    def team_cell(self, team):
+    def team_cell(self, team, page):
         badge = (
             format_html(' <span class="badge">{}</span>', self.platform) if team.is_platform else ""
         )
@@ -110,13 +109,13 @@ class TeamRows:
             '<th scope="row" data-label="{}">\n<a href="{}">{}</a>{}\n'
             '<span class="row-people muted">{}</span>\n</th>',
             self.team_label,
-            self.team_url(team),
+            page,
             team.name,
             badge,
             ", ".join(pms) if pms else self.no_pm,
         )
 
-    def pace_cell(self, team):
+    def pace_cell(self, team, page):
         if team.progress is None:
             figures = format_html('<span class="empty">{}</span>', self.no_objectives)
         else:
@@ -128,7 +127,7 @@ class TeamRows:
             figures = format_html(
                 '<a class="cell-link" href="{}">\n{}\n'
                 '<span class="pace-legend">{}</span>\n</a>\n{}',
-                self.team_url(team, "#objectives-heading"),
+                f"{page}#objectives-heading",
                 self.pace_bar.render(pace_bar(team.progress, team.expected, team.pace)),
                 legend,
                 pace_badge(team.pace),
