@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 from dashboard import trend_marks
+from dashboard.bottlenecks import BottleneckItems, waiting_graph_svg
 from dashboard.needs_you import NeedsYouItems
 from dashboard.rows import TeamRows
 from obstacles.models import Decision, Obstacle
@@ -94,3 +95,12 @@ def needs_you_items(context, asking, waiting):
     """The obstacles of "Needs you" that ask for the user and that wait on their teams, for
     `{{ items.asking_list }}` and `{{ items.waiting_list }}` (dashboard.needs_you)."""
     return NeedsYouItems(context, asking, waiting)
+
+
+@register.simple_tag
+def bottleneck_items(bottlenecks):
+    """The teams of `bottlenecks` with what waits on them (dashboard.bottlenecks)."""
+    return BottleneckItems(bottlenecks)
+
+
+register.simple_tag(waiting_graph_svg, name="waiting_graph_svg")
