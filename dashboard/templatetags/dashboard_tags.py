@@ -5,7 +5,7 @@ from django.template.defaulttags import querystring
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
-from dashboard import trend_marks
+from dashboard import review_marks, trend_marks
 from dashboard.bottlenecks import BottleneckItems, waiting_graph_svg
 from dashboard.needs_you import NeedsYouItems
 from dashboard.rows import TeamRows
@@ -70,6 +70,12 @@ def kinds_table_rows(context, removed):
         context["log_url"],
         context["scope"].query,
     )
+
+
+@register.simple_tag
+def final_key_result_rows(objective):
+    """The rows of an objective's key results in the review (dashboard.review_marks)."""
+    return review_marks.final_key_result_rows(objective)
 
 
 @register.simple_tag

@@ -1,0 +1,51 @@
+"""The quarter review's key results, their rows drawn in Python: each objective's key
+results with their final values against their targets.
+
+Drawn by the template engine, each row cost a dozen nodes, three filters and four or five
+translations (the column names its cells repeat for phones); a page of 20 objectives has
+some 60. Here a row is one `format_html` call, with the template's markup (the page is the
+same, byte for byte, blank lines aside); the objectives' own filters (`in_unit`,
+`percentage`) stay the one definition of how a value is said. Escaping is `format_html`'s,
+as in dashboard.rows.
+"""
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from objectives.templatetags.objectives_charts import in_unit, percentage
+
+from .rows import translated
+
+
+def final_key_result_rows(objective):
+    """The `<tr>` of each of the objective's `final_key_results`
+    (dashboard.review.objectives_with_final_values)."""
+    final_value, target = translated(gettext("Final value")), translated(gettext("Target"))
+    progress, reached = translated(gettext("Progress")), translated(gettext("Reached"))
+    rows = []
+    for key_result in objective.final_key_results:
+        if key_result.is_milestone:
+            value = reached if key_result.progress == 1 else translated(gettext("Not reached"))
+            aim = reached
+        else:
+            value = in_unit(key_result.current_value, key_result)
+            if key_result.latest_value is None:
+                no_check_in = translated(gettext("(no check-in)"))
+                value = format_html('{} <span class="muted">{}</span>', value, no_check_in)
+            aim = in_unit(key_result.target_value, key_result)
+        rows.append(
+            format_html(
+                '<tr><th scope="row">{}</th><td class="number" data-label="{}">{}</td>'
+                '<td class="number" data-label="{}">{}</td>'
+                '<td class="number" data-label="{}">{}</td></tr>',
+                key_result.description,
+                final_value,
+                value,
+                target,
+                aim,
+                progress,
+                percentage(key_result.progress),
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row made by format_html
