@@ -10,7 +10,6 @@ database is escaped; the HTML here and the translations are trusted, as a templa
 `{% translate %}` and `{% blocktranslate %}`.
 """
 
-from django.template.loader import get_template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -76,7 +75,6 @@ class TeamRows:
             kind: conditional_escape(label) for kind, label in Obstacle.Kind.choices
         }
         self.log_url = url_of("obstacles:log")
-        self.pace_bar = get_template("objectives/includes/pace_bar.html")
 
     def __html__(self):
         return format_html_join("\n", "{}", ((self.row(team),) for team in self.rows))
@@ -128,7 +126,7 @@ class TeamRows:
                 '<a class="cell-link" href="{}">\n{}\n'
                 '<span class="pace-legend">{}</span>\n</a>\n{}',
                 f"{page}#objectives-heading",
-                self.pace_bar.render(pace_bar(team.progress, team.expected, team.pace)),
+                pace_bar(team.progress, team.expected, team.pace),
                 legend,
                 pace_badge(team.pace),
             )
