@@ -6,6 +6,9 @@ rendering of the template: `shared_by_rows(context, "action_item", make)` calls 
 the first row and gives its result to every row after it.
 """
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
 
 def shared_by_rows(context, name, make):
     """What every row `name` of a rendering shares (a URL, the CSRF field, words, values
@@ -14,3 +17,12 @@ def shared_by_rows(context, name, make):
     if shared is None:
         shared = context.render_context[name] = make()
     return shared
+
+
+def translated(message, **values):
+    """`message` (already translated) as the template tags write it: `{% translate %}` as it
+    is, `{% blocktranslate %}` with `values` put in, escaped; the translation is trusted (it
+    may hold markup such as <strong>, or an apostrophe that escaping would change)."""
+    if values:
+        message = message % {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(message)  # noqa: S308 (the values escaped above, the catalogue trusted)

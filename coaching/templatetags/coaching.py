@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from headway.links import url_of
 from headway.people import display_name
-from headway.rows import shared_by_rows
+from headway.rows import shared_by_rows, translated
 from headway.templatetags.submissions import submission_key
 
 register = template.Library()
@@ -48,8 +48,8 @@ def discussed_toggle(context, key, discussed):
         lambda: {
             "url": url_of("coaching:toggle_discussed", context["one_on_one"].pk),
             "csrf": CsrfTokenNode().render(context),
-            True: gettext("Discussed"),
-            False: gettext("Mark discussed"),
+            True: translated(gettext("Discussed")),
+            False: translated(gettext("Mark discussed")),
         },
     )
     discussed = bool(discussed)
@@ -100,9 +100,11 @@ def action_item(context, item):
             )
             if context.get("next")
             else "",
-            "overdue": format_html('    <span class="badge bad">{}</span>\n', gettext("Overdue")),
-            True: gettext("Done"),
-            False: gettext("Mark done"),
+            "overdue": format_html(
+                '    <span class="badge bad">{}</span>\n', translated(gettext("Overdue"))
+            ),
+            True: translated(gettext("Done")),
+            False: translated(gettext("Mark done")),
         },
     )
     done = item.is_done
@@ -111,7 +113,7 @@ def action_item(context, item):
     due, source, obstacle = "", "", ""
     if item.due_date:
         due_day = formats.date_format(item.due_date, "DATE_FORMAT")
-        due = format_html(" · {}", gettext("due %(due)s") % {"due": due_day})
+        due = format_html(" · {}", translated(gettext("due %(due)s"), due=due_day))
     if item.obstacle:
         obstacle = format_html(
             '    <br><a href="{}">{}</a>\n', item.obstacle.get_absolute_url(), item.obstacle.title
@@ -121,8 +123,11 @@ def action_item(context, item):
         source = format_html(
             '    <br><a class="muted" href="{}">{}</a>\n',
             one_on_one.get_absolute_url(),
-            gettext("From the 1:1 with %(pm)s (%(team)s)")
-            % {"pm": display_name(one_on_one.pm), "team": one_on_one.team.name},
+            translated(
+                gettext("From the 1:1 with %(pm)s (%(team)s)"),
+                pm=display_name(one_on_one.pm),
+                team=one_on_one.team.name,
+            ),
         )
     return format_html(
         ACTION_ITEM,

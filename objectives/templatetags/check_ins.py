@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from headway.links import url_of
 from headway.people import display_name
-from headway.rows import shared_by_rows
+from headway.rows import shared_by_rows, translated
 
 from .objectives_charts import confidence_badge, in_unit
 
@@ -68,12 +68,12 @@ def shared_by_lists(context):
         "team": context["team"],
         "may_change": context.get("can_check_in"),
         "now": timezone.now(),
-        "reached": gettext("Reached"),
-        "not_yet": gettext("Not yet"),
-        "corrected": format_html(" · {}", gettext("corrected")),
-        "correct": gettext("Correct"),
+        "reached": translated(gettext("Reached")),
+        "not_yet": translated(gettext("Not yet")),
+        "corrected": format_html(" · {}", translated(gettext("corrected"))),
+        "correct": translated(gettext("Correct")),
         "correct_label": gettext("Correct the check-in of %(day)s"),
-        "delete": gettext("Delete"),
+        "delete": translated(gettext("Delete")),
         "delete_label": gettext("Delete the check-in of %(day)s"),
         "days": {},
         "badges": {},
@@ -96,10 +96,10 @@ def check_in_row(check_in, key_result, shared):
         actions = format_html(
             CHECK_IN_ACTIONS,
             url_of("objectives:check_in_edit", slug, check_in.pk),
-            shared["correct_label"] % {"day": day},
+            translated(shared["correct_label"], day=day),
             shared["correct"],
             url_of("objectives:check_in_delete", slug, check_in.pk),
-            shared["delete_label"] % {"day": day},
+            translated(shared["delete_label"], day=day),
             shared["delete"],
         )
     comment = ""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from headway.forms import escaped
 from headway.people import display_name
-from headway.rows import shared_by_rows
+from headway.rows import shared_by_rows, translated
 from headway.templatetags.time_words import ago
 
 register = template.Library()
@@ -104,4 +104,4 @@ def obstacle_item(context, obstacle, show_team=False, show_activity=False, hide_
 
 def urgent_badge():
     """The badge of an urgent obstacle, translated once for the page."""
-    return format_html('    <span class="badge bad">{}</span>\n', gettext("Urgent"))
+    return format_html('    <span class="badge bad">{}</span>\n', translated(gettext("Urgent")))
