@@ -14,8 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
 from headway.links import url_of
-
-from .rows import translated
+from headway.rows import translated
 
 BOTTLENECK = (
     '<li class="bottleneck">\n'

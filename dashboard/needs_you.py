@@ -17,10 +17,9 @@ from django.utils.translation import gettext, ngettext
 
 from headway.links import url_of
 from headway.people import display_name
+from headway.rows import translated
 from headway.templatetags.submissions import submission_key
 from headway.templatetags.time_words import ago
-
-from .rows import translated
 
 # A one-click change posted to the obstacles app, based on the version the leader sees; the
 # leader comes back to `next`, the dashboard as they left it.

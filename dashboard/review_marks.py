@@ -13,9 +13,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from headway.rows import translated
 from objectives.templatetags.objectives_charts import in_unit, percentage
-
-from .rows import translated
 
 
 def final_key_result_rows(objective):

@@ -12,11 +12,11 @@ database is escaped; the HTML here and the translations are trusted, as a templa
 
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from headway.links import url_of
 from headway.people import display_name
+from headway.rows import translated
 from headway.templatetags.time_words import ago, days_ago
 from objectives.templatetags.objectives_charts import (
     confidence_badge,
@@ -37,14 +37,6 @@ def open_counts_by_kind(team):
 def whole_days(duration):
     """A duration as whole days (None stays None)."""
     return None if duration is None else duration.days
-
-
-def translated(message, **values):
-    """A translation, trusted as `{% translate %}` and `{% blocktranslate %}` trust theirs,
-    with `values` (escaped) put in."""
-    if values:
-        message = message % {name: conditional_escape(value) for name, value in values.items()}
-    return mark_safe(message)  # noqa: S308 - a translation; the values escaped
 
 
 class TeamRows:

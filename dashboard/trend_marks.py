@@ -20,9 +20,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from headway.links import url_of
+from headway.rows import translated
 from obstacles.models import Obstacle
-
-from .rows import translated
 
 
 def kind_labels():
