@@ -1,5 +1,6 @@
-"""The quarter review's key results, their rows drawn in Python: each objective's key
-results with their final values against their targets.
+"""The quarter review's repeated rows drawn in Python: each objective's key results with
+their final values against their targets, and the options of its team and leader pickers
+(200 teams at 200 teams).
 
 Drawn by the template engine, each row cost a dozen nodes, three filters and four or five
 translations (the column names its cells repeat for phones); a page of 20 objectives has
@@ -9,10 +10,11 @@ same, byte for byte, blank lines aside); the objectives' own filters (`in_unit`,
 as in dashboard.rows.
 """
 
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from headway.people import display_name
 from headway.rows import translated
 from objectives.templatetags.objectives_charts import in_unit, percentage
 
@@ -48,3 +50,28 @@ def final_key_result_rows(objective):
             )
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - each row made by format_html
+
+
+def options(choices, selected):
+    """The `<option>` of each (value, label) of `choices`, the one whose value is `selected`
+    (None: none) selected."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if value == selected else "", label)
+            for value, label in choices
+        ),
+    )
+
+
+def team_options(teams, team):
+    """The review's team picker: `teams` as (slug, name), `team` the one reviewed or None."""
+    return options(teams, team.slug if team else None)
+
+
+def leader_options(leaders, leader):
+    """The review's leader picker: `leaders` (users), `leader` the one reviewed or None."""
+    return options(
+        ((other.pk, display_name(other)) for other in leaders), leader.pk if leader else None
+    )

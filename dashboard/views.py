@@ -248,7 +248,12 @@ def quarter_review(request, label):
         "team": scope.team,
         "leader": scope.leader,
         "quarters": quarters,
-        "teams": Team.objects.active().order_by("name") if scope.sees_organization else (),
+        # The team picker's (slug, name), read as plain rows: 200 of them at 200 teams.
+        "teams": (
+            Team.objects.active().order_by("name").values_list("slug", "name")
+            if scope.sees_organization
+            else ()
+        ),
         "today": today,
         "outcomes": review.page_of_rows(
             review.objective_outcomes(scope), request.GET.get("teams_page"), review.TEAMS_PER_PAGE

@@ -79,6 +79,18 @@ def final_key_result_rows(objective):
 
 
 @register.simple_tag
+def team_options(teams, team):
+    """The options of the review's team picker (dashboard.review_marks)."""
+    return review_marks.team_options(teams, team)
+
+
+@register.simple_tag
+def leader_options(leaders, leader):
+    """The options of the review's leader picker (dashboard.review_marks)."""
+    return review_marks.leader_options(leaders, leader)
+
+
+@register.simple_tag
 def bottleneck_discs(chart):
     """The rows of the review's bottleneck chart, as SVG (dashboard.trend_marks)."""
     return trend_marks.bottleneck_discs(chart)

@@ -194,6 +194,11 @@ def test_a_team_review_counts_only_that_teams_objectives_and_obstacles(client_fo
     assert [row["team__slug"] for row in response.context["outcomes"]] == ["payments-platform"]
     assert list(response.context["kinds"]) == []
     assert response.context["escalation"]["count"] == 0
+    # The picker says which team this is, and offers the others and the whole organization.
+    page = response.content.decode()
+    assert '<option value="payments-platform" selected>' in page
+    assert '<option value="checkout">' in page
+    assert '<option value="">' in page
 
 
 def test_the_figures_export_as_csv(client_for, leader, story):
