@@ -6,8 +6,8 @@ Drawn by the template engine, each row cost a dozen nodes, three filters and fou
 translations (the column names its cells repeat for phones); a page of 20 objectives has
 some 60. Here a row is one `format_html` call, with the template's markup (the page is the
 same, byte for byte, blank lines aside); the objectives' own filters (`in_unit`,
-`percentage`) stay the one definition of how a value is said. Escaping is `format_html`'s,
-as in dashboard.rows.
+`percentage`) stay the one definition of how a value is said. Escaping is `format_html`'s
+and headway.rows.translated's.
 """
 
 from django.utils.html import format_html, format_html_join

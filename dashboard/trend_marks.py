@@ -6,8 +6,8 @@ Drawn by the template engine, each segment or cell cost a loop's nodes, a filter
 a plural translation: at 200 teams these ~80 KB were some 15 ms of every review page's CPU,
 more than the figures. Here each is one `format_html` call; the words every mark may say
 are translated once per chart, and the markup is the template's own (bench: the same page,
-byte for byte, blank lines aside). Escaping is `format_html`'s, as in dashboard.rows: every
-value is escaped; the HTML here and the translations are trusted, as a template trusts
+byte for byte, blank lines aside). Escaping is `format_html`'s and headway.rows.translated's:
+every value is escaped; the HTML here and the translations are trusted, as a template trusts
 `{% translate %}` and `{% blocktranslate %}`.
 
 SVG coordinates are written as Python writes numbers (12.5), never the French way (12,5),
@@ -50,8 +50,7 @@ def kinds_bars(chart):
                     "%(quarter)s, %(kind)s: %(counter)s obstacles logged",
                     count,
                 )
-            values = {"quarter": quarter, "kind": kinds[segment["kind"]], "counter": count}
-            name = mark_safe(name % values)  # noqa: S308 - a translation; the values escaped
+            name = translated(name, quarter=quarter, kind=kinds[segment["kind"]], counter=count)
             marks.append(
                 format_html(
                     '<a href="{}" aria-label="{}"><rect class="trend-kind trend-kind-{}{}" '
@@ -147,8 +146,7 @@ def bottleneck_discs(chart):
                 "%(quarter)s: %(counter)s obstacles waited on %(team)s",
                 count,
             )
-            values = {"quarter": conditional_escape(cell["quarter"]), "counter": count}
-            name = mark_safe(name % {**values, "team": conditional_escape(team)})  # noqa: S308 - a translation; the values escaped
+            name = translated(name, quarter=cell["quarter"], counter=count, team=team)
             marks.append(
                 format_html(
                     '<a href="{}" aria-label="{}"><title>{}</title><circle class="trend-disc{}" '
