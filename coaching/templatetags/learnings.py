@@ -9,6 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
+from headway.rows import translated
+
 register = template.Library()
 
 
@@ -17,9 +19,8 @@ def learned_by(learning):
     """ "Learned by <team>, <day>": its team's name and the day it was shared, escaped as
     {% blocktranslate %} escapes them."""
     day = formats.date_format(template_localtime(learning.created_at), "DATE_FORMAT")
-    sentence = gettext("Learned by %(team)s, %(when)s")
-    return mark_safe(  # noqa: S308 (the values escaped; the sentence is ours)
-        sentence % {"team": escape(learning.source_team.name), "when": escape(day)}
+    return translated(
+        gettext("Learned by %(team)s, %(when)s"), team=learning.source_team.name, when=day
     )
 
 

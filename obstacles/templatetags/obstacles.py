@@ -4,7 +4,7 @@ and its status badge (`{% status_badge %}`, which the obstacle's page shows too)
 
 A page lists up to 25 obstacles: an included template per obstacle, its badge's include and
 six {% blocktranslate %} a line cost more than what each row says (3.7 ms of 5 for the log's
-25 at 200 teams for the facts alone). Every value is escaped (`escaped`, `filled`,
+25 at 200 teams for the facts alone). Every value is escaped (`escaped`, `translated`,
 format_html); the words of the title line are translated once for the page (headway.rows).
 """
 
@@ -22,37 +22,36 @@ from headway.templatetags.time_words import ago
 register = template.Library()
 
 
-def filled(message, **values):
-    """`message` (translated) with its values escaped into it, as {% blocktranslate %} does."""
-    return message % {name: escaped(value) for name, value in values.items()}
-
-
 @register.simple_tag
 def obstacle_facts(obstacle, show_team=False, show_activity=False, hide_blocking=False):
     """`{% obstacle_facts obstacle %}`: its team (with show_team), kind, severity, the team it
     waits on (unless hide_blocking), the decision's date while it is active, its owner, when
     it was opened and (with show_activity) its latest activity, each in a <span>, separated
-    by " · ". Every value is escaped (`escaped`, `filled`)."""
-    severity = filled(gettext("%(severity)s severity"), severity=obstacle.get_severity_display())
+    by " · ". Every value is escaped (`escaped`, `translated`)."""
+    severity = translated(
+        gettext("%(severity)s severity"), severity=obstacle.get_severity_display()
+    )
     facts = [f"<span>{escaped(obstacle.team.name)}</span>"] if show_team else []
     facts.append(f"<span>{escaped(obstacle.get_kind_display())}</span>")
     facts.append(f'<span class="severity severity-{obstacle.severity:d}">{severity}</span>')
     if obstacle.blocking_team and not hide_blocking:
-        waits_on = filled(gettext("waits on %(team)s"), team=obstacle.blocking_team.name)
+        waits_on = translated(gettext("waits on %(team)s"), team=obstacle.blocking_team.name)
         facts.append(f"<span>{waits_on}</span>")
     if obstacle.decide_by and obstacle.is_active:
         day = formats.date_format(obstacle.decide_by)
-        decide_by = filled(gettext("decide by %(day)s"), day=day)
+        decide_by = translated(gettext("decide by %(day)s"), day=day)
         facts.append(f"<span>{decide_by}</span>")
     if obstacle.owner:
-        owner = filled(gettext("owner: %(owner)s"), owner=display_name(obstacle.owner))
+        owner = translated(gettext("owner: %(owner)s"), owner=display_name(obstacle.owner))
     else:
         owner = escaped(gettext("no owner yet"))
     facts.append(f"<span>{owner}</span>")
-    opened = filled(gettext("opened %(when)s"), when=ago(obstacle.opened_at))
+    opened = translated(gettext("opened %(when)s"), when=ago(obstacle.opened_at))
     facts.append(f"<span>{opened}</span>")
     if show_activity:
-        activity = filled(gettext("last activity %(when)s"), when=ago(obstacle.last_activity_at))
+        activity = translated(
+            gettext("last activity %(when)s"), when=ago(obstacle.last_activity_at)
+        )
         facts.append(f"<span>{activity}</span>")
     return mark_safe(" · ".join(facts))  # noqa: S308 (each fact escaped above)
 
