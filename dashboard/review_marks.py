@@ -7,13 +7,15 @@ translations (the column names its cells repeat for phones); a page of 20 object
 some 60. Here a row is one `format_html` call, with the template's markup (the page is the
 same, byte for byte, blank lines aside); the objectives' own filters (`in_unit`,
 `percentage`) stay the one definition of how a value is said. Escaping is `format_html`'s
-and headway.rows.translated's.
+and headway.rows.translated's; the pickers' options are headway.forms.option_tags, as every
+select drawn in Python.
 """
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from headway.forms import option_tags
 from headway.people import display_name
 from headway.rows import translated
 from objectives.templatetags.objectives_charts import in_unit, percentage
@@ -52,26 +54,13 @@ def final_key_result_rows(objective):
     return mark_safe("\n".join(rows))  # noqa: S308 - each row made by format_html
 
 
-def options(choices, selected):
-    """The `<option>` of each (value, label) of `choices`, the one whose value is `selected`
-    (None: none) selected."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if value == selected else "", label)
-            for value, label in choices
-        ),
-    )
-
-
 def team_options(teams, team):
     """The review's team picker: `teams` as (slug, name), `team` the one reviewed or None."""
-    return options(teams, team.slug if team else None)
+    return option_tags(teams, {team.slug} if team else ())
 
 
 def leader_options(leaders, leader):
     """The review's leader picker: `leaders` (users), `leader` the one reviewed or None."""
-    return options(
-        ((other.pk, display_name(other)) for other in leaders), leader.pk if leader else None
+    return option_tags(
+        ((other.pk, display_name(other)) for other in leaders), {str(leader.pk)} if leader else ()
     )
