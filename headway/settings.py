@@ -139,6 +139,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with the <input> and <textarea> of every field written in Python.
+FORM_RENDERER = "headway.forms.QuickRenderer"
 
 # Persistent connections (one per gunicorn worker, reused for DB_CONN_MAX_AGE seconds and
 # checked before reuse) rather than a pool: a sync worker serves one request at a time, so a
