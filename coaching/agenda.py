@@ -47,24 +47,21 @@ def obstacles_since(one_on_one, since):
     )
 
 
-def quarter_of(one_on_one):
-    return Quarter.objects.containing(timezone.localdate(one_on_one.scheduled_for)).first()
-
-
-def behind_pace(one_on_one, quarter, now, today):
-    """(objectives, key results) of the team's active objectives this quarter to talk about.
+def behind_pace(one_on_one, now, today):
+    """(objectives, key results) of the team's active objectives to talk about, in the
+    quarter of the day the 1:1 is scheduled for.
 
     The objectives behind or far behind pace, whatever the team's confidence says
     (`confidence_exceeds_pace` tells when it says better); the key results behind pace,
     given as at risk or off track, or without a recent check-in. Both come from one load of
-    the key results, their objectives' figures computed from them (`paced_objectives`).
+    the key results, their objectives' figures computed from them (`paced_objectives`); the
+    quarter comes with them (quarters never overlap: the one containing that day).
     """
-    if quarter is None:
-        return [], []
+    day = timezone.localdate(one_on_one.scheduled_for)
     key_results = list(
         KeyResult.objects.filter(
             objective__team_id=one_on_one.team_id,
-            objective__quarter=quarter,
+            objective__quarter__in=Quarter.objects.containing(day),
             objective__status=Objective.Status.ACTIVE,
         )
         .with_latest_check_in_joined()
@@ -72,6 +69,9 @@ def behind_pace(one_on_one, quarter, now, today):
         .select_related("objective__team", "objective__quarter", "owner")
         .order_by("objective__order", "objective__pk", "order", "pk")
     )
+    if not key_results:
+        return [], []
+    quarter = key_results[0].objective.quarter
     objectives = paced_objectives(key_results, quarter.expected_share(today))
     worried = {CheckIn.Confidence.AT_RISK, CheckIn.Confidence.OFF_TRACK}
     stale = now - STALE_CHECK_IN
@@ -100,7 +100,7 @@ def build_agenda(one_on_one):
     now, today = timezone.now(), timezone.localdate()
     previous = one_on_one.previous()
     since = one_on_one.agenda_since(previous)
-    objectives, key_results = behind_pace(one_on_one, quarter_of(one_on_one), now, today)
+    objectives, key_results = behind_pace(one_on_one, now, today)
     agenda = Agenda(
         since=since,
         obstacles=obstacles_since(one_on_one, since),

@@ -1,3 +1,4 @@
+import functools
 import html
 import logging
 from datetime import time
@@ -10,6 +11,7 @@ from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationErro
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.utils import formats, translation
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -237,6 +239,33 @@ def escaped(text):
     if hasattr(text, "__html__"):
         return text.__html__()
     return html.escape(str(text))
+
+
+def read_choices_once(*fields, columns, label=None):
+    """Gives model choice fields over the same queryset one list of choices, each field with
+    its own empty label, read when the first of them is rendered: in one query of `columns`
+    only, each row labelled by `label(row)` (else by its one column). Django reads them as a
+    model instance each, through a server-side cursor: 3 ms instead of 1 for the log's
+    filters at 200 teams."""
+    first = fields[0]
+    key = first.to_field_name or "pk"
+    rows = first.queryset.values_list(key, *columns, named=True)
+    label = label or (lambda row: row[1])
+    read = functools.cache(lambda: [(getattr(row, key), label(row)) for row in rows])
+    for field in fields:
+        field.choices = ChoicesReadOnce(field.empty_label, read)
+
+
+class ChoicesReadOnce(BaseChoiceIterator):
+    """A field's empty label, then the choices `read()` returns (read_choices_once)."""
+
+    def __init__(self, empty_label, read):
+        self.empty_label, self.read = empty_label, read
+
+    def __iter__(self):
+        if self.empty_label is not None:
+            yield "", self.empty_label
+        yield from self.read()
 
 
 # Django's templates of <input> widgets that only include its input.html (checked by

@@ -56,6 +56,25 @@ def test_key_results_at_risk_or_not_checked_in_this_week_are_on_it(
     assert build_agenda(one_on_one).key_results == [at_risk, stale, never]
 
 
+def test_only_key_results_of_the_quarter_the_one_on_one_falls_in_are_on_it(
+    late_in_the_quarter, one_on_one, team
+):
+    this_quarter = KeyResultFactory(
+        objective=ObjectiveFactory(team=team, quarter=late_in_the_quarter), description="Now"
+    )
+    last_quarter = QuarterFactory(label="2026-Q3")
+    KeyResultFactory(objective=ObjectiveFactory(team=team, quarter=last_quarter), description="Q3")
+    next_quarter = QuarterFactory(label="2027-Q1")
+    KeyResultFactory(objective=ObjectiveFactory(team=team, quarter=next_quarter), description="Q1")
+
+    assert build_agenda(one_on_one).key_results == [this_quarter]
+
+
+def test_no_quarter_no_key_results_on_it(one_on_one, team):
+    assert build_agenda(one_on_one).key_results == []
+    assert build_agenda(one_on_one).objectives == []
+
+
 def test_open_action_items_carry_over_and_done_ones_do_not(one_on_one, last_one_on_one, leader):
     carried = ActionItemFactory(one_on_one=last_one_on_one, text="Carried")
     ActionItemFactory(one_on_one=last_one_on_one, text="Done", done_at=timezone.now())
