@@ -102,14 +102,22 @@ class Bottleneck:
         ]
 
 
-def quarter_trends(scope, quarters):
-    """A QuarterTrend per quarter of `quarters`: two queries, whatever their number."""
+def quarter_trends(scope, quarters, stored=None):
+    """A QuarterTrend per quarter of `quarters`: from `stored` (review.StoredFigures of
+    them) when given, else two queries, whatever their number."""
     trends = [
         QuarterTrend(
             quarter, {kind: 0 for kind in Obstacle.Kind}, {kind: 0 for kind in Obstacle.Kind}
         )
         for quarter in quarters
     ]
+    if stored is not None:
+        for trend in trends:
+            for kind, row in stored.kinds.get(trend.quarter.pk, {}).items():
+                trend.logged[kind], trend.removed[kind] = row["logged"], row["removed"]
+            total = stored.totals[trend.quarter.pk]
+            trend.median, trend.p90 = total["median"], total["p90"]
+        return trends
     for row in kinds_by_quarter(scope, quarters):
         logged, removed = index_of(row["logged_in"]), index_of(row["removed_in"])
         if logged is not None:
@@ -180,17 +188,29 @@ def removal_times(scope, quarters):
     )
 
 
-def bottlenecks(scope, quarters):
-    """The teams most waited on: in each quarter of `quarters`, the BOTTLENECKS_PER_QUARTER
-    teams the most obstacles waited on while they stood in the way (ties by name); each
-    team with its counts in every quarter, the most waited on over the quarters first. One
-    query, grouped by the team waited on."""
+def waiting_counts(scope, quarters, stored=None):
+    """One row per team waited on during `quarters`, by name: `blocking_team__name`,
+    `blocking_team__slug` and `waiting_<i>`, how many obstacles waited on it while they
+    stood in the way during the i-th quarter. From `stored` (review.StoredFigures of them)
+    when given, else one query grouped by the team waited on."""
+    if stored is not None:
+        teams = {}
+        for i, quarter in enumerate(quarters):
+            for row in stored.teams.get(quarter.pk, []):
+                name, slug = row["blocking_team__name"], row["blocking_team__slug"]
+                team = teams.setdefault(
+                    name,
+                    {"blocking_team__name": name, "blocking_team__slug": slug}
+                    | {f"waiting_{n}": 0 for n in range(len(quarters))},
+                )
+                team[f"waiting_{i}"] = row["waiting"]
+        return [teams[name] for name in sorted(teams)]
     start, end = bounds(quarters)
     counts = {
         f"waiting_{i}": Count("pk", filter=in_the_way_during(quarter))
         for i, quarter in enumerate(quarters)
     }
-    rows = list(
+    return list(
         scope.obstacles()
         .filter(blocking_team__isnull=False, opened_at__lt=end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
@@ -198,6 +218,14 @@ def bottlenecks(scope, quarters):
         .annotate(**counts)
         .order_by("blocking_team__name")
     )
+
+
+def bottlenecks(scope, quarters, stored=None):
+    """The teams most waited on: in each quarter of `quarters`, the BOTTLENECKS_PER_QUARTER
+    teams the most obstacles waited on while they stood in the way (ties by name); each
+    team with its counts in every quarter (`waiting_counts`), the most waited on over the
+    quarters first."""
+    rows = waiting_counts(scope, quarters, stored)
     chosen = {}
     for i in range(len(quarters)):
         ranked = sorted(rows, key=lambda row: -row[f"waiting_{i}"])
@@ -426,11 +454,12 @@ def bottleneck_chart(scope, quarters, teams):
     }
 
 
-def review_trends(scope, quarters):
-    """Everything the review's trends section shows, from three queries."""
+def review_trends(scope, quarters, stored=None):
+    """Everything the review's trends section shows: from `stored` (review.StoredFigures of
+    the trend_quarters) when given, else from three queries."""
     quarters = trend_quarters(quarters, scope.quarter)
-    trends = quarter_trends(scope, quarters)
-    teams = bottlenecks(scope, quarters)
+    trends = quarter_trends(scope, quarters, stored)
+    teams = bottlenecks(scope, quarters, stored)
     return {
         "quarters": quarters,
         "rows": trends,
@@ -443,13 +472,14 @@ def review_trends(scope, quarters):
     }
 
 
-def csv_rows(scope, quarters):
+def csv_rows(scope, quarters, stored=None):
     """The trends as rows of the review's CSV (section, row, measure, value), after its own:
     per quarter, obstacles logged and removed by kind, the median and 90th-percentile days
-    to remove, and the obstacles waiting on each team most waited on."""
+    to remove, and the obstacles waiting on each team most waited on. From `stored`
+    (review.StoredFigures of the trend_quarters) when given."""
     quarters = trend_quarters(list(quarters), scope.quarter)
     kinds = dict(Obstacle.Kind.choices)
-    rows = quarter_trends(scope, quarters)
+    rows = quarter_trends(scope, quarters, stored)
     for section, counts in [
         (_("Trends: obstacles logged, by kind"), lambda trend: trend.logged),
         (_("Trends: obstacles removed, by kind"), lambda trend: trend.removed),
@@ -462,7 +492,7 @@ def csv_rows(scope, quarters):
         yield [section, label, _("Removed"), trend.removed_total]
         yield [section, label, _("Median days to remove"), in_days(trend.median)]
         yield [section, label, _("90th percentile days to remove"), in_days(trend.p90)]
-    for team in bottlenecks(scope, quarters):
+    for team in bottlenecks(scope, quarters, stored):
         for cell in team.cells:
             yield [
                 _("Trends: obstacles waiting on the teams most waited on"),

@@ -242,6 +242,7 @@ def quarter_review(request, label):
     today = timezone.localdate()
     events = review.escalations(scope)
     quarters = list(Quarter.objects.order_by("start"))
+    stored = review.stored_figures(scope, trends.trend_quarters(quarters, scope.quarter))
     context = {
         "scope": scope,
         "quarter": scope.quarter,
@@ -264,16 +265,16 @@ def quarter_review(request, label):
             request.GET.get("page"),
             review.OBJECTIVES_PER_PAGE,
         ),
-        "kinds": review.obstacles_by_kind(scope),
+        "kinds": review.obstacles_by_kind(scope, stored),
         "waited_on": review.page_of_rows(
-            review.removal_by_blocking_team(scope),
+            review.removal_by_blocking_team(scope, stored),
             request.GET.get("waited_page"),
             review.TEAMS_PER_PAGE,
         ),
         "longest": review.longest_open(scope, now)[: review.LONGEST_SHOWN],
         "escalation": review.escalation_figures(events),
         "slowest": review.slowest_answered(events)[: review.ESCALATIONS_SHOWN],
-        "trends": trends.review_trends(scope, quarters),
+        "trends": trends.review_trends(scope, quarters, stored),
     }
     if scope.sees_leadership:
         # The leader picker's, and those the organization's review shows: read once.
@@ -295,8 +296,10 @@ def quarter_review_export(request, label):
     # Written whole, then sent: the response's write() per row cost more than the rows.
     content = io.StringIO()
     writer = csv.writer(content)
-    writer.writerows(review.csv_rows(scope, timezone.localdate()))
-    writer.writerows(trends.csv_rows(scope, Quarter.objects.order_by("start")))
+    quarters = list(Quarter.objects.order_by("start"))
+    stored = review.stored_figures(scope, trends.trend_quarters(quarters, scope.quarter))
+    writer.writerows(review.csv_rows(scope, timezone.localdate(), stored))
+    writer.writerows(trends.csv_rows(scope, quarters, stored))
     response = HttpResponse(content.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"review-{scope.quarter.label}{review.scope_suffix(scope)}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

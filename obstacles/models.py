@@ -1,10 +1,11 @@
+import zlib
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -35,7 +36,7 @@ from headway.models import EmailKind
 from headway.people import display_name
 from headway.permissions import Relation
 from headway.stored import CountsInStored, StoredQuery
-from objectives.models import Objective, Team, aggregate_subquery
+from objectives.models import Objective, Quarter, Team, aggregate_subquery
 
 # The text search configuration: titles, descriptions and comments are written in English.
 SEARCH_CONFIG = "english"
@@ -103,10 +104,12 @@ def removed_during(quarter):
 class ObstacleQuerySet(models.QuerySet):
     @transaction.atomic
     def delete(self):
-        """Delete them in bulk, storing again the signals of the teams they belonged to."""
-        teams = set(self.order_by().values_list("team", flat=True))
+        """Delete them in bulk, storing again the signals of the teams they belonged to and
+        the figures of the quarters they stood in the way during."""
+        rows = list(self.order_by().values_list("team", "opened_at", "closed_at"))
         deleted = super().delete()
-        for team in sorted(teams):
+        store_quarter_figures(quarters_in_the_way({tuple(row[1:]) for row in rows}))
+        for team in sorted({row[0] for row in rows}):
             refresh_signals_of(team)
         return deleted
 
@@ -620,6 +623,38 @@ class Obstacle(ChoiceLabels, CountsInStored):
         for team in sorted({team for (team,) in places}):
             refresh_signals_of(team)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_facts = instance.quarter_facts()
+        return instance
+
+    def quarter_facts(self):
+        """What the quarters' obstacle figures (QuarterObstacleFigures) count of it: when it
+        was opened and closed, whether it was removed, its kind and the team it waits on
+        (None for a field not loaded)."""
+        values = self.__dict__
+        status = values.get("status")
+        removed = None if status is None else status == self.Status.RESOLVED
+        return (
+            values.get("opened_at"),
+            values.get("closed_at"),
+            removed,
+            values.get("kind"),
+            values.get("blocking_team_id"),
+        )
+
+    def refresh_stored(self):
+        """Store again the figures it counts in: those of the quarters it stood in the way
+        during, before and after a change of what they count of it (or its deletion), and
+        its team's signals (CountsInStored)."""
+        facts, loaded = self.quarter_facts(), getattr(self, "_loaded_facts", None)
+        if self.pk is None or facts != loaded:
+            spans = {fact[:2] for fact in (facts, loaded) if fact and fact[0] is not None}
+            store_quarter_figures(quarters_in_the_way(spans))
+        self._loaded_facts = facts
+        super().refresh_stored()
+
     def relations_to(self, user):
         """The user's relations to the obstacle, for `headway.permissions.allows`: those to
         its team, and BLOCKING_MEMBER for the members and the leader of the team it waits on
@@ -879,9 +914,10 @@ def counted_obstacles(teams):
 
 
 def stored_signal_differences():
-    """What the stored obstacle signals (TeamObstacleCounts, WaitingPair) get wrong against
-    a full recomputation from their definitions: {"counts": [team ids], "pairs": [(team id,
-    blocking team id)]}, each empty when all is right."""
+    """What the stored obstacle signals (TeamObstacleCounts, WaitingPair) and the quarters'
+    obstacle figures (QuarterObstacleFigures) get wrong against a full recomputation from
+    their definitions: {"counts": [team ids], "pairs": [(team id, blocking team id)],
+    "quarters": [quarter ids]}, each empty when all is right."""
     names = open_count_names()
     computed = {
         team: figures
@@ -915,6 +951,7 @@ def stored_signal_differences():
             for p in stored_pairs.keys() | computed_pairs.keys()
             if stored_pairs.get(p) != computed_pairs.get(p)
         ),
+        "quarters": quarter_figure_differences(),
     }
 
 
@@ -929,6 +966,8 @@ def recompute_signals():
     )
     WaitingPair.objects.all().delete()
     PAIRS_QUERY.store_all(Obstacle.objects.waiting_on_another_team().waiting_pair_counts())
+    QuarterObstacleFigures.objects.all().delete()
+    store_quarter_figures(Quarter.objects.order_by("pk"))
     return wrong
 
 
@@ -1006,6 +1045,171 @@ PAIRS_QUERY = StoredQuery(
     ),
     lock_on="team",
 )
+
+
+class QuarterFiguresQuerySet(models.QuerySet):
+    def of(self, quarters):
+        """The figures stored for `quarters`, those stored for their present days only: a
+        quarter whose days were changed since has none until they are stored again."""
+        return self.filter(
+            quarter__in=quarters, first_day=F("quarter__start"), last_day=F("quarter__end")
+        )
+
+
+class QuarterObstacleFigures(models.Model):
+    """The organization's obstacles over one quarter, counted and timed, a row per kind, a
+    row per team waited on and a row for them all (`kind` "" and no `blocking_team`): those
+    logged in it, those removed (resolved) in it with the median and 90th-percentile time
+    from logged to removed, and those standing in the way at some time during it
+    (`waiting`). The organization's quarter review reads them rather than reading every
+    obstacle of eight quarters again for each page.
+
+    Stored for every quarter an obstacle stood in the way during, before and after each
+    change that moves it, in the same transaction (`store_quarter_figures`); `first_day` and
+    `last_day` are the quarter's days they were counted over (`QuarterFiguresQuerySet.of`).
+    A quarter without its row for them all has none stored: the review counts it from the
+    obstacles, as for a team or a leader."""
+
+    quarter = models.ForeignKey(Quarter, on_delete=models.CASCADE, related_name="obstacle_figures")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    kind = models.CharField(max_length=20, blank=True, choices=Obstacle.Kind.choices)
+    blocking_team = models.ForeignKey(
+        Team, null=True, on_delete=models.CASCADE, related_name="waited_on_figures"
+    )
+    logged = models.PositiveIntegerField()
+    removed = models.PositiveIntegerField()
+    waiting = models.PositiveIntegerField()
+    median = models.DurationField(null=True)
+    p90 = models.DurationField(null=True)
+
+    objects = QuarterFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quarter's obstacle figures")
+        verbose_name_plural = _("quarters' obstacle figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarter", "kind", "blocking_team"],
+                nulls_distinct=False,
+                name="one_quarter_figure",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quarter_id} {self.kind} {self.blocking_team_id}"
+
+
+# The figures of QuarterObstacleFigures, computed by the database for the quarters given as
+# arrays (ids, days, and the first and last moment, excluded, of each): the obstacles in the
+# way during each, grouped three ways at once. A quarter no obstacle stood in the way during
+# still has its row for them all (zeros), which says its figures are stored. The conditions
+# are those of in_the_way_during, logged_during and removed_during; the tests hold the
+# stored figures to those the review computes through them.
+_REMOVED_IN_QUARTER = "o.status = 'resolved' AND o.closed_at >= q.starts AND o.closed_at < q.ends"
+QUARTER_FIGURES_SQL = f"""
+SELECT q.id, q.first_day, q.last_day,
+    CASE WHEN GROUPING(o.kind) = 0 THEN o.kind ELSE '' END,
+    o.blocking_team_id,
+    COUNT(o.id) FILTER (WHERE o.opened_at >= q.starts),
+    COUNT(o.id) FILTER (WHERE {_REMOVED_IN_QUARTER}),
+    COUNT(o.id),
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY o.closed_at - o.opened_at)
+        FILTER (WHERE {_REMOVED_IN_QUARTER}),
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY o.closed_at - o.opened_at)
+        FILTER (WHERE {_REMOVED_IN_QUARTER})
+FROM unnest(%s::bigint[], %s::date[], %s::date[], %s::timestamptz[], %s::timestamptz[])
+    AS q (id, first_day, last_day, starts, ends)
+LEFT JOIN obstacles_obstacle o
+    ON o.opened_at < q.ends AND (o.closed_at IS NULL OR o.closed_at >= q.starts)
+GROUP BY GROUPING SETS (
+    (q.id, q.first_day, q.last_day),
+    (q.id, q.first_day, q.last_day, o.kind),
+    (q.id, q.first_day, q.last_day, o.blocking_team_id)
+)
+HAVING (GROUPING(o.kind) = 1 OR o.kind IS NOT NULL)
+    AND (GROUPING(o.blocking_team_id) = 1 OR o.blocking_team_id IS NOT NULL)
+"""  # noqa: S608 - our own SQL, written once: the quarters are its parameters
+QUARTER_FIGURES_COLUMNS = [
+    "quarter",
+    "first_day",
+    "last_day",
+    "kind",
+    "blocking_team",
+    "logged",
+    "removed",
+    "waiting",
+    "median",
+    "p90",
+]
+# Who stores quarter figures holds this lock until they commit: the next computes them once
+# the last has committed, so that neither leaves out the other's change (as a StoredQuery).
+# One lock for every quarter, taken before the teams' (Obstacle.refresh_stored): two
+# transactions never wait on each other's.
+QUARTER_FIGURES_LOCK = zlib.crc32(b"obstacles_quarterobstaclefigures") & 0x7FFFFFFF
+
+
+def quarters_in_the_way(spans):
+    """The quarters obstacles open over `spans` ((opened_at, closed_at or None) pairs)
+    stood in the way during (in_the_way_during), by id."""
+    during = Q(pk__in=[])
+    for opened_at, closed_at in spans:
+        span = Q(end__gte=timezone.localdate(opened_at))
+        if closed_at is not None:
+            span &= Q(start__lte=timezone.localdate(closed_at))
+        during |= span
+    return Quarter.objects.filter(during).order_by("pk")
+
+
+def _quarter_arrays(quarters):
+    return [
+        [quarter.pk for quarter in quarters],
+        [quarter.start for quarter in quarters],
+        [quarter.end for quarter in quarters],
+        [start_of(quarter.start) for quarter in quarters],
+        [start_of(quarter.end + timedelta(days=1)) for quarter in quarters],
+    ]
+
+
+@transaction.atomic
+def store_quarter_figures(quarters):
+    """Store again, from the obstacles, the QuarterObstacleFigures of `quarters`."""
+    quarters = list(quarters)
+    if not quarters:
+        return
+    meta = QuarterObstacleFigures._meta
+    columns = ", ".join(meta.get_field(name).column for name in QUARTER_FIGURES_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [QUARTER_FIGURES_LOCK])
+        QuarterObstacleFigures.objects.filter(quarter__in=[q.pk for q in quarters]).delete()
+        cursor.execute(
+            f"INSERT INTO {meta.db_table} ({columns}) {QUARTER_FIGURES_SQL}",
+            _quarter_arrays(quarters),
+        )
+
+
+def computed_quarter_figures(quarters):
+    """The rows QuarterObstacleFigures stores for `quarters`, as tuples of
+    QUARTER_FIGURES_COLUMNS, computed from the obstacles."""
+    quarters = list(quarters)
+    if not quarters:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(QUARTER_FIGURES_SQL, _quarter_arrays(quarters))
+        return set(cursor.fetchall())
+
+
+def quarter_figure_differences():
+    """The quarters whose stored QuarterObstacleFigures differ from a full recomputation,
+    by id. A quarter with none stored for its present days is not wrong: the review
+    computes its figures from the obstacles."""
+    stored = set(
+        QuarterObstacleFigures.objects.of(Quarter.objects.all()).values_list(
+            *QUARTER_FIGURES_COLUMNS
+        )
+    )
+    quarters = Quarter.objects.filter(pk__in={row[0] for row in stored}).order_by("pk")
+    return sorted({row[0] for row in stored ^ computed_quarter_figures(quarters)})
 
 
 class ObstacleEvent(ChoiceLabels, models.Model):

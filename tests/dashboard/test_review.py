@@ -276,13 +276,15 @@ def grow(quarter, times):
 
 # The session and the user; the quarter; is the viewer a leader; then the page's own: the
 # quarters and teams of its pickers and one query per figure, two for the objectives with
-# their final key-result values, three for the trends across quarters (the CSV needs no
-# pickers and no lists, but the quarters for its trends); and the leadership figures
-# (test_review_leadership.py).
-PAGE_QUERIES = 18 + 10
-EXPORT_QUERIES = 11 + 10 + 4
+# their final key-result values, and one for the obstacles' figures of the quarters of its
+# trends, stored (QuarterObstacleFigures: its obstacles by kind, by the team waited on and
+# across quarters); the CSV needs no pickers and no lists, but the quarters for its trends;
+# and the leadership figures (test_review_leadership.py).
+PAGE_QUERIES = 14 + 10
+EXPORT_QUERIES = 7 + 10 + 4
 # A team's review reads the team and the viewer's role in it, and shows no leadership
-# figures: counts of its own, as constant.
+# figures; it counts its obstacles' figures from them: two queries, and three for the
+# trends. Counts of its own, as constant.
 TEAM_QUERIES = 18 + 3
 TEAM_EXPORT_QUERIES = 11 + 2 + 4
 

@@ -386,6 +386,7 @@ def test_recompute_signals_says_what_it_fixed(time_machine):
         "All team standings were right.",
         "All open obstacle counts were right.",
         "All waiting pairs were right.",
+        "All quarters' obstacle figures were right.",
     ]
 
 
@@ -397,7 +398,7 @@ def test_seeded_scale_data_ends_with_its_signals_right():
 
 def test_recompute_signals_stores_nothing_for_an_empty_database():
     assert TeamStanding.objects.recompute() == []
-    assert recompute_signals() == {"counts": [], "pairs": []}
+    assert recompute_signals() == {"counts": [], "pairs": [], "quarters": []}
     assert not TeamStanding.objects.exists() and not TeamObstacleCounts.objects.exists()
 
 
