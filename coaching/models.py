@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from headway.dates import days_on_calendar, moments_on_calendar, validate_on_calendar
 from headway.links import url_of
 from headway.locking import Conflict, save_if_unchanged
+from headway.stored import CompiledQuery
 from objectives.models import Membership, Team, days_between
 
 from .markdown import render_markdown
@@ -665,3 +666,22 @@ class Learning(models.Model):
         that learned it, or an admin (the permission matrix). Pages offer the link only to
         them (the `may_be_shared_by` filter)."""
         return user.is_superuser or user.pk in (self.author_id, self.source_team.leader_id)
+
+
+# The latest learnings shared with a team, as its pages list them (with their team, author
+# and the teams they are shared with): one query compiled once per process for each length.
+LATEST_SHARED = {}
+
+
+def latest_shared_with(team, count):
+    """The `count` latest learnings `Learning.objects.shared_with(team)`."""
+    query = LATEST_SHARED.get(count)
+    if query is None:
+        query = LATEST_SHARED[count] = CompiledQuery(
+            lambda team: (
+                Learning.objects.shared_with(team)
+                .select_related("source_team", "author")
+                .prefetch_related("teams")[:count]
+            )
+        )
+    return query(team=team.pk)

@@ -28,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Rank
 
-from coaching.models import ActionItem, Learning, OneOnOne, with_cadence
+from coaching.models import ActionItem, Learning, OneOnOne, latest_shared_with, with_cadence
 from objectives.models import (
     RATIO,
     KeyResult,
@@ -328,11 +328,7 @@ def with_learnings(rows, limit=5):
     two, so one query each is fine here)."""
     rows = list(rows)
     for team in rows:
-        team.shared_learnings = (
-            Learning.objects.shared_with(team)
-            .select_related("source_team", "author")
-            .prefetch_related("teams")[:limit]
-        )
+        team.shared_learnings = latest_shared_with(team, limit)
     return rows
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
-from coaching.models import Learning
+from coaching.models import latest_shared_with
 from headway.lists import page_of, shortlist
 from headway.permissions import Action, allows
 from objectives.models import (
@@ -120,6 +120,10 @@ def team_home(request):
     return render(request, "dashboard/home.html", context)
 
 
+# The latest learnings a team's page shows.
+TEAM_PAGE_LEARNINGS = 10
+
+
 def team_page(request, slug):
     """A team's page: its objectives and check-ins (objectives), its open obstacles and
     those it holds up (obstacles), and the learnings shared with it (coaching)."""
@@ -127,11 +131,7 @@ def team_page(request, slug):
     context = team_context(request, team)
     # Its own people reach the team's review from here; leaders and admins, from the dashboard.
     context["can_read_review"] = allows(team.relations, Action.READ_REVIEW)
-    context["learnings"] = (
-        Learning.objects.shared_with(team)
-        .select_related("source_team", "author")
-        .prefetch_related("teams")[:10]
-    )
+    context["learnings"] = latest_shared_with(team, TEAM_PAGE_LEARNINGS)
     return render(request, "dashboard/team.html", context)
 
 

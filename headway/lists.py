@@ -35,11 +35,15 @@ class Shortlist:
     def __bool__(self):
         return bool(self.rows)
 
+    @classmethod
+    def of(cls, rows):
+        """The shortlist of `rows`, the first rows of a `with_full_count` queryset."""
+        return cls(rows, rows[0].full_count if rows else 0)
+
 
 def shortlist(queryset, limit):
     """The first `limit` rows of `queryset` and how many there are in all."""
-    rows = list(with_full_count(queryset)[:limit])
-    return Shortlist(rows, rows[0].full_count if rows else 0)
+    return Shortlist.of(list(with_full_count(queryset)[:limit]))
 
 
 # Past any list's end, and small enough that its rows' offset fits PostgreSQL's bigint.

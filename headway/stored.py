@@ -8,15 +8,94 @@ them once the first has committed, so that neither leaves out the other's change
 
 Building and compiling such a queryset costs far more than running it for one team, so its
 SQL is compiled once per process, with stand-in arguments, and each write puts the real ones
-in their places.
+in their places (`CompiledQuery`). Pages read some of their querysets the same way: a
+`CompiledQuery` called with its arguments gives the rows the queryset would give (model
+instances, with what it selects related and annotates, or `values_list`'s tuples).
 """
 
+import copy
 import zlib
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 
-# Stand-ins for the arguments while the query is compiled: ids no row ever has.
+# Stand-ins for the arguments while the query is compiled: ids no row ever has. The query is
+# compiled twice, with two sets of them, to prove that only the arguments' places differ.
 STAND_IN = -987_654_321
+OTHER_STAND_IN = -876_543_219
+
+
+class CompiledQuery:
+    """The queryset `queryset_of(**arguments)` (integer arguments, such as ids), its SQL
+    compiled once per process; each call puts the real arguments in their places and gives
+    its rows, as iterating it would (model instances with what it selects related and
+    annotates, or `values_list`'s tuples; its `prefetch_related` done as usual).
+
+    An argument must reach the SQL as a parameter of its own, unchanged: one that is
+    inlined, or a parameter computed from one (`today + 14 days`, a share of the quarter),
+    would be frozen at its stand-in's value, so compiling refuses both."""
+
+    def __init__(self, queryset_of):
+        self.queryset_of = queryset_of
+        self._compiled = None
+
+    def compiled(self, names):
+        """The queryset compiled with stand-ins, its compiler, SQL and parameters, and
+        where each argument goes among the parameters."""
+        if self._compiled is None:
+            names = sorted(names)
+            queryset, compiler, sql, params = self._compile(names, STAND_IN)
+            stand_ins = {name: STAND_IN - i for i, name in enumerate(names)}
+            places = {
+                i: name
+                for i, param in enumerate(params)
+                for name, stand_in in stand_ins.items()
+                if isinstance(param, int) and param == stand_in
+            }
+            _queryset, _compiler, other_sql, other_params = self._compile(names, OTHER_STAND_IN)
+            moved = [
+                i
+                for i, (param, other) in enumerate(zip(params, other_params, strict=True))
+                if param != other and i not in places
+            ]
+            if (
+                set(places.values()) != set(names)
+                or str(STAND_IN)[1:6] in sql
+                or other_sql != sql
+                or moved
+            ):
+                raise ValueError(
+                    f"{queryset.model.__name__}: an argument is not a query parameter of its own"
+                )
+            self._compiled = queryset, compiler, sql, tuple(params), places
+        return self._compiled
+
+    def _compile(self, names, first):
+        queryset = self.queryset_of(**{name: first - i for i, name in enumerate(names)})
+        compiler = queryset.query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()
+        return queryset, compiler, sql, params
+
+    def bound(self, arguments):
+        """The SQL and its parameters for `arguments`."""
+        _queryset, _compiler, sql, params, places = self.compiled(arguments.keys())
+        params = list(params)
+        for i, name in places.items():
+            # As compiled: an int, or the driver's type for it (psycopg's Int4 for a Value).
+            params[i] = type(params[i])(arguments[name])
+        return sql, params
+
+    def __call__(self, **arguments):
+        queryset, compiler, _sql, _params, _places = self.compiled(arguments.keys())
+        sql, params = self.bound(arguments)
+        # The compiled compiler, its SQL bound to these arguments, on this thread's
+        # connection: Django's own iteration reads the rows from it (its select, related
+        # selections and annotations, as compiled).
+        bound = copy.copy(compiler)
+        bound.connection = connections[queryset.db]
+        bound.as_sql = lambda *args, **kwargs: (sql, params)
+        rows = queryset.all()
+        rows.query.get_compiler = lambda *args, **kwargs: bound
+        return list(rows)
 
 
 class StoredQuery:
@@ -29,7 +108,8 @@ class StoredQuery:
     def __init__(self, model, columns, unique, rows, lock_on):
         self.model, self.columns, self.unique, self.rows = model, columns, unique, rows
         self.lock_on = lock_on
-        self._compiled = None
+        self.query = CompiledQuery(rows)
+        self._statement = None
 
     def statement(self, sql):
         meta = self.model._meta
@@ -41,33 +121,17 @@ class StoredQuery:
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
         )
 
-    def compiled(self, names):
-        """The statement and its parameters, with where each argument goes."""
-        if self._compiled is None:
-            stand_ins = {name: STAND_IN - i for i, name in enumerate(sorted(names))}
-            sql, params = self.rows(**stand_ins).query.sql_with_params()
-            places = {
-                i: name
-                for i, param in enumerate(params)
-                for name, stand_in in stand_ins.items()
-                if isinstance(param, int) and param == stand_in
-            }
-            if set(places.values()) != set(names) or str(STAND_IN)[1:6] in sql:
-                raise ValueError(f"{self.model.__name__}: an argument is not a query parameter")
-            self._compiled = self.statement(sql), tuple(params), places
-        return self._compiled
-
     def store(self, **arguments):
-        statement, params, places = self.compiled(arguments.keys())
-        params = list(params)
-        for i, name in places.items():
-            # As compiled: an int, or the driver's type for it (psycopg's Int4 for a Value).
-            params[i] = type(params[i])(arguments[name])
+        sql, params = self.query.bound(arguments)
+        if self._statement is None:
+            self._statement = self.statement(sql)
         # Two statements in one round trip: under READ COMMITTED the second takes its
         # snapshot once the lock is held, so it sees what the lock's last holder committed.
         lock = "SELECT pg_advisory_xact_lock(%s, %s); "
         with connection.cursor() as cursor:
-            cursor.execute(lock + statement, [self.lock_space, arguments[self.lock_on], *params])
+            cursor.execute(
+                lock + self._statement, [self.lock_space, arguments[self.lock_on], *params]
+            )
 
     @property
     def lock_space(self):

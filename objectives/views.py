@@ -16,6 +16,7 @@ from headway.history import record_addition, record_change, record_deletion
 from headway.lists import page_of
 from headway.locking import Conflict
 from headway.permissions import Action, allows
+from headway.stored import CompiledQuery
 
 from .forms import (
     CheckInForm,
@@ -88,19 +89,26 @@ def key_results_with_history():
     )
 
 
-def objectives_for_page(team, quarter, today):
-    """The team's objectives in `quarter` with their key results and check-ins, and their
-    figures computed from those (`with_figures`)."""
-    objectives = list(
-        team.objectives.filter(quarter=quarter)
+# A team's objectives in a quarter, with their key results and check-ins: compiled once.
+PAGE_OBJECTIVES = CompiledQuery(
+    lambda team, quarter: (
+        Objective.objects.filter(team=team, quarter=quarter)
         .select_related(
             "owner", "quarter", "serves", "carried_from__quarter", "carried_into__quarter"
         )
         .prefetch_related(Prefetch("key_results", queryset=key_results_with_history()))
         .order_by("order", "pk")
     )
+)
+
+
+def objectives_for_page(team, quarter, today):
+    """The team's objectives in `quarter` with their key results and check-ins, and their
+    figures computed from those (`with_figures`)."""
+    objectives = PAGE_OBJECTIVES(team=team.pk, quarter=quarter.pk)
     expected = quarter.expected_share(today)
     for objective in objectives:
+        objective.team = team
         key_results = [with_latest_from_history(kr) for kr in objective.key_results.all()]
         with_figures(objective, key_results, expected)
     return objectives
@@ -146,11 +154,18 @@ def team_context(request, team):
     return context
 
 
+# The closing in force of a team's quarter (at most one): compiled once.
+CLOSING_IN_FORCE = CompiledQuery(
+    lambda team, quarter: QuarterClosing.objects.of(team, quarter).in_force()[:1]
+)
+
+
 def closing_in_force(team, quarter):
     """The team's closing of `quarter` in force, with who closed it; None when open."""
     if quarter is None:
         return None
-    return QuarterClosing.objects.of(team, quarter).in_force().first()
+    closings = CLOSING_IN_FORCE(team=team.pk, quarter=quarter.pk)
+    return closings[0] if closings else None
 
 
 # The teams of /teams/ shown on a page: the page costs the same however many teams there are.

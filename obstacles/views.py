@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from headway.lists import shortlist
+from headway.lists import Shortlist, with_full_count
 from headway.locking import Conflict
 from headway.people import display_name
 from headway.permissions import Action, allows
+from headway.stored import CompiledQuery
 from objectives.models import Team
 from objectives.views import get_team_for_user
 from objectives.views import team_context as objectives_team_context
@@ -312,18 +313,45 @@ def obstacle_comment(request, pk):
 # The team page, with its obstacles
 
 
+# The team page's obstacles, each query compiled once per process (headway.stored): those
+# threatening the team's objectives in a quarter (each with the objective it threatens), the
+# team's own, and other teams' waiting on it (the first TEAM_PAGE_SHOWN, with their count).
+THREATS = CompiledQuery(
+    lambda team, quarter: (
+        Obstacle.objects.active()
+        .filter(threatened_objectives__team=team, threatened_objectives__quarter=quarter)
+        .annotate(threatened=F("threatened_objectives"))
+        .select_related("owner", "blocking_team")
+    )
+)
+TEAM_OBSTACLES = CompiledQuery(
+    lambda team: with_full_count(
+        Obstacle.objects.active().filter(team=team).select_related("owner", "blocking_team")
+    )[:TEAM_PAGE_SHOWN]
+)
+BLOCKED_BY_TEAM = CompiledQuery(
+    lambda team: with_full_count(
+        Obstacle.objects.active().blocked_by(team).select_related("owner", "blocking_team", "team")
+    )[:TEAM_PAGE_SHOWN]
+)
+
+
 def team_context(request, team):
     """The team page of objectives, plus the team's open obstacles and "blocked by us":
     other teams' open obstacles waiting on this one."""
     context = objectives_team_context(request, team)
-    active = Obstacle.objects.active().select_related("owner", "blocking_team")
-    if "objectives" in context:
+    if context.get("objectives"):
         # Each objective's card names the obstacles threatening it (the link read backwards).
-        threats = Prefetch("obstacles", queryset=active, to_attr="threatening_obstacles")
-        prefetch_related_objects(context["objectives"], threats)
-    context["open_obstacles"] = shortlist(active.filter(team=team), TEAM_PAGE_SHOWN)
+        threats = {}
+        for obstacle in THREATS(team=team.pk, quarter=context["quarter"].pk):
+            threats.setdefault(obstacle.threatened, []).append(obstacle)
+        for objective in context["objectives"]:
+            objective.threatening_obstacles = threats.get(objective.pk, [])
+    context["open_obstacles"] = Shortlist.of(TEAM_OBSTACLES(team=team.pk))
+    for obstacle in context["open_obstacles"]:
+        obstacle.team = team
     # The most pressing of the waits, then grouped by the team that waits (a stable sort).
-    blocked_by_us = shortlist(active.blocked_by(team).select_related("team"), TEAM_PAGE_SHOWN)
+    blocked_by_us = Shortlist.of(BLOCKED_BY_TEAM(team=team.pk))
     blocked_by_us.rows.sort(key=lambda obstacle: obstacle.team.name)
     context["blocked_by_us"] = blocked_by_us
     context["can_log_obstacle"] = allows(team.relations, Action.LOG_OBSTACLE)

@@ -1,0 +1,120 @@
+"""A queryset compiled once per process (headway.stored.CompiledQuery): each call binds its
+arguments and gives the rows the queryset itself would give, or refuses to compile."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import F, Value
+from django.test.utils import CaptureQueriesContext
+
+from headway.stored import CompiledQuery
+from objectives.models import Objective, Team
+from tests.factories import ObjectiveFactory, QuarterFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def objectives_of(team, quarter):
+    return (
+        Objective.objects.filter(team=team, quarter=quarter)
+        .select_related("owner", "quarter")
+        .annotate(doubled_order=F("order") * 2)
+        .order_by("order", "pk")
+    )
+
+
+@pytest.fixture
+def objectives():
+    quarters = QuarterFactory(label="2026-Q3"), QuarterFactory(label="2026-Q4")
+    teams = TeamFactory(), TeamFactory()
+    owner = UserFactory(first_name="Ada <b>&")
+    for team in teams:
+        for quarter in quarters:
+            for order in range(3):
+                ObjectiveFactory(team=team, quarter=quarter, owner=owner, order=order)
+    return teams, quarters
+
+
+def test_each_call_gives_what_its_queryset_gives_with_its_arguments(objectives):
+    teams, quarters = objectives
+    query = CompiledQuery(objectives_of)
+
+    for team in teams:
+        for quarter in quarters:
+            rows = query(team=team.pk, quarter=quarter.pk)
+            expected = list(objectives_of(team, quarter))
+            assert rows == expected
+            assert [row.doubled_order for row in rows] == [0, 2, 4]
+
+
+def test_what_it_selects_related_comes_with_its_rows(objectives, django_assert_num_queries):
+    teams, quarters = objectives
+    query = CompiledQuery(objectives_of)
+    query(team=teams[0].pk, quarter=quarters[0].pk)
+
+    with django_assert_num_queries(1):
+        rows = query(team=teams[1].pk, quarter=quarters[1].pk)
+        assert {(row.owner.first_name, row.quarter.label) for row in rows} == {
+            ("Ada <b>&", "2026-Q4")
+        }
+
+
+def test_it_is_compiled_once(objectives):
+    teams, quarters = objectives
+    query = CompiledQuery(objectives_of)
+    compiled = query.compiled(["team", "quarter"])
+
+    query(team=teams[1].pk, quarter=quarters[0].pk)
+
+    assert query.compiled(["team", "quarter"]) is compiled
+
+
+def test_plain_rows_and_slices(objectives):
+    teams, _quarters = objectives
+    query = CompiledQuery(lambda team: Team.objects.filter(pk=team).values_list("pk", "name")[:1])
+
+    assert query(team=teams[1].pk) == [(teams[1].pk, teams[1].name)]
+    assert query(team=-1) == []
+
+
+def test_each_thread_reads_on_its_own_connection(objectives):
+    teams, quarters = objectives
+    query = CompiledQuery(objectives_of)
+    query(team=teams[0].pk, quarter=quarters[0].pk)
+    seen = []
+
+    def read():
+        with CaptureQueriesContext(connection) as queries:
+            seen.append(len(query(team=teams[0].pk, quarter=quarters[0].pk)))
+        seen.append(len(queries))
+        connection.close()
+
+    # Another thread's connection does not see this test's transaction: no rows, but a
+    # query of its own, not one on this thread's connection.
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+
+    assert seen == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "queryset_of",
+    [
+        # An argument computed into another parameter would be frozen at its stand-in's.
+        lambda team: Team.objects.filter(pk=team + 1),
+        # An argument that is not a parameter at all.
+        lambda team: Team.objects.extra(where=[f"id = {team}"]),
+        # One left out.
+        lambda team: Team.objects.all(),
+        # A day made from it.
+        lambda team: Team.objects.annotate(
+            day=Value(datetime.date(2000, 1, 1) + datetime.timedelta(days=team % 1000))
+        ).filter(pk=team),
+    ],
+)
+def test_it_refuses_a_query_whose_arguments_are_not_parameters_of_their_own(queryset_of):
+    with pytest.raises(ValueError, match="not a query parameter"):
+        CompiledQuery(queryset_of)(team=1)
