@@ -29,6 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Rank
 
 from coaching.models import ActionItem, Learning, OneOnOne, latest_shared_with, with_cadence
+from headway.lists import first_of_each
+from headway.stored import CompiledQuery
 from objectives.models import (
     RATIO,
     KeyResult,
@@ -287,40 +289,76 @@ def waiting_graph(pairs, limit=GRAPH_PAIRS):
     }
 
 
-def team_homes(user, teams, quarter, now, today):
-    """A team member's teams as `team_rows`, each with its active obstacles
-    (`open_obstacles`: the first TEAM_HOME_OBSTACLES, urgent and severe first) and the
-    user's coming 1:1s with its leader (`upcoming_one_on_ones`); and what other teams'
-    active obstacles wait on it (`waiting_on_team`: the most pressing TEAM_HOME_OBSTACLES,
-    `bottleneck_obstacle_count` in all)."""
-    active = Obstacle.objects.active().select_related("owner", "blocking_team")
-    upcoming = OneOnOne.objects.filter(pm=user).upcoming().select_related("leader")
-    waiting = Obstacle.objects.active().select_related("team").most_pressing_first()
-    return with_stored_bottleneck(team_rows(teams, quarter, now, today)).prefetch_related(
-        Prefetch("obstacles", queryset=active[:TEAM_HOME_OBSTACLES], to_attr="open_obstacles"),
-        Prefetch(
-            "blocking_obstacles",
-            queryset=waiting[:TEAM_HOME_OBSTACLES],
-            to_attr="waiting_on_team",
-        ),
-        Prefetch(
-            "one_on_ones",
-            queryset=upcoming.order_by("scheduled_for"),
-            to_attr="upcoming_one_on_ones",
-        ),
+# What a team member's home shows of each of their teams, each compiled once per process:
+# the team's active obstacles and other teams' waiting on it (the first TEAM_HOME_OBSTACLES
+# of each team), and the member's coming 1:1s. Their teams are the active ones they are in.
+HOME_OBSTACLES = CompiledQuery(
+    lambda user: first_of_each(
+        Obstacle.objects.active()
+        .filter(team__in=Team.objects.active().with_member(user))
+        .select_related("owner", "blocking_team"),
+        "team",
+        TEAM_HOME_OBSTACLES,
     )
+)
+HOME_WAITING = CompiledQuery(
+    lambda user: first_of_each(
+        Obstacle.objects.active()
+        .filter(blocking_team__in=Team.objects.active().with_member(user))
+        .select_related("team")
+        .most_pressing_first(),
+        "blocking_team",
+        TEAM_HOME_OBSTACLES,
+    )
+)
+HOME_ONE_ON_ONES = CompiledQuery(
+    lambda user: (
+        OneOnOne.objects.filter(pm=user, team__in=Team.objects.active().with_member(user))
+        .upcoming()
+        .select_related("leader")
+        .order_by("scheduled_for")
+    )
+)
 
 
-def key_results_owned_by(user, quarter):
-    """The key results `user` owns in `quarter` (not of dropped objectives), with their
-    latest check-in, team by team: theirs to check in on."""
-    return (
+def team_homes(user, teams, quarter, now, today):
+    """A team member's teams (`teams`: the active ones they are in) as `team_rows`, each with
+    its active obstacles (`open_obstacles`: the first TEAM_HOME_OBSTACLES, urgent and severe
+    first) and the user's coming 1:1s with its leader (`upcoming_one_on_ones`); and what
+    other teams' active obstacles wait on it (`waiting_on_team`: the most pressing
+    TEAM_HOME_OBSTACLES, `bottleneck_obstacle_count` in all)."""
+    rows = list(with_stored_bottleneck(team_rows(teams, quarter, now, today)))
+    for row in rows:
+        row.open_obstacles, row.waiting_on_team, row.upcoming_one_on_ones = [], [], []
+    by_pk = {row.pk: row for row in rows}
+    for obstacle in HOME_OBSTACLES(user=user.pk):
+        obstacle.team = by_pk[obstacle.team_id]
+        obstacle.team.open_obstacles.append(obstacle)
+    for obstacle in HOME_WAITING(user=user.pk):
+        obstacle.blocking_team = by_pk[obstacle.blocking_team_id]
+        obstacle.blocking_team.waiting_on_team.append(obstacle)
+    for one_on_one in HOME_ONE_ON_ONES(user=user.pk):
+        one_on_one.team = by_pk[one_on_one.team_id]
+        one_on_one.team.upcoming_one_on_ones.append(one_on_one)
+    return rows
+
+
+# The key results a member owns in a quarter: compiled once per process.
+OWNED_KEY_RESULTS = CompiledQuery(
+    lambda user, quarter: (
         KeyResult.objects.filter(owner=user, objective__quarter=quarter)
         .exclude(objective__status=Objective.Status.DROPPED)
         .with_latest_check_in_joined()
         .select_related("objective__team", "objective__quarter")
         .order_by("objective__team__name", "objective__order", "order", "pk")
     )
+)
+
+
+def key_results_owned_by(user, quarter):
+    """The key results `user` owns in `quarter` (not of dropped objectives), with their
+    latest check-in, team by team: theirs to check in on."""
+    return OWNED_KEY_RESULTS(user=user.pk, quarter=quarter.pk)
 
 
 def with_learnings(rows, limit=5):

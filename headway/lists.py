@@ -7,7 +7,8 @@ showing part of a list costs no more queries than showing all of it, however lon
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 
 def with_full_count(queryset):
@@ -44,6 +45,14 @@ class Shortlist:
 def shortlist(queryset, limit):
     """The first `limit` rows of `queryset` and how many there are in all."""
     return Shortlist.of(list(with_full_count(queryset)[:limit]))
+
+
+def first_of_each(queryset, partition, count):
+    """The first `count` rows of `queryset` (in its order) for each value of the field
+    `partition`: what a sliced `Prefetch` reads for each parent, in a query of its own."""
+    order = queryset.query.order_by or queryset.model._meta.ordering
+    rank = Window(RowNumber(), partition_by=F(partition), order_by=list(order))
+    return queryset.annotate(rank_in_partition=rank).filter(rank_in_partition__lte=count)
 
 
 # Past any list's end, and small enough that its rows' offset fits PostgreSQL's bigint.

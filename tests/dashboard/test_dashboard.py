@@ -245,6 +245,34 @@ def test_a_team_home_query_count_is_fixed_whatever_the_obstacles(
     assert team_row.bottleneck_obstacle_count == count
 
 
+def test_a_member_of_two_teams_finds_each_teams_own_lists_on_their_home(
+    client_for, pm, team, other_team, current_quarter
+):
+    MembershipFactory(team=other_team, user=pm)
+    elsewhere = TeamFactory()
+    ObstacleFactory(team=team, created_by=pm, title="Ours, minor", severity=1)
+    ObstacleFactory(team=team, created_by=pm, title="Ours, urgent", is_urgent=True)
+    ObstacleFactory(team=other_team, created_by=pm, title="Theirs")
+    ObstacleFactory(team=elsewhere, created_by=pm, title="Not ours")
+    ObstacleFactory(team=elsewhere, created_by=pm, kind="dependency", blocking_team=other_team)
+    ObstacleFactory(team=other_team, created_by=pm, title="Closed", status="resolved")
+    for _ in range(dashboard.TEAM_HOME_OBSTACLES + 2):
+        ObstacleFactory(team=elsewhere, created_by=pm, kind="dependency", blocking_team=team)
+    ours = OneOnOneFactory(team=team, pm=pm)
+    theirs = OneOnOneFactory(team=other_team, pm=pm)
+    OneOnOneFactory(team=team, pm=UserFactory())
+
+    rows = {row.pk: row for row in client_for(pm).get(HOME).context["rows"]}
+
+    assert [o.title for o in rows[team.pk].open_obstacles] == ["Ours, urgent", "Ours, minor"]
+    assert [o.title for o in rows[other_team.pk].open_obstacles] == ["Theirs"]
+    assert len(rows[team.pk].waiting_on_team) == dashboard.TEAM_HOME_OBSTACLES
+    assert rows[team.pk].bottleneck_obstacle_count == dashboard.TEAM_HOME_OBSTACLES + 2
+    assert [o.team for o in rows[other_team.pk].waiting_on_team] == [elsewhere]
+    assert rows[team.pk].upcoming_one_on_ones == [ours]
+    assert rows[other_team.pk].upcoming_one_on_ones == [theirs]
+
+
 def test_needs_you_says_why_each_obstacle_is_there(client_for, leader, team, pm, current_quarter):
     today = timezone.localdate()
     ObstacleFactory(

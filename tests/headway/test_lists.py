@@ -2,9 +2,9 @@
 
 import pytest
 
-from headway.lists import page_of, shortlist
-from objectives.models import Team
-from tests.factories import TeamFactory
+from headway.lists import first_of_each, page_of, shortlist
+from objectives.models import Membership, Team
+from tests.factories import MembershipFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,18 @@ def test_no_rows_is_one_empty_page():
     page = page_of(ordered(), "4", 3)
 
     assert (page.number, list(page), page.paginator.count) == (1, [], 0)
+
+
+def test_the_first_rows_of_each_parent_in_one_query(django_assert_num_queries):
+    big, small, none = TeamFactory.create_batch(3)
+    big_rows = MembershipFactory.create_batch(5, team=big)
+    small_rows = MembershipFactory.create_batch(1, team=small)
+
+    with django_assert_num_queries(1):
+        rows = list(first_of_each(Membership.objects.order_by("-pk"), "team", 3))
+
+    assert sorted(rows, key=lambda row: row.pk) == sorted(
+        big_rows[-3:] + small_rows, key=lambda row: row.pk
+    )
+    assert [row for row in rows if row.team_id == big.pk] == big_rows[:-4:-1]
+    assert none.pk not in {row.team_id for row in rows}
