@@ -18,17 +18,29 @@ import zlib
 
 from django.db import connection, connections, models, transaction
 
-# Stand-ins for the arguments while the query is compiled: ids no row ever has. The query is
-# compiled twice, with two sets of them, to prove that only the arguments' places differ.
+# Stand-ins for the arguments while the query is compiled: ids no row ever has (and words
+# no row holds, for a text argument). The query is compiled twice, with two sets of them,
+# to prove that only the arguments' places differ.
 STAND_IN = -987_654_321
 OTHER_STAND_IN = -876_543_219
 
 
+def stand_ins(arguments, first):
+    """A stand-in for each argument, of its type: an integer or a text."""
+    chosen = {}
+    for i, name in enumerate(sorted(arguments)):
+        value = arguments[name]
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise TypeError(f"{name}: a compiled query's arguments are integers or texts")
+        chosen[name] = first - i if isinstance(value, int) else f"stand-in {first - i}"
+    return chosen
+
+
 class CompiledQuery:
-    """The queryset `queryset_of(**arguments)` (integer arguments, such as ids), its SQL
-    compiled once per process; each call puts the real arguments in their places and gives
-    its rows, as iterating it would (model instances with what it selects related and
-    annotates, or `values_list`'s tuples; its `prefetch_related` done as usual).
+    """The queryset `queryset_of(**arguments)` (integer or text arguments, such as ids and
+    slugs), its SQL compiled once per process; each call puts the real arguments in their
+    places and gives its rows, as iterating it would (model instances with what it selects
+    related and annotates, or `values_list`'s tuples; its `prefetch_related` done as usual).
 
     An argument must reach the SQL as a parameter of its own, unchanged: one that is
     inlined, or a parameter computed from one (`today + 14 days`, a share of the quarter),
@@ -38,27 +50,28 @@ class CompiledQuery:
         self.queryset_of = queryset_of
         self._compiled = None
 
-    def compiled(self, names):
-        """The queryset compiled with stand-ins, its compiler, SQL and parameters, and
-        where each argument goes among the parameters."""
+    def compiled(self, arguments):
+        """The queryset compiled with stand-ins for `arguments`, its compiler, SQL and
+        parameters, and where each argument goes among the parameters."""
         if self._compiled is None:
-            names = sorted(names)
-            queryset, compiler, sql, params = self._compile(names, STAND_IN)
-            stand_ins = {name: STAND_IN - i for i, name in enumerate(names)}
+            first = stand_ins(arguments, STAND_IN)
+            queryset, compiler, sql, params = self._compile(first)
             places = {
                 i: name
                 for i, param in enumerate(params)
-                for name, stand_in in stand_ins.items()
-                if isinstance(param, int) and param == stand_in
+                for name, stand_in in first.items()
+                if isinstance(param, type(stand_in)) and param == stand_in
             }
-            _queryset, _compiler, other_sql, other_params = self._compile(names, OTHER_STAND_IN)
+            _queryset, _compiler, other_sql, other_params = self._compile(
+                stand_ins(arguments, OTHER_STAND_IN)
+            )
             moved = [
                 i
                 for i, (param, other) in enumerate(zip(params, other_params, strict=True))
                 if param != other and i not in places
             ]
             if (
-                set(places.values()) != set(names)
+                set(places.values()) != set(arguments)
                 or str(STAND_IN)[1:6] in sql
                 or other_sql != sql
                 or moved
@@ -69,23 +82,24 @@ class CompiledQuery:
             self._compiled = queryset, compiler, sql, tuple(params), places
         return self._compiled
 
-    def _compile(self, names, first):
-        queryset = self.queryset_of(**{name: first - i for i, name in enumerate(names)})
+    def _compile(self, arguments):
+        queryset = self.queryset_of(**arguments)
         compiler = queryset.query.get_compiler(queryset.db)
         sql, params = compiler.as_sql()
         return queryset, compiler, sql, params
 
     def bound(self, arguments):
         """The SQL and its parameters for `arguments`."""
-        _queryset, _compiler, sql, params, places = self.compiled(arguments.keys())
+        _queryset, _compiler, sql, params, places = self.compiled(arguments)
         params = list(params)
         for i, name in places.items():
-            # As compiled: an int, or the driver's type for it (psycopg's Int4 for a Value).
+            # As compiled: an int or a str, or the driver's type for it (psycopg's Int4 for a
+            # Value).
             params[i] = type(params[i])(arguments[name])
         return sql, params
 
     def __call__(self, **arguments):
-        queryset, compiler, _sql, _params, _places = self.compiled(arguments.keys())
+        queryset, compiler, _sql, _params, _places = self.compiled(arguments)
         sql, params = self.bound(arguments)
         # The compiled compiler, its SQL bound to these arguments, on this thread's
         # connection: Django's own iteration reads the rows from it (its select, related

@@ -35,7 +35,7 @@ from headway.dates import days_on_calendar, moments_on_calendar, validate_on_cal
 from headway.links import url_of
 from headway.people import in_name_order
 from headway.permissions import Relation
-from headway.stored import CountsInStored, StoredQuery
+from headway.stored import CompiledQuery, CountsInStored, StoredQuery
 
 RATIO = DecimalField(max_digits=5, decimal_places=4)
 
@@ -453,12 +453,20 @@ class Team(models.Model):
             relations.add(Relation.ADMIN)
         if self.leader_id == user.pk:
             relations.add(Relation.LEADER)
-        roles = set(self.memberships.filter(user=user).values_list("role", flat=True))
+        roles = {role for (role,) in MEMBER_ROLES(team=self.pk, user=user.pk)}
         if Membership.Role.PRODUCT_MANAGER in roles:
             relations.add(Relation.PM)
         if roles:
             relations.add(Relation.MEMBER)
         return relations
+
+
+# A person's roles in a team, which every permission check on the team reads: compiled once.
+MEMBER_ROLES = CompiledQuery(
+    lambda team, user: (
+        Membership.objects.filter(team=team, user=user).order_by().values_list("role")
+    )
+)
 
 
 class MembershipQuerySet(models.QuerySet):

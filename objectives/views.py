@@ -31,6 +31,7 @@ from .models import (
     FOCUSED_PROBLEMS,
     CheckIn,
     KeyResult,
+    Membership,
     Objective,
     Problem,
     Quarter,
@@ -44,13 +45,19 @@ from .models import (
     with_latest_from_history,
 )
 
+# A team by its slug, with its leader: every team page's first query, compiled once.
+TEAM_BY_SLUG = CompiledQuery(lambda slug: Team.objects.filter(slug=slug).select_related("leader"))
+
 
 def get_team_for_user(request, slug, action=Action.READ):
     """The team named by `slug`, if the signed-in user may perform `action` on it; else 403.
 
     The user's relations to the team are kept on it (`team.relations`) for the templates.
     """
-    team = get_object_or_404(Team.objects.select_related("leader"), slug=slug)
+    teams = TEAM_BY_SLUG(slug=slug)
+    if not teams:
+        raise Http404("No Team matches the given query.")
+    team = teams[0]
     team.relations = team.relations_to(request.user)
     if not allows(team.relations, action):
         raise PermissionDenied
@@ -130,17 +137,24 @@ def permissions_in(team, quarter, closing=None):
     }
 
 
+# Every quarter in order, and a team's members with who they are: compiled once.
+QUARTERS = CompiledQuery(lambda: Quarter.objects.order_by("start"))
+TEAM_MEMBERS = CompiledQuery(
+    lambda team: Membership.objects.filter(team=team).select_related("user")
+)
+
+
 def team_context(request, team):
     """What the team page shows of objectives, for ?quarter=<label> (else the current
     quarter). Higher apps add their parts to it and render a template extending ours."""
     if not hasattr(team, "relations"):
         team.relations = team.relations_to(request.user)
-    quarters = list(Quarter.objects.order_by("start"))
+    quarters = QUARTERS()
     quarter = selected_quarter(request, quarters)
     closing = closing_in_force(team, quarter)
     context = {
         "team": team,
-        "memberships": team.memberships.select_related("user"),
+        "memberships": TEAM_MEMBERS(team=team.pk),
         "quarter": quarter,
         "quarters": quarters,
         "today": timezone.localdate(),

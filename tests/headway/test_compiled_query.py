@@ -64,11 +64,11 @@ def test_what_it_selects_related_comes_with_its_rows(objectives, django_assert_n
 def test_it_is_compiled_once(objectives):
     teams, quarters = objectives
     query = CompiledQuery(objectives_of)
-    compiled = query.compiled(["team", "quarter"])
+    compiled = query.compiled({"team": teams[0].pk, "quarter": quarters[0].pk})
 
     query(team=teams[1].pk, quarter=quarters[0].pk)
 
-    assert query.compiled(["team", "quarter"]) is compiled
+    assert query.compiled({"team": teams[0].pk, "quarter": quarters[0].pk}) is compiled
 
 
 def test_plain_rows_and_slices(objectives):
@@ -77,6 +77,21 @@ def test_plain_rows_and_slices(objectives):
 
     assert query(team=teams[1].pk) == [(teams[1].pk, teams[1].name)]
     assert query(team=-1) == []
+
+
+def test_texts_are_arguments_too(objectives):
+    teams, _quarters = objectives
+    query = CompiledQuery(lambda slug: Team.objects.filter(slug=slug))
+
+    assert query(slug=teams[1].slug) == [teams[1]]
+    assert query(slug="it's <not> a team") == []
+
+
+def test_other_arguments_are_refused():
+    query = CompiledQuery(lambda day: Team.objects.filter(created_at__date=day))
+
+    with pytest.raises(TypeError, match="integers or texts"):
+        query(day=datetime.date(2026, 11, 30))
 
 
 def test_each_thread_reads_on_its_own_connection(objectives):
