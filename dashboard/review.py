@@ -189,9 +189,10 @@ def outcomes_by_problem(scope):
 
 @dataclass
 class StoredFigures:
-    """The organization's obstacle figures stored for some quarters (QuarterObstacleFigures),
-    by quarter id: `totals` (their row for every obstacle), `kinds` ({kind: row}) and `teams`
-    (the rows of the teams waited on, by name); each row a dict of the figures."""
+    """The obstacle figures of the organization or of one team stored for some quarters
+    (QuarterObstacleFigures), by quarter id: `totals` (their row for every obstacle),
+    `kinds` ({kind: row}) and `teams` (the rows of the teams waited on, by name); each row a
+    dict of the figures."""
 
     totals: dict
     kinds: dict
@@ -199,15 +200,19 @@ class StoredFigures:
 
 
 def stored_figures(scope, quarters):
-    """The StoredFigures of `quarters` for the organization's review, in one query: None for a
-    team's or a leader's review, or when any of the quarters has none stored (its figures are
-    then computed from the obstacles)."""
-    if scope.team or scope.leader:
+    """The StoredFigures of `quarters` for the review of the organization or of a team, in
+    one query: None for a leader's review (their teams change with the leaders), or when any
+    of the quarters has none stored (its figures are then computed from the obstacles)."""
+    if scope.leader:
         return None
+    team = scope.team.pk if scope.team else None
+    organization = Q(team=None, kind="", blocking_team=None)
     rows = (
         QuarterObstacleFigures.objects.of(quarters)
+        .filter(Q(team=team) | organization)
         .values_list(
             "quarter",
+            "team",
             "kind",
             "blocking_team__name",
             "blocking_team__slug",
@@ -219,8 +224,13 @@ def stored_figures(scope, quarters):
         )
         .order_by("blocking_team__name")
     )
-    stored = StoredFigures({}, {}, {})
-    for quarter, kind, name, slug, logged, removed, waiting, median, p90 in rows:
+    stored, counted = StoredFigures({}, {}, {}), set()
+    for quarter, owner, kind, name, slug, logged, removed, waiting, median, p90 in rows:
+        if owner is None and kind == "" and name is None:
+            # The organization's, stored whenever the quarter's figures are.
+            counted.add(quarter)
+        if owner != team:
+            continue
         timing = {"removed": removed, "median": median, "p90": p90}
         if name is not None:
             row = {"blocking_team__name": name, "blocking_team__slug": slug, "waiting": waiting}
@@ -229,8 +239,13 @@ def stored_figures(scope, quarters):
             stored.kinds.setdefault(quarter, {})[kind] = {"kind": kind, "logged": logged} | timing
         else:
             stored.totals[quarter] = {"logged": logged} | timing
-    if any(quarter.pk not in stored.totals for quarter in quarters):
+    if any(quarter.pk not in counted for quarter in quarters):
         return None
+    for quarter in quarters:
+        # A team with no obstacle in the way during a quarter has no row in it.
+        stored.totals.setdefault(
+            quarter.pk, {"logged": 0, "removed": 0, "median": None, "p90": None}
+        )
     return stored
 
 

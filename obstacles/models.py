@@ -590,6 +590,14 @@ class Obstacle(ChoiceLabels, CountsInStored):
                 name="obstacle_asking_decision_team",
                 condition=Q(help_wanted="decision") | Q(kind="stakeholder"),
             ),
+            # The obstacles removed in a quarter, with what their time to remove is counted
+            # from (times_to_remove, when one of them changes).
+            models.Index(
+                fields=["closed_at"],
+                include=["opened_at", "kind", "blocking_team", "team"],
+                name="obstacle_removed",
+                condition=Q(status="resolved"),
+            ),
             models.Index(fields=["last_activity_at"], name="obstacle_last_activity"),
             GinIndex(fields=["search_vector"], name="obstacle_search"),
             # The log's default order over active obstacles, whole and by kind: a page of
@@ -631,8 +639,8 @@ class Obstacle(ChoiceLabels, CountsInStored):
 
     def quarter_facts(self):
         """What the quarters' obstacle figures (QuarterObstacleFigures) count of it: when it
-        was opened and closed, whether it was removed, its kind and the team it waits on
-        (None for a field not loaded)."""
+        was opened and closed, whether it was removed, its kind, the team it waits on and its
+        team (None for a field not loaded)."""
         values = self.__dict__
         status = values.get("status")
         removed = None if status is None else status == self.Status.RESOLVED
@@ -642,16 +650,21 @@ class Obstacle(ChoiceLabels, CountsInStored):
             removed,
             values.get("kind"),
             values.get("blocking_team_id"),
+            values.get("team_id"),
         )
 
     def refresh_stored(self):
         """Store again the figures it counts in: those of the quarters it stood in the way
         during, before and after a change of what they count of it (or its deletion), and
         its team's signals (CountsInStored)."""
-        facts, loaded = self.quarter_facts(), getattr(self, "_loaded_facts", None)
-        if self.pk is None or facts != loaded:
+        facts = None if self.pk is None else self.quarter_facts()
+        loaded = getattr(self, "_loaded_facts", None)
+        if facts != loaded:
             spans = {fact[:2] for fact in (facts, loaded) if fact and fact[0] is not None}
-            store_quarter_figures(quarters_in_the_way(spans))
+            move_quarter_shares(
+                (quarter, quarter_share(loaded, quarter), quarter_share(facts, quarter))
+                for quarter in quarters_in_the_way(spans)
+            )
         self._loaded_facts = facts
         super().refresh_stored()
 
@@ -1057,20 +1070,24 @@ class QuarterFiguresQuerySet(models.QuerySet):
 
 
 class QuarterObstacleFigures(models.Model):
-    """The organization's obstacles over one quarter, counted and timed, a row per kind, a
-    row per team waited on and a row for them all (`kind` "" and no `blocking_team`): those
-    logged in it, those removed (resolved) in it with the median and 90th-percentile time
-    from logged to removed, and those standing in the way at some time during it
-    (`waiting`). The organization's quarter review reads them rather than reading every
-    obstacle of eight quarters again for each page.
+    """The obstacles of the organization (no `team`) or of one team over one quarter,
+    counted and timed, a row per kind, a row per team waited on and a row for them all
+    (`kind` "" and no `blocking_team`): those logged in it, those removed (resolved) in it
+    with the median and 90th-percentile time from logged to removed, and those standing in
+    the way at some time during it (`waiting`). The quarter review of the organization or
+    of a team reads them rather than reading every obstacle of eight quarters again for
+    each page. A team with no row in a quarter had no obstacle in the way during it.
 
     Stored for every quarter an obstacle stood in the way during, before and after each
-    change that moves it, in the same transaction (`store_quarter_figures`); `first_day` and
+    change that moves it, in the same transaction (`move_quarter_shares`); `first_day` and
     `last_day` are the quarter's days they were counted over (`QuarterFiguresQuerySet.of`).
-    A quarter without its row for them all has none stored: the review counts it from the
-    obstacles, as for a team or a leader."""
+    A quarter without the organization's row for them all has none stored: the review
+    counts it from the obstacles, as for a leader's teams."""
 
     quarter = models.ForeignKey(Quarter, on_delete=models.CASCADE, related_name="obstacle_figures")
+    team = models.ForeignKey(
+        Team, null=True, on_delete=models.CASCADE, related_name="quarter_obstacle_figures"
+    )
     first_day = models.DateField()
     last_day = models.DateField()
     kind = models.CharField(max_length=20, blank=True, choices=Obstacle.Kind.choices)
@@ -1090,14 +1107,14 @@ class QuarterObstacleFigures(models.Model):
         verbose_name_plural = _("quarters' obstacle figures")
         constraints = [
             models.UniqueConstraint(
-                fields=["quarter", "kind", "blocking_team"],
+                fields=["quarter", "team", "kind", "blocking_team"],
                 nulls_distinct=False,
                 name="one_quarter_figure",
             ),
         ]
 
     def __str__(self):
-        return f"{self.quarter_id} {self.kind} {self.blocking_team_id}"
+        return f"{self.quarter_id} {self.team_id} {self.kind} {self.blocking_team_id}"
 
 
 # The figures of QuarterObstacleFigures, computed by the database for the quarters given as
@@ -1109,6 +1126,7 @@ class QuarterObstacleFigures(models.Model):
 _REMOVED_IN_QUARTER = "o.status = 'resolved' AND o.closed_at >= q.starts AND o.closed_at < q.ends"
 QUARTER_FIGURES_SQL = f"""
 SELECT q.id, q.first_day, q.last_day,
+    CASE WHEN GROUPING(o.team_id) = 0 THEN o.team_id END,
     CASE WHEN GROUPING(o.kind) = 0 THEN o.kind ELSE '' END,
     o.blocking_team_id,
     COUNT(o.id) FILTER (WHERE o.opened_at >= q.starts),
@@ -1125,15 +1143,20 @@ LEFT JOIN obstacles_obstacle o
 GROUP BY GROUPING SETS (
     (q.id, q.first_day, q.last_day),
     (q.id, q.first_day, q.last_day, o.kind),
-    (q.id, q.first_day, q.last_day, o.blocking_team_id)
+    (q.id, q.first_day, q.last_day, o.blocking_team_id),
+    (q.id, q.first_day, q.last_day, o.team_id),
+    (q.id, q.first_day, q.last_day, o.team_id, o.kind),
+    (q.id, q.first_day, q.last_day, o.team_id, o.blocking_team_id)
 )
 HAVING (GROUPING(o.kind) = 1 OR o.kind IS NOT NULL)
     AND (GROUPING(o.blocking_team_id) = 1 OR o.blocking_team_id IS NOT NULL)
+    AND (GROUPING(o.team_id) = 1 OR o.team_id IS NOT NULL)
 """  # noqa: S608 - our own SQL, written once: the quarters are its parameters
 QUARTER_FIGURES_COLUMNS = [
     "quarter",
     "first_day",
     "last_day",
+    "team",
     "kind",
     "blocking_team",
     "logged",
@@ -1161,6 +1184,27 @@ def quarters_in_the_way(spans):
     return Quarter.objects.filter(during).order_by("pk")
 
 
+def quarter_share(facts, quarter):
+    """What an obstacle with `facts` (Obstacle.quarter_facts, None for none) counts for in
+    `quarter`'s figures: None if it did not stand in the way during it, else its team, its
+    kind, the team it waits on, whether it was logged in it, and its time to remove if it
+    was removed in it. A change that leaves it the same leaves the quarter's figures as
+    they are (most quarters an obstacle spans, when it is removed). Facts not all known (a
+    field not loaded) are returned whole: they differ from any share, and the quarter is
+    stored whole."""
+    if facts is None:
+        return None
+    opened, closed, removed, kind, blocking_team, team = facts
+    if opened is None or removed is None or kind is None or team is None:
+        return facts
+    start, end = start_of(quarter.start), start_of(quarter.end + timedelta(days=1))
+    if opened >= end or (closed is not None and closed < start):
+        return None
+    removed_in_it = removed and closed is not None and start <= closed < end
+    took = closed - opened if removed_in_it else None
+    return team, kind, blocking_team, opened >= start, took
+
+
 def _quarter_arrays(quarters):
     return [
         [quarter.pk for quarter in quarters],
@@ -1186,6 +1230,119 @@ def store_quarter_figures(quarters):
             f"INSERT INTO {meta.db_table} ({columns}) {QUARTER_FIGURES_SQL}",
             _quarter_arrays(quarters),
         )
+
+
+def times_to_remove(quarter, keys):
+    """{key: (median, p90)}: the median and 90th-percentile time to remove of the obstacles
+    removed in `quarter`, for each of `keys` as QuarterObstacleFigures names its rows
+    ((team id or None for the organization's, kind or "", blocking team id or None)): the
+    figures a change to one obstacle cannot simply add to. One query, off the
+    obstacle_removed index."""
+    keys, columns, params = list(keys), [], []
+    for team, kind, blocking_team in keys:
+        conditions, values = ["TRUE"], []
+        for column, value in [
+            ("team_id", team),
+            ("kind", kind),
+            ("blocking_team_id", blocking_team),
+        ]:
+            if value:
+                conditions.append(f"{column} = %s")
+                values.append(value)
+        condition = " AND ".join(conditions)
+        for fraction in (0.5, 0.9):
+            columns.append(
+                f"PERCENTILE_CONT({fraction}) WITHIN GROUP (ORDER BY closed_at - opened_at) "
+                f"FILTER (WHERE {condition})"
+            )
+            params += values
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM obstacles_obstacle "  # noqa: S608 - our own SQL
+            "WHERE status = 'resolved' AND closed_at >= %s AND closed_at < %s",
+            [*params, start_of(quarter.start), start_of(quarter.end + timedelta(days=1))],
+        )
+        times = cursor.fetchone()
+    return {key: times[2 * i : 2 * i + 2] for i, key in enumerate(keys)}
+
+
+@transaction.atomic
+def move_quarter_shares(changes):
+    """Move the stored QuarterObstacleFigures of quarters from what one obstacle counted for
+    in each to what it counts for now: `changes` are (quarter, share before, share now), as
+    `quarter_share`. Its counts are added to and taken from the rows it counts in, and the
+    times to remove of those rows computed again if it was or is removed in the quarter; a
+    quarter without its figures stored for its present days has them stored whole."""
+    changes = [(quarter, old, new) for quarter, old, new in changes if old != new]
+    if not changes:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [QUARTER_FIGURES_LOCK])
+    whole = [quarter for quarter, old, new in changes if not _move_share(quarter, old, new)]
+    store_quarter_figures(whole)
+
+
+def _move_share(quarter, old, new):
+    """One quarter's part of `move_quarter_shares`: False if its figures are not stored."""
+    if any(share is not None and len(share) != 5 for share in (old, new)):
+        return False
+    deltas = {}
+    for share, sign in ((old, -1), (new, 1)):
+        if share is None:
+            continue
+        team, kind, blocking_team, logged, took = share
+        keys = [
+            (owner, *key)
+            for owner in (None, team)
+            for key in [("", None), (kind, None), *([("", blocking_team)] if blocking_team else [])]
+        ]
+        for key in keys:
+            delta = deltas.setdefault(key, [0, 0, 0])
+            delta[0] += sign * logged
+            delta[1] += sign * (took is not None)
+            delta[2] += sign
+    keys = Q(pk__in=[])
+    for team, kind, blocking_team in deltas:
+        keys |= Q(team=team, kind=kind, blocking_team=blocking_team)
+    rows = {
+        (row.team_id, row.kind, row.blocking_team_id): row
+        for row in QuarterObstacleFigures.objects.of([quarter]).filter(keys)
+    }
+    if (None, "", None) not in rows:
+        return False
+    times = {}
+    if any(share and share[3] is not None for share in (old, new)):
+        times = times_to_remove(quarter, deltas)
+    changed, added, gone = [], [], []
+    for key, (logged, removed, waiting) in deltas.items():
+        row = rows.get(key) or QuarterObstacleFigures(
+            quarter=quarter,
+            first_day=quarter.start,
+            last_day=quarter.end,
+            team_id=key[0],
+            kind=key[1],
+            blocking_team_id=key[2],
+            logged=0,
+            removed=0,
+            waiting=0,
+        )
+        row.logged += logged
+        row.removed += removed
+        row.waiting += waiting
+        if times:
+            row.median, row.p90 = times[key]
+        if not row.waiting and key != (None, "", None):
+            # None of its obstacles stands in the way during the quarter: not stored.
+            if row.pk is not None:
+                gone.append(row.pk)
+        else:
+            (added if row.pk is None else changed).append(row)
+    QuarterObstacleFigures.objects.filter(pk__in=gone).delete()
+    QuarterObstacleFigures.objects.bulk_update(
+        changed, ["logged", "removed", "waiting", "median", "p90"]
+    )
+    QuarterObstacleFigures.objects.bulk_create(added)
+    return True
 
 
 def computed_quarter_figures(quarters):

@@ -4,14 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def store_every_quarters_figures(apps, schema_editor):
-    """The figures of every quarter, as `manage.py recompute_signals` stores them: until
-    then, the organization's review would count them from the obstacles on every page."""
-    from obstacles.models import store_quarter_figures
-
-    store_quarter_figures(apps.get_model("objectives", "Quarter").objects.order_by("pk"))
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -41,5 +33,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('quarter', 'kind', 'blocking_team'), name='one_quarter_figure', nulls_distinct=False)],
             },
         ),
-        migrations.RunPython(store_every_quarters_figures, migrations.RunPython.noop),
     ]

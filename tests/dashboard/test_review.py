@@ -283,10 +283,10 @@ def grow(quarter, times):
 PAGE_QUERIES = 14 + 10
 EXPORT_QUERIES = 7 + 10 + 4
 # A team's review reads the team and the viewer's role in it, and shows no leadership
-# figures; it counts its obstacles' figures from them: two queries, and three for the
-# trends. Counts of its own, as constant.
-TEAM_QUERIES = 18 + 3
-TEAM_EXPORT_QUERIES = 11 + 2 + 4
+# figures; it reads the team's own obstacles' figures, stored, in one query as the
+# organization's. Counts of its own, as constant.
+TEAM_QUERIES = 14 + 3
+TEAM_EXPORT_QUERIES = 7 + 2 + 4
 
 
 @pytest.mark.parametrize("times", [1, 10])

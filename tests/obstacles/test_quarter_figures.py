@@ -1,5 +1,5 @@
-"""The quarters' obstacle figures stored for the organization's review
-(QuarterObstacleFigures) always equal those the review computes from the obstacles: after
+"""The quarters' obstacle figures stored for the review of the organization and of each
+team (QuarterObstacleFigures) always equal those the review computes from the obstacles: after
 hundreds of random writes through the app's own code paths, over quarters that pass, and
 after repair; a quarter without them stored, or whose days changed, is computed instead."""
 
@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from dashboard import review, trends
-from objectives.models import Quarter
+from objectives.models import Quarter, Team
 from obstacles.models import (
     Obstacle,
     QuarterObstacleFigures,
@@ -43,13 +43,20 @@ def figures(scope, quarters, stored=None):
 
 
 def assert_stored_figures_are_right(context):
+    """The stored figures equal a full recomputation, and what the review of the
+    organization and of each team shows from them equals what it counts without them."""
     assert quarter_figure_differences() == [], context
     quarters = list(Quarter.objects.order_by("start"))
     for quarter in quarters:
-        scope = review.Scope(quarter)
-        stored = review.stored_figures(scope, trends.trend_quarters(quarters, quarter))
-        assert stored is not None, (context, quarter)
-        assert figures(scope, quarters, stored) == figures(scope, quarters), (context, quarter)
+        for team in [None, *Team.objects.order_by("pk")]:
+            scope = review.Scope(quarter, team)
+            stored = review.stored_figures(scope, trends.trend_quarters(quarters, quarter))
+            assert stored is not None, (context, quarter, team)
+            assert figures(scope, quarters, stored) == figures(scope, quarters), (
+                context,
+                quarter,
+                team,
+            )
 
 
 class Organization:
@@ -170,9 +177,11 @@ def test_stored_figures_equal_the_reviews_after_random_writes(time_machine):
     # Every kind of write happened, over every quarter, with figures worth checking.
     assert set(done) == set(Organization.WRITES)
     assert datetime(2026, 7, 1, tzinfo=UTC) < org.now < datetime(2026, 10, 1, tzinfo=UTC)
-    removed = QuarterObstacleFigures.objects.filter(kind="", blocking_team=None, removed__gt=0)
+    totals = QuarterObstacleFigures.objects.filter(team=None, kind="", blocking_team=None)
+    removed = totals.filter(removed__gt=0)
     assert removed.count() == len(LABELS)
     assert QuarterObstacleFigures.objects.filter(blocking_team__isnull=False).count() > 10
+    assert QuarterObstacleFigures.objects.filter(team__isnull=False, removed__gt=0).count() > 10
 
 
 def test_a_quarter_whose_days_changed_is_counted_until_stored_again(time_machine):
@@ -210,7 +219,7 @@ def test_recompute_signals_repairs_the_quarters_figures(time_machine):
     org = Organization(random.Random(SEED), time_machine)
     for _ in range(60):
         org.random_write()
-    wrong = QuarterObstacleFigures.objects.filter(kind="", blocking_team=None).first()
+    wrong = QuarterObstacleFigures.objects.filter(team=None, kind="", blocking_team=None).first()
     QuarterObstacleFigures.objects.filter(pk=wrong.pk).update(logged=999)
 
     output = StringIO()
