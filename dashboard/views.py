@@ -9,7 +9,7 @@ import io
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
@@ -204,13 +204,16 @@ def problem_detail(request, pk=None):
     return render(request, "dashboard/problem.html", context)
 
 
-def get_review_scope(request, label):
-    """The review of quarter `label` for the organization, with ?team=<slug> one team's, or
+def get_review_scope(request, label, quarters):
+    """The review of quarter `label` (one of `quarters`, all of them: the review reads them
+    for its picker and its trends) for the organization, with ?team=<slug> one team's, or
     with ?leader=<id> one leader's (their teams' figures and their leadership), if the
     signed-in user may read it (Action.READ_REVIEW; a leader's, Action.READ_LEADERSHIP);
     else 403. Whether the viewer may widen it to the organization, and read leaders'
     figures, comes along."""
-    quarter = get_object_or_404(Quarter, label=label)
+    quarter = next((quarter for quarter in quarters if quarter.label == label), None)
+    if quarter is None:
+        raise Http404
     organization = relations_to_organization(request.user)
     slug, leader_id = request.GET.get("team"), request.GET.get("leader")
     team = get_object_or_404(Team, slug=slug) if slug else None
@@ -237,11 +240,11 @@ def quarter_review(request, label):
     fast escalations were answered, and how each leader answered their teams. Leaders and
     admins read the organization's, any leader's and any team's; a team's PM and members,
     their team's (without leaders' figures)."""
-    scope = get_review_scope(request, label)
+    quarters = list(Quarter.objects.order_by("start"))
+    scope = get_review_scope(request, label, quarters)
     now = timezone.now()
     today = timezone.localdate()
     events = review.escalations(scope)
-    quarters = list(Quarter.objects.order_by("start"))
     stored = review.stored_figures(scope, trends.trend_quarters(quarters, scope.quarter))
     context = {
         "scope": scope,
@@ -292,11 +295,11 @@ def quarter_review(request, label):
 
 def quarter_review_export(request, label):
     """The review's figures as CSV: one row per figure (section, row, measure, value)."""
-    scope = get_review_scope(request, label)
+    quarters = list(Quarter.objects.order_by("start"))
+    scope = get_review_scope(request, label, quarters)
     # Written whole, then sent: the response's write() per row cost more than the rows.
     content = io.StringIO()
     writer = csv.writer(content)
-    quarters = list(Quarter.objects.order_by("start"))
     stored = review.stored_figures(scope, trends.trend_quarters(quarters, scope.quarter))
     writer.writerows(review.csv_rows(scope, timezone.localdate(), stored))
     writer.writerows(trends.csv_rows(scope, quarters, stored))

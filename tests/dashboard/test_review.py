@@ -274,19 +274,19 @@ def grow(quarter, times):
     return Obstacle.objects.count()
 
 
-# The session and the user; the quarter; is the viewer a leader; then the page's own: the
-# quarters and teams of its pickers and one query per figure, two for the objectives with
-# their final key-result values, and one for the obstacles' figures of the quarters of its
-# trends, stored (QuarterObstacleFigures: its obstacles by kind, by the team waited on and
-# across quarters); the CSV needs no pickers and no lists, but the quarters for its trends;
-# and the leadership figures (test_review_leadership.py).
-PAGE_QUERIES = 14 + 10
-EXPORT_QUERIES = 7 + 10 + 4
+# The session and the user; is the viewer a leader; then the page's own: the quarters (the
+# one reviewed among them) and teams of its pickers and one query per figure, two for the
+# objectives with their final key-result values, and one for the obstacles' figures of the
+# quarters of its trends, stored (QuarterObstacleFigures: its obstacles by kind, by the team
+# waited on and across quarters); the CSV needs no pickers and no lists, but the quarters
+# for its trends; and the leadership figures (test_review_leadership.py).
+PAGE_QUERIES = 13 + 6
+EXPORT_QUERIES = 6 + 6 + 4
 # A team's review reads the team and the viewer's role in it, and shows no leadership
 # figures; it reads the team's own obstacles' figures, stored, in one query as the
 # organization's. Counts of its own, as constant.
-TEAM_QUERIES = 14 + 3
-TEAM_EXPORT_QUERIES = 7 + 2 + 4
+TEAM_QUERIES = 13 + 3
+TEAM_EXPORT_QUERIES = 6 + 2 + 4
 
 
 @pytest.mark.parametrize("times", [1, 10])

@@ -398,12 +398,12 @@ def grow(quarter, times):
 
 
 # The review's own queries (test_review.PAGE_QUERIES, EXPORT_QUERIES), then: the leaders
-# (picker and rows), the three requests, the decisions, the 1:1s held, the
-# pairs, their people and teams, and the learnings. A leader's review reads that leader
-# and the ids of their teams too, and counts its obstacles' figures from its teams'
+# (picker and rows), the three requests (one query), the decisions, the 1:1s held, the
+# pairs (with their people and teams), and the learnings. A leader's review reads that
+# leader and the ids of their teams too, and counts its obstacles' figures from its teams'
 # obstacles (five queries, where the organization's reads those it stored in one).
-PAGE_QUERIES = 14 + 10
-EXPORT_QUERIES = 7 + 10 + 4
+PAGE_QUERIES = 13 + 6
+EXPORT_QUERIES = 6 + 6 + 4
 LEADER_PAGE_QUERIES = PAGE_QUERIES + 2 + 4
 
 
