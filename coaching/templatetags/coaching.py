@@ -1,5 +1,5 @@
 """The 1:1 page's own tags: who may share a learning, the "discussed" tick of each agenda item,
-and each action item with its "done" tick.
+each obstacle of the agenda, and each action item with its "done" tick.
 
 Each tick is a small form (its CSRF token, a submission key, what it ticks) on one of the
 agenda's rows, sixty and more before a long-awaited 1:1: drawn here rather than by an
@@ -62,6 +62,47 @@ def discussed_toggle(context, key, discussed):
         ticked=" ticked" if discussed else "",
         pressed="true" if discussed else "false",
         label=shared[discussed],
+    )
+
+
+AGENDA_OBSTACLE = (
+    "<li>\n"
+    "{toggle}"
+    "  <div>\n"
+    '    <a href="{url}">{title}</a>\n'
+    "{urgent}"
+    '    <br><span class="muted">{kind} · {status}{waits_on}</span>\n'
+    "  </div>\n"
+    "</li>\n"
+)
+
+
+@register.simple_tag(takes_context=True)
+def agenda_obstacle(context, obstacle):
+    """An obstacle on the agenda, with its "discussed" tick: its title, whether it is
+    urgent, its kind, status and the team it waits on. Forty and more before a 1:1 that
+    follows a busy fortnight."""
+    urgent = shared_by_rows(
+        context,
+        "agenda_obstacle",
+        lambda: format_html(
+            '    <span class="badge bad">{}</span>\n', translated(gettext("Urgent"))
+        ),
+    )
+    waits_on = ""
+    if obstacle.blocking_team:
+        waits_on = format_html(
+            " · {}", translated(gettext("waits on %(team)s"), team=obstacle.blocking_team.name)
+        )
+    return format_html(
+        AGENDA_OBSTACLE,
+        toggle=discussed_toggle(context, obstacle.agenda_key, obstacle.is_discussed),
+        url=obstacle.get_absolute_url(),
+        title=obstacle.title,
+        urgent=urgent if obstacle.is_urgent else "",
+        kind=obstacle.get_kind_display(),
+        status=obstacle.get_status_display(),
+        waits_on=waits_on,
     )
 
 

@@ -212,3 +212,29 @@ def test_only_the_source_teams_leader_shares_a_learning_further(client_for, outs
     learning = LearningFactory(source_team=team)
     response = client_for(outsider).get(reverse("coaching:learning_share", args=[learning.pk]))
     assert response.status_code == 403
+
+
+def test_the_agendas_obstacles_say_what_they_are_escaped_and_in_french(
+    client_for, one_on_one, team, other_team, pm
+):
+    other_team.name = "Ops & <Platform>"
+    other_team.save()
+    ObstacleFactory(
+        team=team,
+        created_by=pm,
+        title='<script>alert("x")</script>',
+        kind="dependency",
+        blocking_team=other_team,
+        is_urgent=True,
+    )
+    client = client_for(pm)
+
+    page = client.get(one_on_one.get_absolute_url()).text
+    french = client.get(one_on_one.get_absolute_url(), headers={"accept-language": "fr"}).text
+
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</a>" in page
+    assert '<span class="badge bad">Urgent</span>' in page
+    assert "Dependency on another team · Open · waits on Ops &amp; &lt;Platform&gt;</span>" in page
+    assert "attend Ops &amp; &lt;Platform&gt;</span>" in french
+    assert 'name="key" value="obstacle:' in page
