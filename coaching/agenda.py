@@ -6,10 +6,11 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from headway.stored import CompiledQuery
 from objectives.models import CheckIn, KeyResult, Objective, Pace, Quarter, paced_objectives
 from obstacles.models import Obstacle
 
-from .models import ActionItem
+from .models import ActionItem, OneOnOne
 
 STALE_CHECK_IN = timedelta(days=7)
 # Behind pace is worth a conversation, whatever confidence the team gave.
@@ -37,14 +38,49 @@ class Agenda:
         )
 
 
-def obstacles_since(one_on_one, since):
-    """The team's obstacles logged or changed since `since`, urgent first."""
-    return list(
-        Obstacle.objects.filter(team_id=one_on_one.team_id)
+# The agenda's reads, compiled once per process (headway.stored.CompiledQuery): every 1:1
+# page and every preparation e-mail reads them.
+
+OBSTACLES_SINCE = CompiledQuery(
+    lambda team, since: (
+        Obstacle.objects.filter(team_id=team)
         .filter(Q(opened_at__gte=since) | Q(last_activity_at__gte=since))
         .select_related("owner", "blocking_team")
         .order_by("-is_urgent", "-severity", "-last_activity_at")
     )
+)
+
+# The key results of a team's active objectives in the quarter of `day` (quarters never
+# overlap: the one containing it), with their latest check-in and the quarter.
+KEY_RESULTS_OF_THE_QUARTER = CompiledQuery(
+    lambda team, day: (
+        KeyResult.objects.filter(
+            objective__team_id=team,
+            objective__quarter__in=Quarter.objects.containing(day),
+            objective__status=Objective.Status.ACTIVE,
+        )
+        .with_latest_check_in_joined()
+        # Who to ask about it: the key result's own owner, when it has one.
+        .select_related("objective__team", "objective__quarter", "owner")
+        .order_by("objective__order", "objective__pk", "order", "pk")
+    )
+)
+
+# The pair's open action items and those of this 1:1, overdue first on `today`.
+ACTION_ITEMS = CompiledQuery(
+    lambda one_on_one, leader, pm, team, today: (
+        ActionItem.objects.for_agenda(
+            OneOnOne(pk=one_on_one, leader_id=leader, pm_id=pm, team_id=team)
+        )
+        .select_related("owner", "obstacle", "one_on_one")
+        .overdue_first(today)
+    )
+)
+
+
+def obstacles_since(one_on_one, since):
+    """The team's obstacles logged or changed since `since`, urgent first."""
+    return OBSTACLES_SINCE(team=one_on_one.team_id, since=since)
 
 
 def behind_pace(one_on_one, now, today):
@@ -58,17 +94,7 @@ def behind_pace(one_on_one, now, today):
     quarter comes with them (quarters never overlap: the one containing that day).
     """
     day = timezone.localdate(one_on_one.scheduled_for)
-    key_results = list(
-        KeyResult.objects.filter(
-            objective__team_id=one_on_one.team_id,
-            objective__quarter__in=Quarter.objects.containing(day),
-            objective__status=Objective.Status.ACTIVE,
-        )
-        .with_latest_check_in_joined()
-        # Who to ask about it: the key result's own owner, when it has one.
-        .select_related("objective__team", "objective__quarter", "owner")
-        .order_by("objective__order", "objective__pk", "order", "pk")
-    )
+    key_results = KEY_RESULTS_OF_THE_QUARTER(team=one_on_one.team_id, day=day)
     if not key_results:
         return [], []
     quarter = key_results[0].objective.quarter
@@ -106,10 +132,12 @@ def build_agenda(one_on_one):
         obstacles=obstacles_since(one_on_one, since),
         objectives=objectives,
         key_results=key_results,
-        action_items=list(
-            ActionItem.objects.for_agenda(one_on_one)
-            .select_related("owner", "obstacle", "one_on_one")
-            .overdue_first()
+        action_items=ACTION_ITEMS(
+            one_on_one=one_on_one.pk,
+            leader=one_on_one.leader_id,
+            pm=one_on_one.pm_id,
+            team=one_on_one.team_id,
+            today=today,
         ),
         talking_points=list(one_on_one.talking_points.select_related("author")),
         discussed=set(one_on_one.discussed.values_list("key", flat=True)),

@@ -15,32 +15,44 @@ instances, with what it selects related and annotates, or `values_list`'s tuples
 
 import copy
 import zlib
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, connections, models, transaction
 
 # Stand-ins for the arguments while the query is compiled: ids no row ever has (and words
-# no row holds, for a text argument). The query is compiled twice, with two sets of them,
-# to prove that only the arguments' places differ.
+# no row holds, for a text argument; days and moments of the 19th century, for a day or a
+# moment). The query is compiled twice, with two sets of them, to prove that only the
+# arguments' places differ.
 STAND_IN = -987_654_321
 OTHER_STAND_IN = -876_543_219
+STAND_IN_DAY = date(1800, 1, 1)
+STAND_IN_MOMENT = datetime(1800, 1, 1, tzinfo=UTC)
 
 
 def stand_ins(arguments, first):
-    """A stand-in for each argument, of its type: an integer or a text."""
+    """A stand-in for each argument, of its type: an integer, a text, a day or a moment."""
     chosen = {}
     for i, name in enumerate(sorted(arguments)):
         value = arguments[name]
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise TypeError(f"{name}: a compiled query's arguments are integers or texts")
-        chosen[name] = first - i if isinstance(value, int) else f"stand-in {first - i}"
+        if isinstance(value, bool) or not isinstance(value, int | str | date):
+            raise TypeError(
+                f"{name}: a compiled query's arguments are integers, texts, days or moments"
+            )
+        if isinstance(value, datetime):
+            chosen[name] = STAND_IN_MOMENT + timedelta(seconds=first % 10_000 + i)
+        elif isinstance(value, date):
+            chosen[name] = STAND_IN_DAY + timedelta(days=first % 10_000 + i)
+        else:
+            chosen[name] = first - i if isinstance(value, int) else f"stand-in {first - i}"
     return chosen
 
 
 class CompiledQuery:
-    """The queryset `queryset_of(**arguments)` (integer or text arguments, such as ids and
-    slugs), its SQL compiled once per process; each call puts the real arguments in their
-    places and gives its rows, as iterating it would (model instances with what it selects
-    related and annotates, or `values_list`'s tuples; its `prefetch_related` done as usual).
+    """The queryset `queryset_of(**arguments)` (integer, text, day or moment arguments, such
+    as ids, slugs and `today`), its SQL compiled once per process; each call puts the real
+    arguments in their places and gives its rows, as iterating it would (model instances
+    with what it selects related and annotates, or `values_list`'s tuples; its
+    `prefetch_related` done as usual).
 
     An argument must reach the SQL as a parameter of its own, unchanged: one that is
     inlined, or a parameter computed from one (`today + 14 days`, a share of the quarter),
@@ -94,8 +106,9 @@ class CompiledQuery:
         params = list(params)
         for i, name in places.items():
             # As compiled: an int or a str, or the driver's type for it (psycopg's Int4 for a
-            # Value).
-            params[i] = type(params[i])(arguments[name])
+            # Value); a day or a moment as given.
+            value = arguments[name]
+            params[i] = type(params[i])(value) if isinstance(params[i], int | str) else value
         return sql, params
 
     def __call__(self, **arguments):

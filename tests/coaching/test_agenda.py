@@ -197,3 +197,11 @@ def test_the_next_one_on_one_says_which_talking_points_carried_over(
     page = client_for(pm).get(upcoming.get_absolute_url()).text
 
     assert page.count("carried over") == 1
+
+
+def test_the_agenda_follows_the_clock_though_its_reads_are_compiled_once(time_machine, one_on_one):
+    ActionItemFactory(one_on_one=one_on_one, due_date=timezone.localdate() + timedelta(days=1))
+
+    assert [item.is_overdue for item in build_agenda(one_on_one).action_items] == [False]
+    time_machine.move_to(timezone.now() + timedelta(days=3))
+    assert [item.is_overdue for item in build_agenda(one_on_one).action_items] == [True]

@@ -8,10 +8,18 @@ import pytest
 from django.db import connection
 from django.db.models import F, Value
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from headway.stored import CompiledQuery
 from objectives.models import Objective, Team
-from tests.factories import ObjectiveFactory, QuarterFactory, TeamFactory, UserFactory
+from obstacles.models import Obstacle
+from tests.factories import (
+    ObjectiveFactory,
+    ObstacleFactory,
+    QuarterFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,11 +95,29 @@ def test_texts_are_arguments_too(objectives):
     assert query(slug="it's <not> a team") == []
 
 
-def test_other_arguments_are_refused():
-    query = CompiledQuery(lambda day: Team.objects.filter(created_at__date=day))
+def test_days_and_moments_are_arguments_too(team, pm):
+    """As the 1:1's agenda reads its obstacles since a moment and its action items overdue
+    on a day (coaching.agenda)."""
+    early = ObstacleFactory(team=team, created_by=pm, decide_by=datetime.date(2026, 12, 1))
+    late = ObstacleFactory(team=team, created_by=pm, decide_by=datetime.date(2026, 12, 10))
+    query = CompiledQuery(
+        lambda team, day, since: Obstacle.objects.filter(
+            team_id=team, decide_by__lt=day, opened_at__gte=since
+        ).order_by("decide_by")
+    )
+    long_ago = timezone.now() - datetime.timedelta(days=1)
 
-    with pytest.raises(TypeError, match="integers or texts"):
-        query(day=datetime.date(2026, 11, 30))
+    assert query(team=team.pk, day=datetime.date(2026, 12, 2), since=long_ago) == [early]
+    assert query(team=team.pk, day=datetime.date(2026, 12, 11), since=long_ago) == [early, late]
+    assert query(team=team.pk, day=datetime.date(2026, 12, 11), since=timezone.now()) == []
+
+
+@pytest.mark.parametrize("value", [True, 1.5, None])
+def test_other_arguments_are_refused(value):
+    query = CompiledQuery(lambda value: Team.objects.filter(name=value))
+
+    with pytest.raises(TypeError, match="integers, texts, days or moments"):
+        query(value=value)
 
 
 def test_each_thread_reads_on_its_own_connection(objectives):
