@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import PLANNING_HORIZON, validate_plannable
-from headway.forms import PersonChoiceField, QuickSelect, VersionedForm, read_choices_once
+from headway.forms import ChoicesReadTogether, PersonChoiceField, QuickSelect, VersionedForm
 from headway.people import NAME_ORDER, display_name, in_name_order
 from objectives.models import Objective, Problem, Quarter, Team
 
@@ -387,14 +387,16 @@ class LogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         fields = self.fields
+        # Every list to choose from read in one round trip when the form is drawn.
+        together = ChoicesReadTogether()
         for name in ("owner", "leader"):
             fields[name].queryset = in_name_order(fields[name].queryset)
-            read_choices_once(fields[name], columns=NAME_ORDER, label=display_name)
+            together.add(fields[name], columns=NAME_ORDER, label=display_name)
         # The team filters list the same teams, the quarter filters the same quarters.
-        read_choices_once(fields["team"], fields["blocking"], columns=["name"])
+        together.add(fields["team"], fields["blocking"], columns=["name"])
         quarters = [fields[name] for name in ("quarter", "logged", "removed", "asked_in", "due_in")]
-        read_choices_once(*quarters, columns=["label"])
-        read_choices_once(fields["problem"], columns=["title"])
+        together.add(*quarters, columns=["label"])
+        together.add(fields["problem"], columns=["title"])
 
     def filter(self, obstacles):
         """`obstacles` narrowed and sorted by the valid filters (invalid ones are ignored)."""
