@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from headway.dates import PLANNING_HORIZON, validate_plannable
-from headway.forms import PersonChoiceField, QuickSelect, VersionedForm, read_choices_once
+from headway.forms import ChoicesReadTogether, PersonChoiceField, QuickSelect, VersionedForm
 from headway.people import NAME_ORDER, display_name, in_name_order
 from objectives.models import Team
 from obstacles.models import Obstacle
@@ -110,9 +110,10 @@ class ActionItemForm(forms.ModelForm):
             team_id=one_on_one.team_id
         ).active()
         self.fields["obstacle"].required = False
-        # Every 1:1 page shows both: their options as plain rows, not a model instance each.
-        read_choices_once(self.fields["owner"], columns=NAME_ORDER, label=display_name)
-        read_choices_once(self.fields["obstacle"], columns=["title"])
+        # Every 1:1 page shows both: their options as plain rows, read in one round trip.
+        together = ChoicesReadTogether()
+        together.add(self.fields["owner"], columns=NAME_ORDER, label=display_name)
+        together.add(self.fields["obstacle"], columns=["title"])
         today = timezone.localdate()
         self.fields["due_date"].widget.attrs.update(
             min=today.isoformat(), max=(today + PLANNING_HORIZON).isoformat()

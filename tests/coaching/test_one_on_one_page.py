@@ -189,7 +189,7 @@ def test_one_on_one_page_queries_do_not_grow_with_history(
         KeyResultFactory(objective=ObjectiveFactory(team=team, quarter=quarter))
     coming.talking_points.create(author=pm, text="A point")
     client = client_for(leader)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(coming.get_absolute_url())
 
 
