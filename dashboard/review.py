@@ -682,24 +682,50 @@ def leadership_rows(scope, today):
         yield [section, name, _("Teams the learnings reached"), figures.teams_reached]
 
 
+def final_values(scope):
+    """{objective pk: [(description, final value, target, progress)]}: the final values of
+    the key results of the quarter's objectives (`objectives_with_final_values`), in their
+    objective's order, read as plain rows: the CSV has those of every team (at 200 teams,
+    some 2,400 objects fewer to make). One query."""
+    end = start_of(scope.quarter.end + timedelta(days=1))
+    rows = (
+        KeyResult.objects.with_progress(as_of=end)
+        .filter(objective__in=scope.objectives())
+        .order_by("order", "pk")
+        .values_list(
+            "objective", "description", "latest_value", "start_value", "target_value", "progress"
+        )
+    )
+    values = {}
+    for objective, description, latest, start, target, progress in rows:
+        # KeyResult.current_value: the latest checked-in value, else the start.
+        final = start if latest is None else latest
+        values.setdefault(objective, []).append((description, final, target, progress))
+    return values
+
+
 def final_value_rows(scope):
     """Each objective's grade and final score, and its key results' final values against
-    their targets (progress a 0..1 ratio): the figures a spreadsheet reads as numbers."""
+    their targets (progress a 0..1 ratio): the figures a spreadsheet reads as numbers. The
+    objectives in the order of `objectives_with_final_values`; two queries."""
     section, outcome, final_score = _("Final key results"), _("Outcome"), _("Final score")
     final_value, target, progress = _("Final value"), _("Target"), _("Progress")
     outcomes = {status: str(label) for status, label in Objective.Status.choices}
-    # Only the team's name is read of what the page's rows come with.
-    objectives = objectives_with_final_values(scope).select_related(None).select_related("team")
-    for objective in objectives:
-        name = f"{objective.team.name} · {objective.title}"
-        yield [section, name, outcome, outcomes[objective.status]]
-        score = "" if objective.final_score is None else f"{objective.final_score:.2f}"
-        yield [section, name, final_score, score]
-        for key_result in objective.final_key_results:
-            row = f"{name} · {key_result.description}"
-            yield [section, row, final_value, key_result.current_value]
-            yield [section, row, target, key_result.target_value]
-            yield [section, row, progress, key_result.progress]
+    values = final_values(scope)
+    objectives = (
+        scope.objectives()
+        .order_by("team__name", "order", "pk")
+        .values_list("pk", "team__name", "title", "status", "final_score")
+    )
+    for pk, team, title, status, score in objectives:
+        name = f"{team} · {title}"
+        yield [section, name, outcome, outcomes[status]]
+        yield [section, name, final_score, "" if score is None else f"{score:.2f}"]
+        for description, final, goal, share in values.get(pk, []):
+            row = f"{name} · {description}"
+            yield [section, row, final_value, final]
+            yield [section, row, target, goal]
+            yield [section, row, progress, share]
 
 
 def timings(section, row, figures, median, p90):
