@@ -1345,9 +1345,30 @@ def _move_share(quarter, old, new):
         else:
             (added if row.pk is None else changed).append(row)
     QuarterObstacleFigures.objects.filter(pk__in=gone).delete()
-    QuarterObstacleFigures.objects.bulk_update(
-        changed, ["logged", "removed", "waiting", "median", "p90"]
-    )
+    if changed:
+        # One UPDATE from a list of values: bulk_update's CASE per column and row cost more
+        # than the rest of the change (some 7 ms of an obstacle's logging at 200 teams).
+        one = "(%s::bigint, %s::integer, %s::integer, %s::integer, %s::interval, %s::interval)"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {QuarterObstacleFigures._meta.db_table} AS f "  # noqa: S608 - ours
+                "SET logged = v.logged, removed = v.removed, waiting = v.waiting, "
+                "median = v.median, p90 = v.p90 "
+                f"FROM (VALUES {', '.join([one] * len(changed))}) "
+                "AS v (id, logged, removed, waiting, median, p90) WHERE f.id = v.id",
+                [
+                    value
+                    for figures in changed
+                    for value in (
+                        figures.pk,
+                        figures.logged,
+                        figures.removed,
+                        figures.waiting,
+                        figures.median,
+                        figures.p90,
+                    )
+                ],
+            )
     QuarterObstacleFigures.objects.bulk_create(added)
     return True
 
