@@ -27,7 +27,8 @@ BOTTLENECK = (
 
 
 class BottleneckItems:
-    """The `<li>` of each team of `bottlenecks` (`figures.bottlenecks`, with `waiting`)."""
+    """The `<li>` of each team of `bottlenecks` (`figures.bottlenecks`: `Bottleneck` rows,
+    with `waiting`)."""
 
     def __init__(self, bottlenecks):
         self.bottlenecks = bottlenecks
@@ -93,21 +94,16 @@ class BottleneckItems:
 
     def waiting(self, obstacle):
         """An obstacle waiting on the team: whose, and the objectives it threatens."""
-        objectives = obstacle.threatened_objectives.all()
         threatens = ""
-        if objectives:
+        if obstacle.objectives:
             threatens = format_html(
                 '\n<span class="muted">{}</span>\n{}',
                 self.threatens,
-                format_html_join(
-                    ", ",
-                    '<a href="{}">{}</a>',
-                    ((objective.get_absolute_url(), objective.title) for objective in objectives),
-                ),
+                format_html_join(", ", '<a href="{}">{}</a>', obstacle.objectives),
             )
         return format_html(
             '<li>\n<strong>{}</strong> {} <a href="{}">{}</a>{}\n</li>',
-            obstacle.team.name,
+            obstacle.team_name,
             self.waits,
             obstacle.get_absolute_url(),
             obstacle.title,

@@ -42,7 +42,7 @@ ITEM = (
 
 class NeedsYouItems:
     """The `<li>` of each obstacle in a "Needs you" panel's two lists: `asking` (from
-    `figures.obstacles_needing`) and `waiting` (from `figures.obstacles_waiting_on`), drawn
+    `figures.asking`) and `waiting` (from `figures.waiting_on`), drawn
     for the template `context` they are shown in (its user, CSRF token and `dashboard_url`).
     """
 
@@ -91,7 +91,7 @@ class NeedsYouItems:
         return self.item(obstacle, url, reasons, "h3", f"needs-you-{obstacle.pk}", actions)
 
     def waiting_item(self, obstacle):
-        waits_on = translated(gettext("Waits on %(team)s"), team=obstacle.blocking_team.name)
+        waits_on = translated(gettext("Waits on %(team)s"), team=obstacle.blocking_team_name)
         reasons = [
             self.urgent_badge(obstacle),
             format_html('<span class="badge warn">{}</span>', waits_on),
@@ -148,9 +148,9 @@ class NeedsYouItems:
     def about(self, obstacle, hide_blocking):
         """What the obstacle is, whose, since when, and what help it asks for; without the
         team it waits on when the item says it already."""
-        facts = [obstacle.team.name, obstacle.get_kind_display()]
-        if obstacle.blocking_team and not hide_blocking:
-            facts.append(translated(gettext("waits on %(team)s"), team=obstacle.blocking_team.name))
+        facts = [obstacle.team_name, obstacle.get_kind_display()]
+        if obstacle.blocking_team_name and not hide_blocking:
+            facts.append(translated(gettext("waits on %(team)s"), team=obstacle.blocking_team_name))
         opened = translated(gettext("opened %(when)s"), when=ago(obstacle.opened_at))
         if obstacle.owner:
             owner = translated(gettext("owner: %(owner)s"), owner=display_name(obstacle.owner))

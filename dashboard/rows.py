@@ -26,11 +26,15 @@ from objectives.templatetags.objectives_charts import (
 )
 from obstacles.models import Obstacle
 
+# Each kind with the name of its count (`with_stored_obstacle_counts`), read once: the enum
+# builds its list of values anew each time it is asked.
+KIND_COUNTS = [(kind, f"open_{kind}_count") for kind in Obstacle.Kind.values]
+
 
 def open_counts_by_kind(team):
     """(kind, count) of the team's open obstacles of each kind (from
     `with_stored_obstacle_counts`), leaving out the kinds it has none of."""
-    counts = ((kind, getattr(team, f"open_{kind}_count", 0)) for kind in Obstacle.Kind.values)
+    counts = ((kind, getattr(team, name, 0)) for kind, name in KIND_COUNTS)
     return [(kind, count) for kind, count in counts if count]
 
 

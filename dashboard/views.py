@@ -59,15 +59,9 @@ def dashboard_context(request, leads):
         "leads_teams": leads,
         "sort": sort if sort in figures.SORTS else figures.DEFAULT_SORT,
         "today": today,
-        "needing_you": shortlist(
-            figures.obstacles_needing(request.user, today), figures.NEEDS_YOU_SHOWN
-        ),
-        "overdue_action_items": shortlist(
-            figures.overdue_action_items(request.user, today), figures.OVERDUE_SHOWN
-        ),
-        "waiting_on_yours": shortlist(
-            figures.obstacles_waiting_on(request.user, today), figures.NEEDS_YOU_SHOWN
-        ),
+        "needing_you": figures.asking(request.user, today),
+        "overdue_action_items": figures.overdue(request.user, today),
+        "waiting_on_yours": figures.waiting_on(request.user, today),
         # Where a one-click action on "Needs you" brings the leader back to.
         "dashboard_url": request.get_full_path(),
     }
@@ -78,22 +72,24 @@ def dashboard_panels(request, context):
     waiting graph."""
     quarters = list(Quarter.objects.order_by("start"))
     quarter = selected_quarter(request, quarters)
-    teams = figures.teams_in_scope(request.user, context["scope"])
     rows = None
     if quarter is not None:
-        now, sort = timezone.now(), context["sort"]
-        rows = page_of(
-            figures.team_rows(teams, quarter, now, context["today"], sort),
+        rows = figures.page_of_team_rows(
+            request.user,
+            context["scope"],
+            quarter,
+            timezone.now(),
+            context["today"],
+            context["sort"],
             request.GET.get("page"),
-            figures.TEAMS_PER_PAGE,
         )
     return {
         "quarter": quarter,
         "quarters": quarters,
         "rows": rows,
-        "bottlenecks": shortlist(figures.bottlenecks(), figures.BOTTLENECKS_SHOWN),
-        "learnings": figures.latest_learnings(teams),
-        "waiting_graph": figures.waiting_graph(figures.waiting_pairs()),
+        "bottlenecks": figures.bottlenecks(),
+        "learnings": figures.latest_learnings_of(request.user, context["scope"]),
+        "waiting_graph": figures.waiting_graph(figures.heaviest_waits()),
     }
 
 

@@ -59,19 +59,39 @@ def first_of_each(queryset, partition, count):
 LAST_PAGE_ASKED = 10**9
 
 
+def page_number(number):
+    """A page's number from a query string value: anything invalid means the first page."""
+    try:
+        return min(max(1, int(number)), LAST_PAGE_ASKED)
+    except (TypeError, ValueError):
+        return 1
+
+
 def page_of(queryset, number, per_page):
     """Page `number` (a query string value: anything invalid means the first page) of
     `queryset`, as Django's Paginator gives it. A page past the end gives the last page, at
     the cost of a second query."""
     paginator = Paginator(with_full_count(queryset), per_page)
-    try:
-        number = min(max(1, int(number)), LAST_PAGE_ASKED)
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     offset = (number - 1) * per_page
     rows = list(paginator.object_list[offset : offset + per_page])
     if not rows and number > 1:
         return page_of(queryset, Paginator(queryset, per_page).num_pages, per_page)
     # The total came with the rows: the paginator need not count them again.
+    paginator.count = rows[0].full_count if rows else 0
+    return Page(rows, number, paginator)
+
+
+def page_read(read, number, per_page):
+    """Page `number` (as `page_of`'s) of rows read by `read(offset, limit)`: objects with
+    `full_count`, the length of the whole list. A page past the end gives the last page, at
+    the cost of two more reads."""
+    number = page_number(number)
+    rows = read((number - 1) * per_page, per_page)
+    if not rows and number > 1:
+        first = read(0, 1)
+        number = max(1, -(-first[0].full_count // per_page)) if first else 1
+        rows = read((number - 1) * per_page, per_page)
+    paginator = Paginator(rows, per_page)
     paginator.count = rows[0].full_count if rows else 0
     return Page(rows, number, paginator)

@@ -156,6 +156,10 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})
 # A page must not hang when PostgreSQL is away: fail fast, answer 503.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 3))
+# The queries Headway compiles once per process (headway.stored.CompiledQuery) are also
+# PREPAREd once per connection. Off behind a pooler in transaction mode (PgBouncer), whose
+# server connections do not keep a client's prepared statements. See the README.
+DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", True)
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 

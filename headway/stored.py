@@ -1,98 +1,129 @@
-"""Figures stored from a query, rather than computed again by every page that shows them.
+"""Figures stored from a query, and queries compiled once per process.
 
-A `StoredQuery` writes the rows of a queryset (the figures' one definition, computed by the
-database) into a model's table in one statement, `INSERT … SELECT … ON CONFLICT DO UPDATE`,
-in the transaction of the change that moved them. Two transactions that move the same rows
-store them one after the other (an advisory lock, held until commit): the second computes
-them once the first has committed, so that neither leaves out the other's change.
+Building and compiling a queryset (Django's expressions, joins and SQL) costs far more than
+running it for a page or for one team. A `CompiledQuery` builds and compiles its queryset once
+per process, with stand-ins for its arguments (ids, texts, days, moments), and each use puts
+the real ones in their places: the SQL stays the queryset's, its one definition. Called, it
+gives the rows the queryset would give (model instances, with what it selects related and
+annotates, or `values_list`'s tuples); `rows()` gives plain tuples from a statement prepared
+once per connection, for the pages that draw rows in Python.
 
-Building and compiling such a queryset costs far more than running it for one team, so its
-SQL is compiled once per process, with stand-in arguments, and each write puts the real ones
-in their places (`CompiledQuery`). Pages read some of their querysets the same way: a
-`CompiledQuery` called with its arguments gives the rows the queryset would give (model
-instances, with what it selects related and annotates, or `values_list`'s tuples).
+A `StoredQuery` writes the rows of such a queryset (the figures' one definition, computed by
+the database) into a model's table in one statement, `INSERT … SELECT … ON CONFLICT DO
+UPDATE`, in the transaction of the change that moved them. Two transactions that move the
+same rows store them one after the other (an advisory lock, held until commit): the second
+computes them once the first has committed, so that neither leaves out the other's change.
 """
 
 import copy
+import itertools
+import re
+import weakref
 import zlib
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, connections, models, transaction
+from django.utils import timezone
+from psycopg.types.numeric import Int2, Int4
 
-# Stand-ins for the arguments while the query is compiled: ids no row ever has (and words
-# no row holds, for a text argument; days and moments of the 19th century, for a day or a
-# moment). The query is compiled twice, with two sets of them, to prove that only the
-# arguments' places differ.
+# Stand-ins for the arguments while a query is compiled: ids no row ever has, words no row
+# holds, days and moments a thousand years before any. Each query is compiled twice, with two
+# sets of them, to prove that only the arguments' places differ.
 STAND_IN = -987_654_321
-OTHER_STAND_IN = -876_543_219
-STAND_IN_DAY = date(1800, 1, 1)
-STAND_IN_MOMENT = datetime(1800, 1, 1, tzinfo=UTC)
+ROUND_APART = 7919
 
 
-def stand_ins(arguments, first):
-    """A stand-in for each argument, of its type: an integer, a text, a day or a moment."""
-    chosen = {}
-    for i, name in enumerate(sorted(arguments)):
-        value = arguments[name]
-        if isinstance(value, bool) or not isinstance(value, int | str | date):
-            raise TypeError(
-                f"{name}: a compiled query's arguments are integers, texts, days or moments"
-            )
-        if isinstance(value, datetime):
-            chosen[name] = STAND_IN_MOMENT + timedelta(seconds=first % 10_000 + i)
-        elif isinstance(value, date):
-            chosen[name] = STAND_IN_DAY + timedelta(days=first % 10_000 + i)
-        else:
-            chosen[name] = first - i if isinstance(value, int) else f"stand-in {first - i}"
-    return chosen
+def stand_in(value, i, round_):
+    """The stand-in for the `i`-th argument, whose value is `value`, in compilation `round_`
+    (0 or 1). The second round spaces them twice as far apart: no argument is then the shift
+    of another by the same amount in both."""
+    step = i * (round_ + 1)
+    # The rounds a prime apart, so that no remainder (an id % 1000) is the same in both.
+    number = STAND_IN - ROUND_APART * round_ - step
+    if isinstance(value, datetime):
+        return datetime(1001, 1, 1, tzinfo=UTC) + timedelta(days=ROUND_APART * round_ + step)
+    if isinstance(value, date):
+        return date(1001, 1, 1) + timedelta(days=ROUND_APART * round_ + step)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number
+    if isinstance(value, str):
+        return f"stand-in {number}"
+    raise TypeError(
+        f"a compiled query's arguments are integers, texts, days or moments, not a "
+        f"{type(value).__name__}: a query could turn its value into parameters of its own"
+    )
+
+
+def shift(param, value):
+    """How far `param` is from `value` (0 for an equal id; a duration for a day or a moment
+    derived from an argument, as `today + DECISION_DUE_SOON` is), or None if it is not
+    `value` shifted (a text, or another type)."""
+    if isinstance(param, str) or isinstance(value, str):
+        return 0 if param == value else None
+    try:
+        return param - value
+    except TypeError:
+        return None
 
 
 class CompiledQuery:
-    """The queryset `queryset_of(**arguments)` (integer, text, day or moment arguments, such
-    as ids, slugs and `today`), its SQL compiled once per process; each call puts the real
-    arguments in their places and gives its rows, as iterating it would (model instances
-    with what it selects related and annotates, or `values_list`'s tuples; its
-    `prefetch_related` done as usual).
+    """The queryset `queryset_of(**arguments)` (ids, texts, days, moments), its SQL compiled
+    once per process (and per time zone, which SQL on days depends on). Called with the real
+    arguments, it gives its rows as iterating it would (model instances with what it selects
+    related and annotates, or `values_list`'s tuples; its `prefetch_related` done as usual);
+    `rows()` and `rows_from()` give them as tuples, `bound()` gives the SQL and parameters.
 
-    An argument must reach the SQL as a parameter of its own, unchanged: one that is
-    inlined, or a parameter computed from one (`today + 14 days`, a share of the quarter),
-    would be frozen at its stand-in's value, so compiling refuses both."""
+    It is compiled twice, with two sets of stand-ins, to find where each argument goes (an
+    argument, or a value derived from it by adding a constant, such as a week to a day). A
+    value derived otherwise, or an argument written into the SQL rather than passed as a
+    parameter, would be frozen at its stand-in's: compiling refuses both (ValueError), and
+    the queryset must take that value as an argument of its own."""
 
     def __init__(self, queryset_of):
         self.queryset_of = queryset_of
-        self._compiled = None
+        self._compiled = {}
 
     def compiled(self, arguments):
         """The queryset compiled with stand-ins for `arguments`, its compiler, SQL and
-        parameters, and where each argument goes among the parameters."""
-        if self._compiled is None:
-            first = stand_ins(arguments, STAND_IN)
-            queryset, compiler, sql, params = self._compile(first)
-            places = {
-                i: name
-                for i, param in enumerate(params)
-                for name, stand_in in first.items()
-                if isinstance(param, type(stand_in)) and param == stand_in
-            }
-            _queryset, _compiler, other_sql, other_params = self._compile(
-                stand_ins(arguments, OTHER_STAND_IN)
-            )
-            moved = [
-                i
-                for i, (param, other) in enumerate(zip(params, other_params, strict=True))
-                if param != other and i not in places
-            ]
-            if (
-                set(places.values()) != set(arguments)
-                or str(STAND_IN)[1:6] in sql
-                or other_sql != sql
-                or moved
-            ):
-                raise ValueError(
-                    f"{queryset.model.__name__}: an argument is not a query parameter of its own"
-                )
-            self._compiled = queryset, compiler, sql, tuple(params), places
-        return self._compiled
+        parameters, and where each argument goes: {parameter index: (name, shift)}."""
+        key = (
+            tuple(sorted((name, type(value)) for name, value in arguments.items())),
+            timezone.get_current_timezone_name(),
+        )
+        if key not in self._compiled:
+            self._compiled[key] = self._compile_twice(arguments)
+        return self._compiled[key]
+
+    def _compile_twice(self, arguments):
+        names = sorted(arguments)
+        rounds = []
+        for round_ in (0, 1):
+            stand_ins = {name: stand_in(arguments[name], i, round_) for i, name in enumerate(names)}
+            rounds.append((stand_ins, *self._compile(stand_ins)))
+        (first, queryset, compiler, sql, params), (second, _q, _c, other_sql, other_params) = rounds
+
+        def refuse(why):
+            name = queryset.model.__name__
+            return ValueError(f"{name}: an argument is not a query parameter of its own ({why})")
+
+        if sql != other_sql or str(STAND_IN)[1:6] in sql:
+            raise refuse("it is written into the SQL")
+        places = {}
+        for i, (param, other) in enumerate(zip(params, other_params, strict=True)):
+            for name in names:
+                offset = shift(param, first[name])
+                if offset is not None and offset == shift(other, second[name]):
+                    if param != other:
+                        places[i] = (name, offset)
+                    break
+            else:
+                if param != other:
+                    raise refuse(f"parameter {i} is computed from one")
+        if {name for name, _ in places.values()} != set(names):
+            raise refuse("one is left out")
+        return queryset, compiler, sql, tuple(params), places
 
     def _compile(self, arguments):
         queryset = self.queryset_of(**arguments)
@@ -104,11 +135,12 @@ class CompiledQuery:
         """The SQL and its parameters for `arguments`."""
         _queryset, _compiler, sql, params, places = self.compiled(arguments)
         params = list(params)
-        for i, name in places.items():
-            # As compiled: an int or a str, or the driver's type for it (psycopg's Int4 for a
-            # Value); a day or a moment as given.
-            value = arguments[name]
-            params[i] = type(params[i])(value) if isinstance(params[i], int | str) else value
+        for i, (name, offset) in places.items():
+            value = arguments[name] + offset if offset else arguments[name]
+            if isinstance(value, int | str) and type(value) is not type(params[i]):
+                # As compiled: the driver's type for it (psycopg's Int4 for a Value).
+                value = type(params[i])(value)
+            params[i] = value
         return sql, params
 
     def __call__(self, **arguments):
@@ -123,6 +155,75 @@ class CompiledQuery:
         rows = queryset.all()
         rows.query.get_compiler = lambda *args, **kwargs: bound
         return list(rows)
+
+    def rows(self, **arguments):
+        """The rows of the query for `arguments`, as tuples of the database's values."""
+        return fetch(*self.bound(arguments))
+
+    def rows_from(self, offset, limit, **arguments):
+        """The `limit` rows from `offset` on of the query (built neither sliced nor unordered)
+        for `arguments`, as tuples of the database's values."""
+        sql, params = self.bound(arguments)
+        return fetch(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+
+
+def fetch(sql, params):
+    """The rows of `sql` run with `params`, as a statement prepared on this connection
+    (unless settings.DB_PREPARED_STATEMENTS is off)."""
+    with connection.cursor() as cursor:
+        if not settings.DB_PREPARED_STATEMENTS:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        statements = PREPARED.setdefault(connection.connection, {})
+        name = statements.get(sql) or f"headway_{next(STATEMENT_NAMES)}"
+        run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+        if sql in statements:
+            cursor.execute(run, params)
+        else:
+            # Prepared and run in one round trip, as one query.
+            cursor.execute(f"{preparation(name, sql, params)}; {run}", params)
+            cursor.nextset()
+            statements[sql] = name
+        return cursor.fetchall()
+
+
+# Compiled queries read as rows are also planned once per connection: PREPARE'd the first
+# time a connection runs one, then run by name. PostgreSQL took longer to plan most of the
+# dashboard's queries than to run them. Connections are persistent, one per worker (see
+# DB_CONN_MAX_AGE); behind a pooler in transaction mode, which would not keep a connection's
+# statements, DB_PREPARED_STATEMENTS is off.
+PREPARED = weakref.WeakKeyDictionary()
+STATEMENT_NAMES = itertools.count()
+
+
+def preparation(name, sql, params):
+    """PREPARE `name` for `sql`, its parameters typed as `params`."""
+    types = f"({', '.join(map(sql_type, params))})" if params else ""
+    places = itertools.count(1)
+    # Django's placeholders in PostgreSQL's own (a %% stays: the whole is run with params).
+    body = re.sub(r"%[s%]", lambda m: f"${next(places)}" if m[0] == "%s" else "%%", sql)
+    return f"PREPARE {name}{types} AS {body}"
+
+
+# The SQL type of a parameter, by its Python type (the first that it is an instance of).
+SQL_TYPES = [
+    (bool, "boolean"),
+    (Int2, "smallint"),
+    (Int4, "integer"),
+    (int, "bigint"),
+    (Decimal, "numeric"),
+    (datetime, "timestamptz"),
+    (date, "date"),
+    (timedelta, "interval"),
+    (str, "text"),
+]
+
+
+def sql_type(param):
+    for kind, name in SQL_TYPES:
+        if isinstance(param, kind):
+            return name
+    raise TypeError(f"No SQL type for a {type(param).__name__} parameter")
 
 
 class StoredQuery:

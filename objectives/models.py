@@ -841,6 +841,12 @@ class MovesStanding(CountsInStored):
             TeamStanding.objects.refresh(team, quarter)
 
 
+def team_page_url(slug, quarter_label, anchor):
+    """The page of the team `slug` in the quarter `quarter_label`, scrolled to `anchor` (an
+    objective's place there: `objective-<pk>`)."""
+    return f"{url_of('team', slug)}?quarter={quarter_label}#{anchor}"
+
+
 class Objective(MovesStanding):
     """A team's objective for one quarter: a problem to solve, measured by key results."""
 
@@ -946,7 +952,7 @@ class Objective(MovesStanding):
 
     def team_page_url(self, anchor):
         """Its team's page in its quarter, scrolled to `anchor`."""
-        return f"{self.team.get_absolute_url()}?quarter={self.quarter.label}#{anchor}"
+        return team_page_url(self.team.slug, self.quarter.label, anchor)
 
     @property
     def is_closed(self):

@@ -63,7 +63,7 @@ def test_a_leader_widens_to_all_teams(client_for, leader, team, other_team, curr
 
 def test_archived_teams_are_left_out(client_for, leader, team, current_quarter):
     TeamFactory(leader=leader, archived=True)
-    assert list(client_for(leader).get(HOME).context["rows"]) == [team]
+    assert [row.pk for row in client_for(leader).get(HOME).context["rows"]] == [team.pk]
 
 
 @pytest.mark.parametrize("scope", ["all", "mine"])
@@ -93,7 +93,7 @@ def test_needs_you_lists_only_what_asks_this_leader(
 
     response = client_for(leader).get(HOME, {"scope": "all"})
 
-    assert list(response.context["needing_you"]) == [mine]
+    assert [obstacle.pk for obstacle in response.context["needing_you"]] == [mine.pk]
 
 
 def test_needs_you_offers_one_click_actions(client_for, leader, team, pm, current_quarter):
@@ -313,3 +313,25 @@ def test_setting_in_progress_from_the_dashboard(client_for, leader, team, pm, cu
     assert obstacle.status == "in_progress"
     content = client.get(HOME).content.decode()
     assert f'action="{reverse("obstacles:status", args=[obstacle.pk])}"' not in content
+
+
+def test_the_latest_learnings_are_those_of_the_teams_in_scope(
+    client_for, leader, team, other_team, pm, current_quarter
+):
+    ours = LearningFactory(source_team=team, title="<script>ours</script>")
+    theirs = LearningFactory(source_team=other_team, title="Theirs")
+    shared = LearningFactory(source_team=other_team, title="Shared with us")
+    shared.teams.add(team)
+
+    mine = client_for(leader).get(HOME).content.decode()
+    every_team = client_for(leader).get(HOME, {"scope": "all"}).content.decode()
+
+    assert "<h3>&lt;script&gt;ours&lt;/script&gt;</h3>" in mine
+    assert "Shared with us" in mine and "Learned by Payments Platform" in mine
+    assert f"shared with {team.name}" in mine
+    assert theirs.title not in mine
+    assert theirs.title in every_team
+    # The leader of the team that learned it may share it further; not someone else's.
+    share = reverse("coaching:learning_share", args=[ours.pk])
+    assert f'href="{share}"' in mine
+    assert reverse("coaching:learning_share", args=[theirs.pk]) not in every_team

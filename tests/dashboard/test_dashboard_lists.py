@@ -114,7 +114,7 @@ def test_the_five_worst_bottlenecks_each_with_five_waits_and_a_link_to_all(
     bottlenecks = response.context["bottlenecks"]
     assert len(bottlenecks) == dashboard.BOTTLENECKS_SHOWN
     worst = next(iter(bottlenecks))
-    assert worst == other_team
+    assert worst.pk == other_team.pk
     assert len(worst.waiting) == dashboard.WAITS_SHOWN
     content = response.content.decode()
     assert "All 7 obstacles waiting on Payments Platform, in the obstacle log" in content

@@ -154,10 +154,8 @@ def test_bottlenecks_rank_by_teams_then_objectives_held_up_and_share_ties(quarte
         gamma_row.bottleneck_objective_count,
         gamma_row.bottleneck_obstacle_count,
     ) == (2, 2, 3)
-    assert [o.team.name for o in gamma_row.waiting] == ["Waiting 0", "Waiting 1", "Waiting 1"]
-    assert [o.title for o in ranked[3].waiting[0].threatened_objectives.all()] == [
-        o.title for o in objectives
-    ]
+    assert [o.team_name for o in gamma_row.waiting] == ["Waiting 0", "Waiting 1", "Waiting 1"]
+    assert ranked[3].waiting[0].objectives == [(o.get_absolute_url(), o.title) for o in objectives]
 
 
 def test_waiting_graph_draws_one_arrow_per_pair(pm):

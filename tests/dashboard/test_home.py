@@ -12,7 +12,7 @@ def test_a_leader_lands_on_their_teams(client_for, leader, team, current_quarter
     TeamFactory(name="Someone else's")
     response = client_for(leader).get(reverse("home"))
     assert response.status_code == 200
-    assert list(response.context["rows"]) == [team]
+    assert [row.pk for row in response.context["rows"]] == [team.pk]
     assert b"Your teams" in response.content
     assert b"Needs you" in response.content
 
@@ -20,7 +20,7 @@ def test_a_leader_lands_on_their_teams(client_for, leader, team, current_quarter
 def test_a_pm_lands_on_their_team(client_for, pm, team, current_quarter):
     TeamFactory(name="Someone else's")
     response = client_for(pm).get(reverse("home"))
-    assert list(response.context["rows"]) == [team]
+    assert [row.pk for row in response.context["rows"]] == [team.pk]
     assert b"Your team" in response.content
     assert b"Needs you" not in response.content
 
@@ -42,7 +42,7 @@ def test_a_tech_lead_sees_their_team_but_is_not_offered_to_log(
     client_for, tech_lead, team, current_quarter
 ):
     response = client_for(tech_lead).get(reverse("home"))
-    assert list(response.context["rows"]) == [team]
+    assert [row.pk for row in response.context["rows"]] == [team.pk]
     assert b"Log an obstacle" not in response.content
 
 

@@ -1,5 +1,6 @@
 """A queryset compiled once per process (headway.stored.CompiledQuery): each call binds its
-arguments and gives the rows the queryset itself would give, or refuses to compile."""
+arguments and gives the rows the queryset itself would give (or its plain rows, from a
+statement prepared once per connection), or refuses to compile."""
 
 import datetime
 import threading
@@ -10,9 +11,9 @@ from django.db.models import F, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from headway.stored import CompiledQuery
+from headway.stored import PREPARED, CompiledQuery
 from objectives.models import Objective, Team
-from obstacles.models import Obstacle
+from obstacles.models import DECISION_DUE_SOON, Obstacle
 from tests.factories import (
     ObjectiveFactory,
     ObstacleFactory,
@@ -144,8 +145,9 @@ def test_each_thread_reads_on_its_own_connection(objectives):
 @pytest.mark.parametrize(
     "queryset_of",
     [
-        # An argument computed into another parameter would be frozen at its stand-in's.
-        lambda team: Team.objects.filter(pk=team + 1),
+        # An argument computed into another parameter (otherwise than by adding a constant)
+        # would be frozen at its stand-in's.
+        lambda team: Team.objects.filter(pk=team * 2),
         # An argument that is not a parameter at all.
         lambda team: Team.objects.extra(where=[f"id = {team}"]),
         # One left out.
@@ -159,3 +161,73 @@ def test_each_thread_reads_on_its_own_connection(objectives):
 def test_it_refuses_a_query_whose_arguments_are_not_parameters_of_their_own(queryset_of):
     with pytest.raises(ValueError, match="not a query parameter"):
         CompiledQuery(queryset_of)(team=1)
+
+
+def test_days_are_arguments_and_so_are_values_shifted_from_them(team, other_team, pm):
+    today = datetime.date(2026, 11, 16)
+    due = [
+        ObstacleFactory(
+            team=owner,
+            created_by=pm,
+            kind="stakeholder",
+            decide_by=today + datetime.timedelta(days=days),
+            title=f"{owner.name} in {days} days",
+        )
+        for owner in (team, other_team)
+        for days in (-2, 3, 9)
+    ]
+
+    def build(team, today):
+        # Two places for `today`, one of them shifted by a week: both follow the argument.
+        return (
+            Obstacle.objects.filter(team=team, decide_by__lte=today + DECISION_DUE_SOON)
+            .annotate(days_left=F("decide_by") - Value(today))
+            .order_by("decide_by")
+            .values_list("title", "days_left")
+        )
+
+    query = CompiledQuery(build)
+    for owner in (team, other_team):
+        for day in (today, today + datetime.timedelta(days=5), today - datetime.timedelta(days=10)):
+            assert query.rows(team=owner.pk, today=day) == list(build(owner.pk, day))
+            assert query(team=owner.pk, today=day) == list(build(owner.pk, day))
+    assert {title for title, _days in query.rows(team=team.pk, today=today)} == {
+        o.title for o in due[:2]
+    }
+
+
+def test_rows_from_an_offset(objectives):
+    teams, quarters = objectives
+    query = CompiledQuery(
+        lambda team, quarter: objectives_of(team, quarter).values_list("order", flat=True)
+    )
+
+    assert query.rows_from(1, 1, team=teams[0].pk, quarter=quarters[0].pk) == [(1,)]
+    assert query.rows_from(2, 5, team=teams[0].pk, quarter=quarters[0].pk) == [(2,)]
+
+
+def test_plain_rows_are_prepared_once_a_connection_and_each_run_is_one_query(
+    team, other_team, django_assert_num_queries
+):
+    query = CompiledQuery(lambda team: Team.objects.filter(pk=team).values_list("name"))
+
+    with django_assert_num_queries(1):
+        assert query.rows(team=team.pk) == [(team.name,)]
+    with django_assert_num_queries(1):
+        assert query.rows(team=other_team.pk) == [(other_team.name,)]
+
+    sql, _params = query.bound({"team": team.pk})
+    with connection.cursor() as cursor:
+        name = PREPARED[connection.connection][sql]
+        cursor.execute("SELECT parameter_types FROM pg_prepared_statements WHERE name = %s", [name])
+        assert cursor.fetchall() == [(["bigint"],)]
+
+
+def test_without_prepared_statements_the_sql_is_run_as_it_is(team, settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    query = CompiledQuery(lambda team: Team.objects.filter(pk=team).values_list("slug"))
+
+    assert query.rows(team=team.pk) == [(team.slug,)]
+    sql, _params = query.bound({"team": team.pk})
+    with connection.cursor():
+        assert sql not in PREPARED.get(connection.connection, {})
