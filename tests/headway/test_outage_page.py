@@ -105,9 +105,12 @@ def test_an_error_raised_while_handling_an_outage_still_answers_503(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_going_away_in_the_middle_of_a_page_answers_503(browser, leader, team):
+def test_the_database_going_away_in_the_middle_of_a_page_answers_503(
+    browser, leader, team, current_quarter
+):
     """A real outage: PostgreSQL ends the connection while the template is being rendered
-    (the team page reads its learnings then; the dashboard reads everything before)."""
+    (the problems page reads its quarter picker's quarters then; the dashboard and the team
+    page read everything before)."""
     browser.force_login(leader)
     rendering = []
 
@@ -124,7 +127,7 @@ def test_the_database_going_away_in_the_middle_of_a_page_answers_503(browser, le
     template_rendered.connect(started_rendering)
     try:
         with connection.execute_wrapper(end_the_connection_once_rendering):
-            response = browser.get(team.get_absolute_url())
+            response = browser.get(reverse("problems"))
     finally:
         template_rendered.disconnect(started_rendering)
         connection.close()
