@@ -980,15 +980,23 @@ def recompute_signals():
     """Recompute every stored obstacle signal from scratch; returns what was wrong (as
     `stored_signal_differences`), now fixed."""
     wrong = stored_signal_differences()
+    recompute_open_obstacle_signals()
+    QuarterObstacleFigures.objects.all().delete()
+    store_quarter_figures(Quarter.objects.order_by("pk"))
+    return wrong
+
+
+@transaction.atomic
+def recompute_open_obstacle_signals():
+    """Recompute the open obstacles' stored signals (TeamObstacleCounts, WaitingPair) from
+    scratch. Apart from the quarters' figures, for the migration that first filled them
+    (obstacles 0008), which runs before the quarters' figures have a table."""
     TeamObstacleCounts.objects.all().delete()
     COUNTS_QUERY.store_all(
         counted_obstacles(Team.objects.filter(pk__in=Obstacle.objects.values("team")))
     )
     WaitingPair.objects.all().delete()
     PAIRS_QUERY.store_all(Obstacle.objects.waiting_on_another_team().waiting_pair_counts())
-    QuarterObstacleFigures.objects.all().delete()
-    store_quarter_figures(Quarter.objects.order_by("pk"))
-    return wrong
 
 
 class TeamObstacleCounts(models.Model):
