@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import BoolOr
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
@@ -38,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from coaching.models import Learning, OneOnOne
 from headway.people import display_name, in_name_order
+from headway.stored import CompiledQuery, any_of, fetch
 from objectives.models import KeyResult, Membership, Objective, Team
 from obstacles.models import (
     Decision,
@@ -425,14 +425,45 @@ def leaders_of_active_teams():
     return in_name_order(leads)
 
 
+# The leadership figures' queries, compiled once per process (headway.stored.CompiledQuery)
+# for each quarter reviewed: a quarter's bounds are moments in the time zone (whose offset
+# changes with the date, which no stand-in shifted by a constant gives), so they are each
+# query's constants; the leaders, or the teams, are one array argument (`any_of`), so that
+# each query is one statement whatever their number, prepared once per connection.
+LEADERSHIP_QUERIES = {}
+
+
+def leadership_query(name, quarter, queryset_of):
+    """The query `name` of `quarter`'s leadership figures, `queryset_of` compiled once."""
+    key = (name, quarter.start, quarter.end)
+    query = LEADERSHIP_QUERIES.get(key)
+    if query is None:
+        query = LEADERSHIP_QUERIES[key] = CompiledQuery(queryset_of, literal_constants=True)
+    return query
+
+
+@dataclass
+class LeadersObstacles:
+    """The obstacles of the teams the reviewed leaders lead: in a leader's review, its
+    teams' by their ids (Scope.leader_teams: at 200 teams, one leader's requests, decisions
+    and escalations in 38 ms instead of 81); otherwise through their teams' leader (as fast
+    for a page of leaders, without a query more). `ids` are the teams' or the leaders'."""
+
+    by_team: bool
+    ids: list
+
+    def of(self, ids):
+        """The obstacles, for `ids` as a compiled query's argument."""
+        if self.by_team:
+            return Obstacle.objects.filter(any_of("team", ids))
+        return Obstacle.objects.filter(any_of("team__leader", ids))
+
+
 def leaders_obstacles(scope, leaders):
-    """The obstacles of the teams `leaders` lead: in a leader's review, its teams' by their
-    ids (Scope.leader_teams: at 200 teams, one leader's requests, decisions and escalations
-    in 38 ms instead of 81); otherwise through their teams' leader (as fast for a page of
-    leaders, without a query more)."""
+    """The obstacles of the teams `leaders` lead (LeadersObstacles)."""
     if scope.leader:
-        return scope.obstacles()
-    return Obstacle.objects.filter(team__leader__in=leaders)
+        return LeadersObstacles(by_team=True, ids=scope.leader_teams)
+    return LeadersObstacles(by_team=False, ids=[leader.pk for leader in leaders])
 
 
 def leader_requests(scope, obstacles):
@@ -446,29 +477,30 @@ def leader_requests(scope, obstacles):
     action once per aggregate that reads it, three times instead of once. The statement's
     cost, as PostgreSQL estimates it, would have it JIT-compiled (some 100 ms at 200 teams,
     for a query that runs in 20): JIT is off for it."""
-    parts, params = [], []
+    quarter, parts, params = scope.quarter, [], []
     for request in LeaderRequest:
-        asked = (
-            obstacles.asking_leader(request, scope.quarter)
-            .values_list("team__leader", "time_to_act")
-            .order_by()
+        asked = leadership_query(
+            ("asked", request, obstacles.by_team),
+            quarter,
+            lambda ids, request=request: (
+                obstacles.of(ids)
+                .asking_leader(request, quarter)
+                .values_list("team__leader", "time_to_act")
+                .order_by()
+            ),
         )
-        sql, asked_params = asked.query.sql_with_params()
+        sql, asked_params = asked.bound({"ids": obstacles.ids})
         parts.append(f"SELECT %s, * FROM ({sql}) AS asked")  # noqa: S608 - the ORM's SQL
         params += [request.value, *asked_params]
-    with connection.cursor() as cursor:
-        # Both in one round trip, one implicit transaction: SET LOCAL holds for the second.
-        asked = " UNION ALL ".join(parts)
-        cursor.execute(
-            "SET LOCAL jit = off; "  # noqa: S608 - the ORM's SQL and our own
-            f"WITH asked (request, leader, time_to_act) AS MATERIALIZED ({asked}) "
-            "SELECT request, leader, COUNT(*), COUNT(time_to_act), "
-            "PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY time_to_act) "
-            "FROM asked GROUP BY request, leader",
-            params,
-        )
-        cursor.nextset()
-        rows = cursor.fetchall()
+    asked = " UNION ALL ".join(parts)
+    rows = fetch(
+        f"WITH asked (request, leader, time_to_act) AS MATERIALIZED ({asked}) "  # noqa: S608 - the ORM's SQL and our own
+        "SELECT request, leader, COUNT(*), COUNT(time_to_act), "
+        "PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY time_to_act) "
+        "FROM asked GROUP BY request, leader",
+        params,
+        jit=False,
+    )
     found = {}
     for request, leader, count, acted, percentiles in rows:
         median, p90 = percentiles or (None, None)
@@ -484,13 +516,22 @@ def leader_requests(scope, obstacles):
 def leader_decisions(scope, obstacles, today):
     """{leader pk: {Decision value: count}} of the decisions due in the quarter on
     `obstacles` (leaders_obstacles), as they stand `today`: one query."""
-    rows = (
-        obstacles.decisions(scope.quarter, today)
-        .values("team__leader")
-        .annotate(**{state: Count("pk", filter=Q(decision=state)) for state in Decision.values})
-        .order_by()
+    quarter = scope.quarter
+    decided = leadership_query(
+        ("decisions", obstacles.by_team),
+        quarter,
+        lambda ids, today: (
+            obstacles.of(ids)
+            .decisions(quarter, today)
+            .values_list("team__leader")
+            .annotate(**{state: Count("pk", filter=Q(decision=state)) for state in Decision.values})
+            .order_by()
+        ),
     )
-    return {row.pop("team__leader"): row for row in rows}
+    return {
+        leader: dict(zip(Decision.values, counts, strict=True))
+        for leader, *counts in decided.rows(ids=obstacles.ids, today=today)
+    }
 
 
 def one_on_one_pairs(scope, leaders):
@@ -500,30 +541,43 @@ def one_on_one_pairs(scope, leaders):
     with what the review shows of the pairs' people and teams (their names, a team's
     slug), from which they are made."""
     names = ["first_name", "last_name", "username"]
-    held = (
-        OneOnOne.objects.held()
-        .filter(during("held_at", scope.quarter), leader__in=leaders)
-        .values_list(
-            "leader", "pm", *(f"pm__{n}" for n in names), "team", "team__name", "team__slug"
-        )
-        .annotate(held=Count("pk"))
-        .order_by()
+    quarter = scope.quarter
+    held = leadership_query(
+        "held",
+        quarter,
+        lambda leaders: (
+            OneOnOne.objects.held()
+            .filter(during("held_at", quarter), any_of("leader", leaders))
+            .values_list(
+                "leader", "pm", *(f"pm__{n}" for n in names), "team", "team__name", "team__slug"
+            )
+            .annotate(held=Count("pk"))
+            .order_by()
+        ),
     )
-    current = (
-        Membership.objects.product_managers()
-        .filter(team__archived=False, team__leader__in=leaders)
-        .exclude(user=F("team__leader"))
-        .values_list(
-            "team__leader",
-            "user",
-            *(f"user__{n}" for n in names),
-            "team",
-            "team__name",
-            "team__slug",
-        )
+    current = leadership_query(
+        "current",
+        quarter,
+        lambda leaders: (
+            Membership.objects.product_managers()
+            .filter(any_of("team__leader", leaders), team__archived=False)
+            .exclude(user=F("team__leader"))
+            .values_list(
+                "team__leader",
+                "user",
+                *(f"user__{n}" for n in names),
+                "team",
+                "team__name",
+                "team__slug",
+            )
+        ),
     )
+    ids = [leader.pk for leader in leaders]
     User, counts, people, teams = get_user_model(), {}, {}, {}
-    for leader, pm, first, last, username, team, name, slug, *count in [*held, *current]:
+    for leader, pm, first, last, username, team, name, slug, *count in [
+        *held.rows(leaders=ids),
+        *current.rows(leaders=ids),
+    ]:
         people[pm] = User(pk=pm, first_name=first, last_name=last, username=username)
         teams[team] = Team(pk=team, name=name, slug=slug)
         counts[leader, pm, team] = counts.get((leader, pm, team), 0) + sum(count)
@@ -539,23 +593,30 @@ def leader_learnings(scope, leaders):
     """{leader pk: (learnings recorded in the quarter, teams they were shared with)}: a
     learning shared with everyone reaches every active team. One query."""
     every_team = Team.objects.active().order_by().annotate(n=Func("pk", function="COUNT"))
-    rows = (
-        Learning.objects.filter(during("created_at", scope.quarter), author__in=leaders)
-        .values("author")
-        .annotate(
-            recorded=Count("pk", distinct=True),
-            teams=Count("teams", distinct=True),
-            everyone=BoolOr("for_everyone"),
-        )
-        .annotate(
-            reached=Case(
-                When(everyone=True, then=Subquery(every_team.values("n")[:1])),
-                default=F("teams"),
+    quarter = scope.quarter
+    recorded = leadership_query(
+        "learnings",
+        quarter,
+        lambda leaders: (
+            Learning.objects.filter(during("created_at", quarter), any_of("author", leaders))
+            .values_list("author")
+            .annotate(
+                recorded=Count("pk", distinct=True),
+                teams=Count("teams", distinct=True),
+                everyone=BoolOr("for_everyone"),
             )
-        )
-        .order_by()
+            .annotate(
+                reached=Case(
+                    When(everyone=True, then=Subquery(every_team.values("n")[:1])),
+                    default=F("teams"),
+                )
+            )
+            .values_list("author", "recorded", "reached")
+            .order_by()
+        ),
     )
-    return {row["author"]: (row["recorded"], row["reached"]) for row in rows}
+    rows = recorded.rows(leaders=[leader.pk for leader in leaders])
+    return {author: (count, reached) for author, count, reached in rows}
 
 
 def leadership(scope, today, every_leader):

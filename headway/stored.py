@@ -2,11 +2,11 @@
 
 Building and compiling a queryset (Django's expressions, joins and SQL) costs far more than
 running it for a page or for one team. A `CompiledQuery` builds and compiles its queryset once
-per process, with stand-ins for its arguments (ids, texts, days, moments), and each use puts
-the real ones in their places: the SQL stays the queryset's, its one definition. Called, it
-gives the rows the queryset would give (model instances, with what it selects related and
-annotates, or `values_list`'s tuples); `rows()` gives plain tuples from a statement prepared
-once per connection, for the pages that draw rows in Python.
+per process, with stand-ins for its arguments (ids, lists of ids, texts, days, moments), and
+each use puts the real ones in their places: the SQL stays the queryset's, its one
+definition. Called, it gives the rows the queryset would give (model instances, with what
+it selects related and annotates, or `values_list`'s tuples); `rows()` gives plain tuples
+from a statement prepared once per connection, for the pages that draw rows in Python.
 
 A `StoredQuery` writes the rows of such a queryset (the figures' one definition, computed by
 the database) into a model's table in one statement, `INSERT … SELECT … ON CONFLICT DO
@@ -24,8 +24,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, connections, models, transaction
+from django.db.models import BigIntegerField, F, Value
+from django.db.models.lookups import Lookup
 from django.utils import timezone
+from psycopg.sql import Literal
 from psycopg.types.numeric import Int2, Int4
 
 # Stand-ins for the arguments while a query is compiled: ids no row ever has, words no row
@@ -50,9 +54,12 @@ def stand_in(value, i, round_):
         return number
     if isinstance(value, str):
         return f"stand-in {number}"
+    if isinstance(value, list):
+        # Ids, as one array parameter (`any_of`): as many as a call has.
+        return [number]
     raise TypeError(
-        f"a compiled query's arguments are integers, texts, days or moments, not a "
-        f"{type(value).__name__}: a query could turn its value into parameters of its own"
+        f"a compiled query's arguments are integers, texts, days, moments or lists of ids, "
+        f"not a {type(value).__name__}: a query could turn its value into parameters of its own"
     )
 
 
@@ -60,7 +67,7 @@ def shift(param, value):
     """How far `param` is from `value` (0 for an equal id; a duration for a day or a moment
     derived from an argument, as `today + DECISION_DUE_SOON` is), or None if it is not
     `value` shifted (a text, or another type)."""
-    if isinstance(param, str) or isinstance(value, str):
+    if isinstance(param, str | list) or isinstance(value, str | list):
         return 0 if param == value else None
     try:
         return param - value
@@ -69,20 +76,28 @@ def shift(param, value):
 
 
 class CompiledQuery:
-    """The queryset `queryset_of(**arguments)` (ids, texts, days, moments), its SQL compiled
-    once per process (and per time zone, which SQL on days depends on). Called with the real
-    arguments, it gives its rows as iterating it would (model instances with what it selects
-    related and annotates, or `values_list`'s tuples; its `prefetch_related` done as usual);
-    `rows()` and `rows_from()` give them as tuples, `bound()` gives the SQL and parameters.
+    """The queryset `queryset_of(**arguments)` (ids, lists of ids as `any_of`, texts, days,
+    moments), its SQL compiled once per process (and per time zone, which SQL on days
+    depends on). Called with the real arguments, it gives its rows as iterating it would
+    (model instances with what it selects related and annotates, or `values_list`'s tuples;
+    its `prefetch_related` done as usual); `rows()` and `rows_from()` give them as tuples,
+    `bound()` gives the SQL and parameters.
 
     It is compiled twice, with two sets of stand-ins, to find where each argument goes (an
     argument, or a value derived from it by adding a constant, such as a week to a day). A
     value derived otherwise, or an argument written into the SQL rather than passed as a
     parameter, would be frozen at its stand-in's: compiling refuses both (ValueError), and
-    the queryset must take that value as an argument of its own."""
+    the queryset must take that value as an argument of its own.
 
-    def __init__(self, queryset_of):
+    With `literal_constants`, the queryset's own constants (a kind, a quarter's bounds: the
+    parameters no argument fills) are written into its SQL as literals: a statement
+    prepared once per connection is planned for any arguments (a generic plan, after a few
+    runs), and such a plan uses a partial index only if it knows the constant the index's
+    condition names, and reads a range well only if it knows its bounds."""
+
+    def __init__(self, queryset_of, literal_constants=False):
         self.queryset_of = queryset_of
+        self.literal_constants = literal_constants
         self._compiled = {}
 
     def compiled(self, arguments):
@@ -123,6 +138,8 @@ class CompiledQuery:
                     raise refuse(f"parameter {i} is computed from one")
         if {name for name, _ in places.values()} != set(names):
             raise refuse("one is left out")
+        if self.literal_constants:
+            sql, params, places = with_literal_constants(sql, params, places)
         return queryset, compiler, sql, tuple(params), places
 
     def _compile(self, arguments):
@@ -167,24 +184,53 @@ class CompiledQuery:
         return fetch(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
 
 
-def fetch(sql, params):
+def with_literal_constants(sql, params, places):
+    """`sql` with its `params` other than the arguments' (at `places`) written in as SQL
+    literals (quoted by the driver), the arguments' parameters, and their new places."""
+    written, kept, moved = [], [], {}
+    i = 0
+    for piece in re.split(r"(%[s%])", sql):
+        if piece != "%s":
+            written.append(piece)
+            continue
+        if i in places:
+            moved[len(kept)] = places[i]
+            kept.append(params[i])
+            written.append(piece)
+        else:
+            # A percent sign in a literal stays one once the parameters are put in.
+            written.append(Literal(params[i]).as_string(None).replace("%", "%%"))
+        i += 1
+    return "".join(written), kept, moved
+
+
+def fetch(sql, params, jit=True):
     """The rows of `sql` run with `params`, as a statement prepared on this connection
-    (unless settings.DB_PREPARED_STATEMENTS is off)."""
+    (unless settings.DB_PREPARED_STATEMENTS is off). With `jit` False, PostgreSQL plans it
+    without JIT compilation: a statement whose estimated cost passes jit_above_cost would
+    otherwise spend longer being compiled than running."""
+    # Each in one round trip, as one query, and so one implicit transaction: SET LOCAL
+    # holds for the statements after it.
+    before = [] if jit else ["SET LOCAL jit = off"]
     with connection.cursor() as cursor:
         if not settings.DB_PREPARED_STATEMENTS:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            return run_last([*before, sql], params, cursor)
         statements = PREPARED.setdefault(connection.connection, {})
         name = statements.get(sql) or f"headway_{next(STATEMENT_NAMES)}"
         run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
         if sql in statements:
-            cursor.execute(run, params)
-        else:
-            # Prepared and run in one round trip, as one query.
-            cursor.execute(f"{preparation(name, sql, params)}; {run}", params)
-            cursor.nextset()
-            statements[sql] = name
-        return cursor.fetchall()
+            return run_last([*before, run], params, cursor)
+        rows = run_last([*before, preparation(name, sql, params), run], params, cursor)
+        statements[sql] = name
+        return rows
+
+
+def run_last(statements, params, cursor):
+    """The rows of the last of `statements`, all run in one round trip with `params`."""
+    cursor.execute("; ".join(statements), params)
+    for _ in statements[1:]:
+        cursor.nextset()
+    return cursor.fetchall()
 
 
 # Compiled queries read as rows are also planned once per connection: PREPARE'd the first
@@ -216,6 +262,8 @@ SQL_TYPES = [
     (date, "date"),
     (timedelta, "interval"),
     (str, "text"),
+    # Ids as one array (`any_of`).
+    (list, "bigint[]"),
 ]
 
 
@@ -224,6 +272,24 @@ def sql_type(param):
         if isinstance(param, kind):
             return name
     raise TypeError(f"No SQL type for a {type(param).__name__} parameter")
+
+
+class AnyOf(Lookup):
+    """`field = ANY(array)`: the lookup `any_of` builds."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        field, field_params = self.process_lhs(compiler, connection)
+        array, array_params = self.process_rhs(compiler, connection)
+        return f"{field} = ANY({array})", (*field_params, *array_params)
+
+
+def any_of(field, ids):
+    """The condition of `field` being one of `ids`, as one array parameter (`field =
+    ANY(%s)`): a compiled query takes any number of them, where `field__in` compiles to a
+    parameter each, and so to a statement for each number of ids."""
+    return AnyOf(F(field), Value(list(ids), output_field=ArrayField(BigIntegerField())))
 
 
 class StoredQuery:

@@ -11,7 +11,7 @@ from django.db.models import F, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from headway.stored import PREPARED, CompiledQuery
+from headway.stored import PREPARED, CompiledQuery, any_of, fetch
 from objectives.models import Objective, Team
 from obstacles.models import DECISION_DUE_SOON, Obstacle
 from tests.factories import (
@@ -117,7 +117,7 @@ def test_days_and_moments_are_arguments_too(team, pm):
 def test_other_arguments_are_refused(value):
     query = CompiledQuery(lambda value: Team.objects.filter(name=value))
 
-    with pytest.raises(TypeError, match="integers, texts, days or moments"):
+    with pytest.raises(TypeError, match="integers, texts, days, moments or lists of ids"):
         query(value=value)
 
 
@@ -231,3 +231,47 @@ def test_without_prepared_statements_the_sql_is_run_as_it_is(team, settings):
     sql, _params = query.bound({"team": team.pk})
     with connection.cursor():
         assert sql not in PREPARED.get(connection.connection, {})
+
+
+def test_a_list_of_ids_is_one_argument_whatever_its_length(objectives, django_assert_num_queries):
+    teams, quarters = objectives
+    query = CompiledQuery(
+        lambda teams, quarter: Objective.objects.filter(
+            any_of("team", teams), quarter=quarter
+        ).order_by("pk")
+    )
+    every = [team.pk for team in teams]
+
+    for chosen in ([], every[:1], every, [*every, -1]):
+        expected = Objective.objects.filter(team__in=chosen, quarter=quarters[1]).order_by("pk")
+        assert query(teams=chosen, quarter=quarters[1].pk) == list(expected)
+        with django_assert_num_queries(1):
+            rows = query.rows(teams=chosen, quarter=quarters[1].pk)
+        assert [row[0] for row in rows] == [objective.pk for objective in expected]
+    # One statement for any number of ids.
+    assert len({query.bound({"teams": chosen, "quarter": 1})[0] for chosen in ([], every)}) == 1
+
+
+def test_its_own_constants_can_be_written_into_its_sql(team, other_team, pm):
+    """As the review's leadership queries do: a generic plan then knows the constants a
+    partial index names. A percent sign or a quote in one stays what it was."""
+    title = "50% of it's done"
+    customer = ObstacleFactory(team=team, created_by=pm, kind="customer", title=title)
+    ObstacleFactory(team=team, created_by=pm, kind="other", title=title)
+    ObstacleFactory(team=other_team, created_by=pm, kind="customer", title=title)
+
+    def build(team):
+        return Obstacle.objects.filter(team=team, kind="customer", title=title).values_list("pk")
+
+    query = CompiledQuery(build, literal_constants=True)
+    sql, params = query.bound({"team": team.pk})
+
+    assert params == [team.pk]
+    assert "'customer'" in sql
+    assert query.rows(team=team.pk) == [(customer.pk,)] == list(build(team.pk))
+    assert query(team=other_team.pk) == list(build(other_team.pk))
+
+
+def test_a_statement_can_be_planned_without_jit_compilation():
+    assert fetch("SELECT current_setting('jit')", [], jit=False) == [("off",)]
+    assert fetch("SELECT current_setting('jit'), %s", [1], jit=False) == [("off", 1)]
