@@ -1,5 +1,6 @@
 import functools
 import html
+import itertools
 import logging
 from datetime import time
 
@@ -210,6 +211,14 @@ class QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
+        if isinstance(self.choices, ChoicesReadOnce):
+            # Options written once per process for the rows read (ChoicesReadTogether).
+            return format_html(
+                '<select name="{}"{}>{}</select>',
+                name,
+                flatatt(self.build_attrs(self.attrs, attrs)),
+                self.choices.option_tags(self.format_value(value)),
+            )
         # Not list(): a model choice field's len() is a query of its own.
         choices = [choice for choice in self.choices]
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
@@ -233,11 +242,16 @@ def option_tags(choices, chosen):
         selected = value in chosen
         if selected:
             chosen = ()
-        options.append(
-            f'<option value="{escaped(value)}"{" selected" if selected else ""}>'
-            f"{escaped(label)}</option>"
-        )
+        options.append(option_tag(value, label, selected))
     return mark_safe("".join(options))  # noqa: S308 (each value and label escaped)
+
+
+def option_tag(value, label, selected=False):
+    """One <option> (`value` a string), its value and label escaped."""
+    return (
+        f'<option value="{escaped(value)}"{" selected" if selected else ""}>'
+        f"{escaped(label)}</option>"
+    )
 
 
 def escaped(text):
@@ -298,16 +312,64 @@ class ChoicesReadTogether:
                 while cursor.nextset():
                     fetched.append(cursor.fetchall())
         fetched = iter(fetched)
-        choices = []
-        for (rows, key, label), (compiler, sql, _params) in zip(self.lists, compiled, strict=True):
-            named = create_namedtuple_class(*rows._fields)
-            found = compiler.results_iter([next(fetched)], tuple_expected=True) if sql else []
-            choices.append([(getattr(row, key), label(row)) for row in map(named._make, found)])
-        return choices
+        lists = []
+        for (rows, key, label), (compiler, sql, params) in zip(self.lists, compiled, strict=True):
+            found = next(fetched) if sql else []
+            # The same statement, labels and rows as a request before in this process: the
+            # same options, already written.
+            known = (sql, tuple(params), getattr(label, "__code__", label))
+            written = WRITTEN_CHOICES.get(known)
+            if written is None or written.rows != found:
+                named = create_namedtuple_class(*rows._fields)
+                converted = compiler.results_iter([found], tuple_expected=True) if sql else []
+                choices = [(getattr(row, key), label(row)) for row in map(named._make, converted)]
+                written = WRITTEN_CHOICES[known] = WrittenChoices(found, choices)
+                while len(WRITTEN_CHOICES) > WRITTEN_CHOICES_KEPT:
+                    WRITTEN_CHOICES.pop(next(iter(WRITTEN_CHOICES)), None)
+            lists.append(written)
+        return lists
+
+
+class WrittenChoices:
+    """A list of choices read from the database (`rows`, as fetched) and its <option>s,
+    written once: a filter form drawn again and again shows the same hundreds of teams and
+    people, so each process writes and escapes them once for as long as the rows read stay
+    the same. Only which option is selected differs between requests."""
+
+    def __init__(self, rows, choices):
+        self.rows, self.choices = rows, choices
+        self.values = ["" if value is None else str(value) for value, _label in choices]
+        tags = [
+            option_tag(value, label)
+            for value, (_v, label) in zip(self.values, choices, strict=True)
+        ]
+        self.html = "".join(tags)
+        # Where each option's tag starts in `html`, and the first option of each value.
+        self.starts = list(itertools.accumulate((len(tag) for tag in tags), initial=0))
+        self.first = {}
+        for i, value in enumerate(self.values):
+            self.first.setdefault(value, i)
+
+    def option_tags(self, chosen):
+        """The <option>s, the first whose value is among `chosen` selected (option_tags)."""
+        places = [self.first[value] for value in chosen if value in self.first]
+        if not places:
+            return self.html
+        i = min(places)
+        start, end = self.starts[i], self.starts[i + 1]
+        selected = option_tag(self.values[i], self.choices[i][1], selected=True)
+        return f"{self.html[:start]}{selected}{self.html[end:]}"
+
+
+# The lists of choices written, by statement, parameters and labelling, in this process: as
+# many as the forms' lists (some per team or per person), the oldest forgotten first.
+WRITTEN_CHOICES = {}
+WRITTEN_CHOICES_KEPT = 256
 
 
 class ChoicesReadOnce(BaseChoiceIterator):
-    """A field's empty label, then the choices `read()` returns (read_choices_once)."""
+    """A field's empty label, then the choices of the list `read()` returns
+    (read_choices_once)."""
 
     def __init__(self, empty_label, read):
         self.empty_label, self.read = empty_label, read
@@ -315,7 +377,16 @@ class ChoicesReadOnce(BaseChoiceIterator):
     def __iter__(self):
         if self.empty_label is not None:
             yield "", self.empty_label
-        yield from self.read()
+        yield from self.read().choices
+
+    def option_tags(self, chosen):
+        """Its <option>s as option_tags writes them, the list's written once per process."""
+        if self.empty_label is not None and "" in chosen:
+            return mark_safe(  # noqa: S308 (written escaped)
+                option_tag("", self.empty_label, selected=True) + self.read().html
+            )
+        empty = "" if self.empty_label is None else option_tag("", self.empty_label)
+        return mark_safe(empty + self.read().option_tags(chosen))  # noqa: S308 (escaped)
 
 
 # Django's templates of <input> widgets that only include its input.html (checked by

@@ -607,6 +607,14 @@ class Obstacle(ChoiceLabels, CountsInStored):
             ),
             models.Index(fields=["last_activity_at"], name="obstacle_last_activity"),
             GinIndex(fields=["search_vector"], name="obstacle_search"),
+            # The log searches active obstacles unless asked otherwise: their own index finds
+            # a search's matches without intersecting every match with every active obstacle
+            # (count and page at 200 teams: 0.8 ms each down to 0.2 and 0.3).
+            GinIndex(
+                fields=["search_vector"],
+                name="obstacle_active_search",
+                condition=Q(status__in=["open", "in_progress"]),
+            ),
             # The log's default order over active obstacles, whole and by kind: a page of
             # 25 is read off the index instead of sorting every match (bench/results.md).
             models.Index(

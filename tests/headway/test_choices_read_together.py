@@ -5,7 +5,7 @@ import pytest
 from django import forms
 from django.contrib.auth import get_user_model
 
-from headway.forms import ChoicesReadTogether, QuickSelect
+from headway.forms import WRITTEN_CHOICES, ChoicesReadTogether, QuickSelect, option_tags
 from headway.people import NAME_ORDER, display_name
 from objectives.models import Quarter, Team
 from tests.factories import QuarterFactory, TeamFactory, UserFactory
@@ -71,3 +71,53 @@ def test_every_list_in_one_query_each_as_the_field_lists_it(django_assert_num_qu
 def test_nothing_read_until_a_list_is_drawn(django_assert_num_queries):
     with django_assert_num_queries(0):
         Filters({}).is_valid()
+
+
+def test_options_written_once_for_the_same_rows_and_again_when_they_change():
+    TeamFactory(name="Alpha", slug="alpha")
+    TeamFactory(name="Bravo", slug="bravo")
+    first = str(Filters({"team": "alpha"})["team"])
+    written = dict(WRITTEN_CHOICES)
+
+    again = str(Filters({"blocking": "bravo"})["team"])
+    assert {key: id(value) for key, value in WRITTEN_CHOICES.items()} == {
+        key: id(value) for key, value in written.items()
+    }  # the same rows read: nothing written again
+    assert '<option value="alpha" selected>Alpha</option>' in first
+    assert '<option value="" selected>All teams</option>' in again
+    assert '<option value="alpha">Alpha</option>' in again
+
+    Team.objects.filter(slug="bravo").update(name="Bravo & <Sons>")
+    TeamFactory(name="Charlie", slug="charlie")
+    changed = str(Filters({"team": "charlie"})["team"])
+    assert changed == (
+        '<select name="team" id="id_team">'
+        '<option value="">All teams</option>'
+        '<option value="alpha">Alpha</option>'
+        '<option value="bravo">Bravo &amp; &lt;Sons&gt;</option>'
+        '<option value="charlie" selected>Charlie</option>'
+        "</select>"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"team": ""},
+        {"team": "bravo"},
+        {"team": "nobody"},
+        {"blocking": "alpha", "team": "alpha"},
+    ],
+)
+def test_written_options_are_those_option_tags_writes(data):
+    TeamFactory(name="Alpha", slug="alpha")
+    TeamFactory(name="Bravo", slug="bravo")
+    TeamFactory(name="<Charlie> & Co", slug="charlie")
+    form = Filters(data)
+    for name in ("team", "blocking"):
+        field = form.fields[name]
+        chosen = form[name].field.widget.format_value(form[name].value())
+        assert str(field.choices.option_tags(chosen)) == str(
+            option_tags(list(field.choices), chosen)
+        )
