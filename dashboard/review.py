@@ -119,7 +119,11 @@ class Scope:
         """The ids of the teams the leader of a leader's review leads, archived ones too.
         Obstacles are narrowed to them as a list: PostgreSQL plans an obstacle's team
         against a list far better than against a join on the team's leader (at 200 teams,
-        the quarter's escalations of one leader's teams in 2 ms instead of 25)."""
+        the quarter's escalations of one leader's teams in 2 ms instead of 25). Read with the
+        leader when get_review_scope finds them (`led_team_ids`), else here."""
+        led = getattr(self.leader, "led_team_ids", None)
+        if led is not None:
+            return led
         return list(Team.objects.filter(leader=self.leader).values_list("pk", flat=True))
 
     def of_teams(self, rows, team="team"):
@@ -466,20 +470,32 @@ def leaders_obstacles(scope, leaders):
     return LeadersObstacles(by_team=False, ids=[leader.pk for leader in leaders])
 
 
-def leader_requests(scope, obstacles):
-    """{(leader pk, request): figures} of what `obstacles` (leaders_obstacles) asked of
-    their team's leader in the quarter (Obstacle.objects.asking_leader): `asked`, `acted`,
-    and the `median` and `p90` time to the leader's first action.
+# The rows of `leader_figures` that count a leader's learnings (the others are a
+# LeaderRequest's or a Decision's).
+LEARNINGS = "learnings"
 
-    One query: the obstacles of each LeaderRequest, with their first action, are a
-    materialized CTE (the querysets' own SQL) aggregated per request and leader. An
-    aggregate over a queryset itself would have PostgreSQL look up each obstacle's first
-    action once per aggregate that reads it, three times instead of once. The statement's
-    cost, as PostgreSQL estimates it, would have it JIT-compiled (some 100 ms at 200 teams,
-    for a query that runs in 20): JIT is off for it."""
-    quarter, parts, params = scope.quarter, [], []
+
+def leader_figures(scope, obstacles, leaders, today):
+    """{(leader pk, what): (count, second count, percentiles)}: the leaders' figures in one
+    statement, a row for each leader and `what`:
+
+    - a LeaderRequest: how many of `obstacles` (leaders_obstacles) asked it of their team's
+      leader in the quarter (Obstacle.objects.asking_leader), how many the leader acted on,
+      and the median and 90th percentile of the time to their first action. The obstacles of
+      each request, with their first action, are a materialized CTE (the querysets' own SQL)
+      aggregated per request and leader: an aggregate over a queryset itself would have
+      PostgreSQL look up each obstacle's first action once per aggregate that reads it.
+    - a Decision: how many of the decisions due in the quarter on `obstacles` stand so
+      `today` (Obstacle.objects.decisions).
+    - LEARNINGS: how many learnings the leader recorded in the quarter, and how many teams
+      they were shared with (every active team, for one shared with everyone).
+
+    `leaders` are the leaders' ids. The statement's cost, as PostgreSQL estimates it, could
+    have it JIT-compiled (some 100 ms at 200 teams, for a query that runs in 20): JIT is off
+    for it."""
+    quarter, asked, params = scope.quarter, [], []
     for request in LeaderRequest:
-        asked = leadership_query(
+        sql, asked_params = leadership_query(
             ("asked", request, obstacles.by_team),
             quarter,
             lambda ids, request=request: (
@@ -488,113 +504,22 @@ def leader_requests(scope, obstacles):
                 .values_list("team__leader", "time_to_act")
                 .order_by()
             ),
-        )
-        sql, asked_params = asked.bound({"ids": obstacles.ids})
-        parts.append(f"SELECT %s, * FROM ({sql}) AS asked")  # noqa: S608 - the ORM's SQL
+        ).bound({"ids": obstacles.ids})
+        asked.append(f"SELECT %s, * FROM ({sql}) AS asked")  # noqa: S608 - the ORM's SQL
         params += [request.value, *asked_params]
-    asked = " UNION ALL ".join(parts)
-    rows = fetch(
-        f"WITH asked (request, leader, time_to_act) AS MATERIALIZED ({asked}) "  # noqa: S608 - the ORM's SQL and our own
-        "SELECT request, leader, COUNT(*), COUNT(time_to_act), "
-        "PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY time_to_act) "
-        "FROM asked GROUP BY request, leader",
-        params,
-        jit=False,
-    )
-    found = {}
-    for request, leader, count, acted, percentiles in rows:
-        median, p90 = percentiles or (None, None)
-        found[leader, LeaderRequest(request)] = {
-            "asked": count,
-            "acted": acted,
-            "median": median,
-            "p90": p90,
-        }
-    return found
-
-
-def leader_decisions(scope, obstacles, today):
-    """{leader pk: {Decision value: count}} of the decisions due in the quarter on
-    `obstacles` (leaders_obstacles), as they stand `today`: one query."""
-    quarter = scope.quarter
-    decided = leadership_query(
+    decided, decided_params = leadership_query(
         ("decisions", obstacles.by_team),
         quarter,
         lambda ids, today: (
             obstacles.of(ids)
             .decisions(quarter, today)
-            .values_list("team__leader")
-            .annotate(**{state: Count("pk", filter=Q(decision=state)) for state in Decision.values})
+            .values_list("decision", "team__leader")
+            .annotate(count=Count("pk"))
             .order_by()
         ),
-    )
-    return {
-        leader: dict(zip(Decision.values, counts, strict=True))
-        for leader, *counts in decided.rows(ids=obstacles.ids, today=today)
-    }
-
-
-def one_on_one_pairs(scope, leaders):
-    """{leader pk: [{team, pm, held}]}: each leader's 1:1 pairs, those of their active teams'
-    product managers today and any other they held a 1:1 with in the quarter, with the
-    number held in it; by team, then PM. Two queries whatever the number of pairs, each
-    with what the review shows of the pairs' people and teams (their names, a team's
-    slug), from which they are made."""
-    names = ["first_name", "last_name", "username"]
-    quarter = scope.quarter
-    held = leadership_query(
-        "held",
-        quarter,
-        lambda leaders: (
-            OneOnOne.objects.held()
-            .filter(during("held_at", quarter), any_of("leader", leaders))
-            .values_list(
-                "leader", "pm", *(f"pm__{n}" for n in names), "team", "team__name", "team__slug"
-            )
-            .annotate(held=Count("pk"))
-            .order_by()
-        ),
-    )
-    current = leadership_query(
-        "current",
-        quarter,
-        lambda leaders: (
-            Membership.objects.product_managers()
-            .filter(any_of("team__leader", leaders), team__archived=False)
-            .exclude(user=F("team__leader"))
-            .values_list(
-                "team__leader",
-                "user",
-                *(f"user__{n}" for n in names),
-                "team",
-                "team__name",
-                "team__slug",
-            )
-        ),
-    )
-    ids = [leader.pk for leader in leaders]
-    User, counts, people, teams = get_user_model(), {}, {}, {}
-    for leader, pm, first, last, username, team, name, slug, *count in [
-        *held.rows(leaders=ids),
-        *current.rows(leaders=ids),
-    ]:
-        people[pm] = User(pk=pm, first_name=first, last_name=last, username=username)
-        teams[team] = Team(pk=team, name=name, slug=slug)
-        counts[leader, pm, team] = counts.get((leader, pm, team), 0) + sum(count)
-    pairs = {}
-    for (leader, pm, team), count in counts.items():
-        pairs.setdefault(leader, []).append({"team": teams[team], "pm": people[pm], "held": count})
-    for rows in pairs.values():
-        rows.sort(key=lambda row: (row["team"].name, display_name(row["pm"])))
-    return pairs
-
-
-def leader_learnings(scope, leaders):
-    """{leader pk: (learnings recorded in the quarter, teams they were shared with)}: a
-    learning shared with everyone reaches every active team. One query."""
+    ).bound({"ids": obstacles.ids, "today": today})
     every_team = Team.objects.active().order_by().annotate(n=Func("pk", function="COUNT"))
-    quarter = scope.quarter
-    recorded = leadership_query(
+    learned, learned_params = leadership_query(
         "learnings",
         quarter,
         lambda leaders: (
@@ -614,42 +539,111 @@ def leader_learnings(scope, leaders):
             .values_list("author", "recorded", "reached")
             .order_by()
         ),
+    ).bound({"leaders": leaders})
+    asked = " UNION ALL ".join(asked)
+    rows = fetch(
+        f"WITH asked (request, leader, time_to_act) AS MATERIALIZED ({asked}) "  # noqa: S608 - the ORM's SQL and our own
+        "SELECT request, leader, COUNT(*), COUNT(time_to_act), "
+        "PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY time_to_act) "
+        "FROM asked GROUP BY request, leader "
+        f"UNION ALL SELECT *, NULL, NULL FROM ({decided}) AS decided "
+        f"UNION ALL SELECT %s, *, NULL FROM ({learned}) AS learned",
+        [*params, *decided_params, LEARNINGS, *learned_params],
+        jit=False,
     )
-    rows = recorded.rows(leaders=[leader.pk for leader in leaders])
-    return {author: (count, reached) for author, count, reached in rows}
+    return {(leader, what): figures for what, leader, *figures in rows}
+
+
+def one_on_one_pairs(scope, leaders):
+    """{leader pk: [{team, pm, held}]}: each leader's 1:1 pairs, those of their active teams'
+    product managers today and any other they held a 1:1 with in the quarter, with the
+    number held in it; by team, then PM. One query whatever the number of pairs, with what
+    the review shows of the pairs' people and teams (their names, a team's slug), from which
+    they are made."""
+    names = ["first_name", "last_name", "username"]
+    quarter = scope.quarter
+
+    def pairs_of(leaders):
+        held = (
+            OneOnOne.objects.held()
+            .filter(during("held_at", quarter), any_of("leader", leaders))
+            .values_list(
+                "leader", "pm", *(f"pm__{n}" for n in names), "team", "team__name", "team__slug"
+            )
+            .annotate(held=Count("pk"))
+            .order_by()
+        )
+        current = (
+            Membership.objects.product_managers()
+            .filter(any_of("team__leader", leaders), team__archived=False)
+            .exclude(user=F("team__leader"))
+            .values_list(
+                "team__leader",
+                "user",
+                *(f"user__{n}" for n in names),
+                "team",
+                "team__name",
+                "team__slug",
+                Value(0),
+            )
+            .order_by()
+        )
+        return held.union(current, all=True).order_by()
+
+    rows = leadership_query("pairs", quarter, pairs_of).rows(
+        leaders=[leader.pk for leader in leaders]
+    )
+    User, counts, people, teams = get_user_model(), {}, {}, {}
+    for leader, pm, first, last, username, team, name, slug, count in rows:
+        people[pm] = User(pk=pm, first_name=first, last_name=last, username=username)
+        teams[team] = Team(pk=team, name=name, slug=slug)
+        counts[leader, pm, team] = counts.get((leader, pm, team), 0) + count
+    pairs = {}
+    for (leader, pm, team), count in counts.items():
+        pairs.setdefault(leader, []).append({"team": teams[team], "pm": people[pm], "held": count})
+    for rows in pairs.values():
+        rows.sort(key=lambda row: (row["team"].name, display_name(row["pm"])))
+    return pairs
 
 
 def leadership(scope, today, every_leader):
-    """The leadership figures of each leader the review shows (`leaders_reviewed`)."""
+    """The leadership figures of each leader the review shows (`leaders_reviewed`): two
+    queries."""
     leaders = leaders_reviewed(scope, every_leader)
     if not leaders:
         return []
-    obstacles = leaders_obstacles(scope, leaders)
-    requests = leader_requests(scope, obstacles)
-    decisions = leader_decisions(scope, obstacles, today)
+    ids = [leader.pk for leader in leaders]
+    figures = leader_figures(scope, leaders_obstacles(scope, leaders), ids, today)
     pairs = one_on_one_pairs(scope, leaders)
-    learnings = leader_learnings(scope, leaders)
-    empty = {"asked": 0, "acted": 0, "median": None, "p90": None}
-    figures = []
+    shown = []
     for leader in leaders:
-        asked = [
-            {"request": request, **requests.get((leader.pk, request), empty)}
-            for request in LeaderRequest
-        ]
-        for row in asked:
-            row["waiting"] = row["asked"] - row["acted"]
-        recorded, reached = learnings.get(leader.pk, (0, 0))
-        figures.append(
+        requests = []
+        for request in LeaderRequest:
+            asked, acted, percentiles = figures.get((leader.pk, request), (0, 0, None))
+            median, p90 = percentiles or (None, None)
+            requests.append(
+                {
+                    "request": request,
+                    "asked": asked,
+                    "acted": acted,
+                    "median": median,
+                    "p90": p90,
+                    "waiting": asked - acted,
+                }
+            )
+        decisions = {state: figures.get((leader.pk, state), (0,))[0] for state in Decision.values}
+        recorded, reached, _none = figures.get((leader.pk, LEARNINGS), (0, 0, None))
+        shown.append(
             Leadership(
                 leader=leader,
-                requests=asked,
-                decisions=decisions.get(leader.pk, dict.fromkeys(Decision.values, 0)),
+                requests=requests,
+                decisions=decisions,
                 pairs=pairs.get(leader.pk, []),
                 learnings=recorded,
                 teams_reached=reached,
             )
         )
-    return figures
+    return shown
 
 
 def in_days(duration):

@@ -8,7 +8,9 @@ import csv
 import io
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -215,7 +217,11 @@ def get_review_scope(request, label, quarters):
     team = get_object_or_404(Team, slug=slug) if slug else None
     leader = None
     if leader_id and not team:
+        # With the ids of the teams they lead, which their review narrows its rows to
+        # (Scope.leader_teams): read here, not in a query of their own.
+        led = Team.objects.filter(leader=OuterRef("pk")).order_by().values("pk")
         leaders = get_user_model().objects.filter(pk__in=Team.objects.values("leader"))
+        leaders = leaders.annotate(led_team_ids=ArraySubquery(led))
         leader = get_object_or_404(leaders, pk=leader_id if leader_id.isdigit() else None)
     relations = organization | team.relations_to(request.user) if team else organization
     sees_leadership = allows(organization, Action.READ_LEADERSHIP)

@@ -280,8 +280,8 @@ def grow(quarter, times):
 # quarters of its trends, stored (QuarterObstacleFigures: its obstacles by kind, by the team
 # waited on and across quarters); the CSV needs no pickers and no lists, but the quarters
 # for its trends; and the leadership figures (test_review_leadership.py).
-PAGE_QUERIES = 13 + 6
-EXPORT_QUERIES = 6 + 6 + 4
+PAGE_QUERIES = 13 + 3
+EXPORT_QUERIES = 6 + 3 + 4
 # A team's review reads the team and the viewer's role in it, and shows no leadership
 # figures; it reads the team's own obstacles' figures, stored, in one query as the
 # organization's. Counts of its own, as constant.
