@@ -174,6 +174,38 @@ def test_the_time_from_what_a_team_asked_to_its_leaders_first_action(client_for,
     assert (about(decision["median"]), about(decision["p90"])) == (hours(96), hours(153.6))
 
 
+@pytest.mark.parametrize("prepared", [True, False])
+def test_each_leaders_figures_are_the_same_in_their_review_and_the_organizations(
+    request, client_for, leader, omar, story, prepared
+):
+    """Read for one leader's teams or for a page of leaders, through statements prepared
+    once per connection or not."""
+    request.getfixturevalue("settings").DB_PREPARED_STATEMENTS = prepared
+    client = client_for(omar)
+
+    everyone = client.get(REVIEW).context["leadership"]
+
+    assert len(everyone) == 3
+    for figures in everyone:
+        [own] = client.get(REVIEW, {"leader": figures.leader.pk}).context["leadership"]
+        assert own == figures
+    logged = requests_of(figures_of(client.get(REVIEW), leader))[LeaderRequest.LOGGED]
+    assert (logged["asked"], logged["acted"]) == (8, 6)
+
+
+def test_the_figures_follow_a_quarters_dates_when_they_change(client_for, leader, story):
+    client = client_for(leader)
+    requests_of(figures_of(client.get(REVIEW), leader))
+    quarter = Quarter.objects.get(label="2026-Q3")
+    quarter.start = date(2026, 8, 1)
+    quarter.save()
+
+    logged = requests_of(figures_of(client.get(REVIEW), leader))[LeaderRequest.LOGGED]
+
+    # A, B and T were logged in July: C, E, G, S and U remain, E and U not acted on.
+    assert (logged["asked"], logged["acted"]) == (5, 3)
+
+
 def test_decisions_made_before_or_after_their_date_and_those_still_undecided(
     client_for, leader, story
 ):
