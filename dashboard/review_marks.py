@@ -11,9 +11,10 @@ and headway.rows.translated's; the pickers' options are headway.forms.option_tag
 select drawn in Python.
 """
 
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from headway.forms import option_tags
 from headway.people import display_name
@@ -64,3 +65,21 @@ def leader_options(leaders, leader):
     return option_tags(
         ((other.pk, display_name(other)) for other in leaders), {str(leader.pk)} if leader else ()
     )
+
+
+def span(duration):
+    """A time taken, said in the largest unit that keeps it readable: "5 hours" under a
+    day, else "2.5 days" (one decimal); "" for none. The templates' `span` filter."""
+    if duration is None:
+        return ""
+    hours = duration.total_seconds() / 3600
+    if hours < 24:
+        count = round(hours)
+        return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+    # One decimal, none when it is whole: "2.5 days", "3 days", "1 day".
+    days = round(hours / 24, 1)
+    whole = days == int(days)
+    count = int(days) if whole else 2
+    return ngettext("%(days)s day", "%(days)s days", count) % {
+        "days": number_format(int(days) if whole else days, 0 if whole else 1)
+    }

@@ -246,7 +246,6 @@ def quarter_review(request, label):
     scope = get_review_scope(request, label, quarters)
     now = timezone.now()
     today = timezone.localdate()
-    events = review.escalations(scope)
     stored = review.stored_figures(scope, trends.trend_quarters(quarters, scope.quarter))
     context = {
         "scope": scope,
@@ -276,9 +275,9 @@ def quarter_review(request, label):
             request.GET.get("waited_page"),
             review.TEAMS_PER_PAGE,
         ),
-        "longest": review.longest_open(scope, now)[: review.LONGEST_SHOWN],
-        "escalation": review.escalation_figures(events),
-        "slowest": review.slowest_answered(events)[: review.ESCALATIONS_SHOWN],
+        "longest": review.longest_open(scope, now),
+        "escalation": review.escalation_figures(scope),
+        "slowest": review.slowest_escalations(scope),
         "trends": trends.review_trends(scope, quarters, stored),
     }
     if scope.sees_leadership:

@@ -256,10 +256,16 @@ def option_tag(value, label, selected=False):
 
 def escaped(text):
     """`text` escaped for HTML unless it is already safe: Django's conditional_escape without
-    its check for lazy arguments, for what is called once per option."""
+    its check for lazy arguments, for what is called once per option or per mark of a chart
+    (a number, such as a coordinate, is written as it is: nothing in it to escape)."""
+    if type(text) in NUMBERS:
+        return str(text)
     if hasattr(text, "__html__"):
         return text.__html__()
     return html.escape(str(text))
+
+
+NUMBERS = {int, float}
 
 
 def read_choices_once(*fields, columns, label=None):

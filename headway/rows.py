@@ -6,8 +6,9 @@ rendering of the template: `shared_by_rows(context, "action_item", make)` calls 
 the first row and gives its result to every row after it.
 """
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from .forms import escaped
 
 
 def shared_by_rows(context, name, make):
@@ -24,5 +25,5 @@ def translated(message, **values):
     is, `{% blocktranslate %}` with `values` put in, escaped; the translation is trusted (it
     may hold markup such as <strong>, or an apostrophe that escaping would change)."""
     if values:
-        message = message % {name: conditional_escape(value) for name, value in values.items()}
+        message = message % {name: escaped(value) for name, value in values.items()}
     return mark_safe(message)  # noqa: S308 (the values escaped above, the catalogue trusted)

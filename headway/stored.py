@@ -20,7 +20,8 @@ import itertools
 import re
 import weakref
 import zlib
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -63,12 +64,30 @@ def stand_in(value, i, round_):
     )
 
 
+@dataclass(frozen=True)
+class StartOfDay:
+    """Where a day argument goes as a moment: the first moment, in the current time zone, of
+    the day `days` after it (a quarter's first moment, or the first after its last day, as
+    obstacles.models.start_of gives them). Not a constant shift: a day may last 23 or 25
+    hours."""
+
+    days: int
+
+    def of(self, day):
+        return timezone.make_aware(datetime.combine(day + timedelta(days=self.days), time.min))
+
+
 def shift(param, value):
     """How far `param` is from `value` (0 for an equal id; a duration for a day or a moment
-    derived from an argument, as `today + DECISION_DUE_SOON` is), or None if it is not
-    `value` shifted (a text, or another type)."""
+    derived from an argument, as `today + DECISION_DUE_SOON` is; a StartOfDay for the first
+    moment of a day derived from a day argument), or None if it is not `value` shifted (a
+    text, or another type)."""
     if isinstance(param, str | list) or isinstance(value, str | list):
         return 0 if param == value else None
+    if isinstance(param, datetime) and type(value) is date:
+        day = timezone.localtime(param).date()
+        start = StartOfDay((day - value).days)
+        return start if start.of(value) == param else None
     try:
         return param - value
     except TypeError:
@@ -84,7 +103,8 @@ class CompiledQuery:
     `bound()` gives the SQL and parameters.
 
     It is compiled twice, with two sets of stand-ins, to find where each argument goes (an
-    argument, or a value derived from it by adding a constant, such as a week to a day). A
+    argument, a value derived from it by adding a constant, such as a week to a day, or the
+    first moment of a day derived from a day argument, as a quarter's bounds are). A
     value derived otherwise, or an argument written into the SQL rather than passed as a
     parameter, would be frozen at its stand-in's: compiling refuses both (ValueError), and
     the queryset must take that value as an argument of its own.
@@ -153,7 +173,10 @@ class CompiledQuery:
         _queryset, _compiler, sql, params, places = self.compiled(arguments)
         params = list(params)
         for i, (name, offset) in places.items():
-            value = arguments[name] + offset if offset else arguments[name]
+            if isinstance(offset, StartOfDay):
+                value = offset.of(arguments[name])
+            else:
+                value = arguments[name] + offset if offset else arguments[name]
             if isinstance(value, int | str) and type(value) is not type(params[i]):
                 # As compiled: the driver's type for it (psycopg's Int4 for a Value).
                 value = type(params[i])(value)

@@ -2,8 +2,6 @@
 
 from django import template
 from django.template.defaulttags import querystring
-from django.utils.formats import number_format
-from django.utils.translation import ngettext
 
 from dashboard import review_marks, trend_marks
 from dashboard.bottlenecks import BottleneckItems, waiting_graph_svg
@@ -21,23 +19,8 @@ def page_query(context, parameter, number):
     return querystring(context, context.request.GET, {parameter: number})
 
 
-@register.filter
-def span(duration):
-    """A time taken, said in the largest unit that keeps it readable: "5 hours" under a
-    day, else "2.5 days" (one decimal); "" for none."""
-    if duration is None:
-        return ""
-    hours = duration.total_seconds() / 3600
-    if hours < 24:
-        count = round(hours)
-        return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
-    # One decimal, none when it is whole: "2.5 days", "3 days", "1 day".
-    days = round(hours / 24, 1)
-    whole = days == int(days)
-    count = int(days) if whole else 2
-    return ngettext("%(days)s day", "%(days)s days", count) % {
-        "days": number_format(int(days) if whole else days, 0 if whole else 1)
-    }
+# A time taken, said in the largest unit that keeps it readable (dashboard.review_marks).
+span = register.filter("span", review_marks.span)
 
 
 @register.filter
@@ -69,6 +52,34 @@ def kinds_table_rows(context, removed):
         querystring(context, page=None),
         context["log_url"],
         context["scope"].query,
+    )
+
+
+@register.simple_tag
+def times_points(chart):
+    """The points of the review's time-to-remove chart, as SVG (dashboard.trend_marks)."""
+    return trend_marks.times_points(chart)
+
+
+@register.simple_tag(takes_context=True)
+def times_table_rows(context):
+    """The rows of the review's trend table of times to remove (dashboard.trend_marks);
+    each quarter links to its review with the page's query string, the objectives' page
+    left out."""
+    return trend_marks.times_table_rows(
+        context["trends"],
+        querystring(context, page=None),
+        context["log_url"],
+        context["scope"].query,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def bottleneck_table_rows(context):
+    """The rows of the review's trend table of the teams most waited on
+    (dashboard.trend_marks)."""
+    return trend_marks.bottleneck_table_rows(
+        context["trends"], context["log_url"], context["scope"].query
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from headway.stored import PREPARED, CompiledQuery, any_of, fetch
 from objectives.models import Objective, Team
-from obstacles.models import DECISION_DUE_SOON, Obstacle
+from obstacles.models import DECISION_DUE_SOON, Obstacle, start_of
 from tests.factories import (
     ObjectiveFactory,
     ObstacleFactory,
@@ -194,6 +194,45 @@ def test_days_are_arguments_and_so_are_values_shifted_from_them(team, other_team
     assert {title for title, _days in query.rows(team=team.pk, today=today)} == {
         o.title for o in due[:2]
     }
+
+
+def test_the_first_moments_of_days_are_arguments_too(team, pm):
+    """As a quarter's bounds are (obstacles.models.during): the first moment of a day
+    argument and of the day after another, in the current time zone, even across a change
+    of the clocks (a day of 23 or 25 hours, which no constant shift would follow)."""
+    with timezone.override("Europe/Paris"):
+        # The clocks go back an hour in the night of 24 to 25 October 2026.
+        moments = {
+            "before the 24th": datetime.datetime(2026, 10, 23, 23, 30),
+            "early on the 25th": datetime.datetime(2026, 10, 25, 0, 30),
+            "late on the 25th": datetime.datetime(2026, 10, 25, 23, 30),
+            "early on the 26th": datetime.datetime(2026, 10, 26, 0, 30),
+        }
+        for title, moment in moments.items():
+            obstacle = ObstacleFactory(team=team, created_by=pm, title=title)
+            Obstacle.objects.filter(pk=obstacle.pk).update(opened_at=timezone.make_aware(moment))
+
+        def build(team, first, last):
+            return (
+                Obstacle.objects.filter(
+                    team=team,
+                    opened_at__gte=start_of(first),
+                    opened_at__lt=start_of(last + datetime.timedelta(days=1)),
+                )
+                .order_by("opened_at")
+                .values_list("title", flat=True)
+            )
+
+        query = CompiledQuery(build)
+        days = [datetime.date(2026, 10, day) for day in (23, 24, 25, 26)]
+        for first in days:
+            for last in days[days.index(first) :]:
+                expected = list(build(team.pk, first, last))
+                assert [title for (title,) in query.rows(team=team.pk, first=first, last=last)] == (
+                    expected
+                )
+                assert query(team=team.pk, first=first, last=last) == expected
+        assert list(build(team.pk, days[2], days[2])) == ["early on the 25th", "late on the 25th"]
 
 
 def test_rows_from_an_offset(objectives):
