@@ -26,7 +26,6 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
@@ -37,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import Learning, OneOnOne
+from headway.lists import page_read, with_full_count
 from headway.people import display_name, in_name_order
 from headway.stored import CompiledQuery, any_of, fetch
 from objectives.models import KeyResult, Membership, Objective, Quarter, Team
@@ -188,6 +188,13 @@ class ScopedQuery:
         query, arguments = self.compiled(scope, more)
         return query.rows(**arguments)
 
+    def slice(self, scope, offset, limit, **more):
+        """The `limit` rows from `offset` on for `scope`, as calling it gives them."""
+        if scope.leader:
+            return list(self.build(scope, **more)[offset : offset + limit])
+        query, arguments = self.compiled(scope, more)
+        return query.slice(offset, limit, **arguments)
+
     def rows_within(self, scope, statement, **more):
         """The rows of `statement`, SQL that reads this query's rows for `scope` where it
         says {rows} (our own SQL around the ORM's)."""
@@ -283,16 +290,13 @@ class StoredFigures:
     teams: dict
 
 
-def stored_figures(scope, quarters):
-    """The StoredFigures of `quarters` for the review of the organization or of a team, in
-    one query: None for a leader's review (their teams change with the leaders), or when any
-    of the quarters has none stored (its figures are then computed from the obstacles)."""
-    if scope.leader:
-        return None
-    team = scope.team.pk if scope.team else None
+def stored_rows(first, last, team=None):
+    """The obstacle figures stored (QuarterObstacleFigures) for the quarters that start from
+    day `first` to day `last`: the organization's rows, and those of `team` (an id) if any,
+    as tuples."""
     organization = Q(team=None, kind="", blocking_team=None)
-    rows = (
-        QuarterObstacleFigures.objects.of(quarters)
+    return (
+        QuarterObstacleFigures.objects.of(Quarter.objects.filter(start__range=(first, last)))
         .filter(Q(team=team) | organization)
         .values_list(
             "quarter",
@@ -308,21 +312,56 @@ def stored_figures(scope, quarters):
         )
         .order_by("blocking_team__name")
     )
+
+
+# Compiled once per process: the organization's, a team's.
+STORED_ROWS = CompiledQuery(stored_rows), CompiledQuery(stored_rows)
+
+
+def stored_figures(scope, quarters):
+    """The StoredFigures of `quarters` (consecutive, in the order they start) for the review
+    of the organization or of a team, in one query: None for a leader's review (their teams
+    change with the leaders), or when any of the quarters has none stored (its figures are
+    then computed from the obstacles)."""
+    if scope.leader:
+        return None
+    team = scope.team.pk if scope.team else None
+    first, last = quarters[0].start, quarters[-1].start
+    if team is None:
+        rows = STORED_ROWS[0].rows(first=first, last=last)
+    else:
+        rows = STORED_ROWS[1].rows(first=first, last=last, team=team)
     stored, counted = StoredFigures({}, {}, {}), set()
+    teams, kinds = stored.teams, stored.kinds
     for quarter, owner, kind, name, slug, logged, removed, waiting, median, p90 in rows:
         if owner is None and kind == "" and name is None:
             # The organization's, stored whenever the quarter's figures are.
             counted.add(quarter)
         if owner != team:
             continue
-        timing = {"removed": removed, "median": median, "p90": p90}
         if name is not None:
-            row = {"blocking_team__name": name, "blocking_team__slug": slug, "waiting": waiting}
-            stored.teams.setdefault(quarter, []).append(row | timing)
+            row = {
+                "blocking_team__name": name,
+                "blocking_team__slug": slug,
+                "waiting": waiting,
+                "removed": removed,
+                "median": median,
+                "p90": p90,
+            }
+            if quarter in teams:
+                teams[quarter].append(row)
+            else:
+                teams[quarter] = [row]
         elif kind:
-            stored.kinds.setdefault(quarter, {})[kind] = {"kind": kind, "logged": logged} | timing
+            row = {"kind": kind, "logged": logged, "removed": removed, "median": median, "p90": p90}
+            kinds.setdefault(quarter, {})[kind] = row
         else:
-            stored.totals[quarter] = {"logged": logged} | timing
+            stored.totals[quarter] = {
+                "logged": logged,
+                "removed": removed,
+                "median": median,
+                "p90": p90,
+            }
     if any(quarter.pk not in counted for quarter in quarters):
         return None
     for quarter in quarters:
@@ -480,22 +519,58 @@ def slowest_escalations(scope):
     return SLOWEST(scope)
 
 
-def objectives_with_final_values(scope):
-    """The quarter's objectives, by team and in their team's order, with their team, the
-    problem they serve and the objective they were carried into (if any), and their key
-    results in `final_key_results`, each with its final value: `latest_value`, its latest
-    check-in made in the quarter (NULL without one), and `progress` (0..1) from it. Two
-    queries, whatever the number of objectives (one to page them, one for key results)."""
-    end = start_of(scope.quarter.end + timedelta(days=1))
-    key_results = KeyResult.objects.with_progress(as_of=end).order_by("order", "pk")
-    return (
+OBJECTIVES_PAGE = ScopedQuery(
+    lambda scope: with_full_count(
         scope.objectives()
         .select_related("team", "quarter", "serves", "carried_into__team", "carried_into__quarter")
-        .prefetch_related(
-            Prefetch("key_results", queryset=key_results, to_attr="final_key_results")
-        )
         .order_by("team__name", "order", "pk")
+    ),
+    uses=["quarter"],
+)
+
+
+def key_results_of(end, **objectives):
+    """The key results of `objectives` (ids), with their final values at the moment `end`."""
+    return (
+        KeyResult.objects.with_progress(as_of=end)
+        .filter(objective__in=objectives.values())
+        .order_by("order", "pk")
     )
+
+
+# The key results of a page of objectives, its ids always OBJECTIVES_PER_PAGE of them (the
+# last repeated on a shorter page): one query compiled once for every page.
+FINAL_KEY_RESULTS = CompiledQuery(key_results_of)
+
+
+def objectives_with_final_values(scope, number):
+    """Page `number` (a query string value) of the quarter's objectives, by team and in their
+    team's order, with their team, the problem they serve and the objective they were
+    carried into (if any), and their key results in `final_key_results`, each with its
+    final value: `latest_value`, its latest check-in made in the quarter (NULL without one),
+    and `progress` (0..1) from it. Two queries, whatever the number of objectives (one for
+    the page and its length, one for its key results), compiled once per process."""
+    page = page_read(
+        lambda offset, limit: OBJECTIVES_PAGE.slice(scope, offset, limit),
+        number,
+        OBJECTIVES_PER_PAGE,
+    )
+    if not page.object_list:
+        return page
+    ids = [objective.pk for objective in page.object_list]
+    ids += ids[-1:] * (OBJECTIVES_PER_PAGE - len(ids))
+    key_results = FINAL_KEY_RESULTS(
+        end=start_of(scope.quarter.end + timedelta(days=1)),
+        **{f"objective_{i}": pk for i, pk in enumerate(ids)},
+    )
+    for objective in page.object_list:
+        objective.final_key_results = []
+    of = {objective.pk: objective for objective in page.object_list}
+    for key_result in key_results:
+        # As a prefetch leaves it: its objective the one already read.
+        key_result.objective = of[key_result.objective_id]
+        key_result.objective.final_key_results.append(key_result)
+    return page
 
 
 # Leadership: how each leader answered what their teams asked of them.

@@ -189,35 +189,35 @@ def removal_times(scope, quarters):
 
 
 def waiting_counts(scope, quarters, stored=None):
-    """One row per team waited on during `quarters`, by name: `blocking_team__name`,
-    `blocking_team__slug` and `waiting_<i>`, how many obstacles waited on it while they
-    stood in the way during the i-th quarter. From `stored` (review.StoredFigures of them)
-    when given, else one query grouped by the team waited on."""
+    """One row per team waited on during `quarters`, by name: (name, slug, counts), `counts`
+    how many obstacles waited on it while they stood in the way during each quarter. From
+    `stored` (review.StoredFigures of them) when given, else one query grouped by the team
+    waited on."""
     if stored is not None:
         teams = {}
         for i, quarter in enumerate(quarters):
             for row in stored.teams.get(quarter.pk, []):
-                name, slug = row["blocking_team__name"], row["blocking_team__slug"]
-                team = teams.setdefault(
-                    name,
-                    {"blocking_team__name": name, "blocking_team__slug": slug}
-                    | {f"waiting_{n}": 0 for n in range(len(quarters))},
-                )
-                team[f"waiting_{i}"] = row["waiting"]
+                name = row["blocking_team__name"]
+                team = teams.get(name)
+                if team is None:
+                    team = teams[name] = (name, row["blocking_team__slug"], [0] * len(quarters))
+                team[2][i] = row["waiting"]
         return [teams[name] for name in sorted(teams)]
     start, end = bounds(quarters)
     counts = {
         f"waiting_{i}": Count("pk", filter=in_the_way_during(quarter))
         for i, quarter in enumerate(quarters)
     }
-    return list(
+    rows = (
         scope.obstacles()
         .filter(blocking_team__isnull=False, opened_at__lt=end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
         .values("blocking_team__name", "blocking_team__slug")
         .annotate(**counts)
+        .values_list("blocking_team__name", "blocking_team__slug", *counts)
         .order_by("blocking_team__name")
     )
+    return [(name, slug, list(counts)) for name, slug, *counts in rows]
 
 
 def bottlenecks(scope, quarters, stored=None):
@@ -228,20 +228,21 @@ def bottlenecks(scope, quarters, stored=None):
     rows = waiting_counts(scope, quarters, stored)
     chosen = {}
     for i in range(len(quarters)):
-        ranked = sorted(rows, key=lambda row: -row[f"waiting_{i}"])
-        for row in ranked[:BOTTLENECKS_PER_QUARTER]:
-            if row[f"waiting_{i}"]:
-                chosen.setdefault(row["blocking_team__slug"], set()).add(i)
+        # By name already: the sort keeps that order among equal counts.
+        ranked = sorted(rows, key=lambda row: -row[2][i])
+        for _name, slug, counts in ranked[:BOTTLENECKS_PER_QUARTER]:
+            if counts[i]:
+                chosen.setdefault(slug, set()).add(i)
     teams = [
         Bottleneck(
-            row["blocking_team__name"],
-            row["blocking_team__slug"],
+            name,
+            slug,
             quarters,
-            counts=[row[f"waiting_{i}"] for i in range(len(quarters))],
-            top=[i in chosen[row["blocking_team__slug"]] for i in range(len(quarters))],
+            counts=counts,
+            top=[i in chosen[slug] for i in range(len(quarters))],
         )
-        for row in rows
-        if row["blocking_team__slug"] in chosen
+        for name, slug, counts in rows
+        if slug in chosen
     ]
     return sorted(teams, key=lambda team: (-team.total, team.name))
 

@@ -264,11 +264,7 @@ def quarter_review(request, label):
             review.objective_outcomes(scope), request.GET.get("teams_page"), review.TEAMS_PER_PAGE
         ),
         "by_problem": review.outcomes_by_problem(scope),
-        "objectives": page_of(
-            review.objectives_with_final_values(scope),
-            request.GET.get("page"),
-            review.OBJECTIVES_PER_PAGE,
-        ),
+        "objectives": review.objectives_with_final_values(scope, request.GET.get("page")),
         "kinds": review.obstacles_by_kind(scope, stored),
         "waited_on": review.page_of_rows(
             review.removal_by_blocking_team(scope, stored),

@@ -184,8 +184,16 @@ class CompiledQuery:
         return sql, params
 
     def __call__(self, **arguments):
-        queryset, compiler, _sql, _params, _places = self.compiled(arguments)
+        return self._instances(arguments, *self.bound(arguments))
+
+    def slice(self, offset, limit, **arguments):
+        """The `limit` rows from `offset` on of the query (built neither sliced nor
+        unordered) for `arguments`, as calling it gives them."""
         sql, params = self.bound(arguments)
+        return self._instances(arguments, f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+
+    def _instances(self, arguments, sql, params):
+        queryset, compiler, _sql, _params, _places = self.compiled(arguments)
         # The compiled compiler, its SQL bound to these arguments, on this thread's
         # connection: Django's own iteration reads the rows from it (its select, related
         # selections and annotations, as compiled).

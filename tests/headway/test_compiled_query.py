@@ -245,6 +245,21 @@ def test_rows_from_an_offset(objectives):
     assert query.rows_from(2, 5, team=teams[0].pk, quarter=quarters[0].pk) == [(2,)]
 
 
+def test_a_slice_of_its_rows_as_instances(objectives, django_assert_num_queries):
+    teams, quarters = objectives
+    query = CompiledQuery(objectives_of)
+    arguments = {"team": teams[1].pk, "quarter": quarters[1].pk}
+    whole = list(objectives_of(**arguments))
+
+    with django_assert_num_queries(1):
+        rows = query.slice(1, 1, **arguments)
+        assert [row.owner.first_name for row in rows] == ["Ada <b>&"]
+    assert rows == whole[1:2]
+    assert rows[0].doubled_order == 2
+    assert query.slice(2, 5, **arguments) == whole[2:]
+    assert query.slice(3, 5, **arguments) == []
+
+
 def test_plain_rows_are_prepared_once_a_connection_and_each_run_is_one_query(
     team, other_team, django_assert_num_queries
 ):
