@@ -151,9 +151,10 @@ class ScopedQuery:
     process (headway.stored.CompiledQuery) for the organization's review and for a team's:
     built from a stand-in scope whose quarter holds the arguments its fields given in `uses`
     stand for (its id "quarter", its "start" and "end" days) and whose team holds the team's
-    id; `more` are arguments of its own (a moment). Building and compiling the review's
-    queries cost more CPU than running them (some 1-1.5 ms each at 200 teams). A leader's
-    review, whose teams are a list of ids of any length, runs it as built."""
+    id; `more` are arguments of its own (a moment; named otherwise than those four).
+    Building and compiling the review's queries cost more CPU than running them (some 1-1.5
+    ms each at 200 teams). A leader's review, whose teams are a list of ids of any length,
+    runs it as built."""
 
     def __init__(self, build, uses):
         self.build, self.uses = build, uses
@@ -921,22 +922,37 @@ def leadership_rows(scope, today):
         yield [section, name, _("Teams the learnings reached"), figures.teams_reached]
 
 
-def final_values(scope):
-    """{objective pk: [(description, final value, target, progress)]}: the final values of
-    the key results of the quarter's objectives (`objectives_with_final_values`), in their
-    objective's order, read as plain rows: the CSV has those of every team (at 200 teams,
-    some 2,400 objects fewer to make). One query."""
-    end = start_of(scope.quarter.end + timedelta(days=1))
-    rows = (
-        KeyResult.objects.with_progress(as_of=end)
+FINAL_VALUES = ScopedQuery(
+    lambda scope, until: (
+        KeyResult.objects.with_progress(as_of=until)
         .filter(objective__in=scope.objectives())
         .order_by("order", "pk")
         .values_list(
             "objective", "description", "latest_value", "start_value", "target_value", "progress"
         )
-    )
+    ),
+    uses=["quarter"],
+)
+GRADES = ScopedQuery(
+    lambda scope: (
+        scope.objectives()
+        .order_by("team__name", "order", "pk")
+        .values_list("pk", "team__name", "title", "status", "final_score")
+    ),
+    uses=["quarter"],
+)
+
+
+def final_values(scope):
+    """{objective pk: [(description, final value, target, progress)]}: the final values of
+    the key results of the quarter's objectives (`objectives_with_final_values`), in their
+    objective's order, read as plain rows: the CSV has those of every team (at 200 teams,
+    some 2,400 objects fewer to make). One query, compiled once per process."""
+    end = start_of(scope.quarter.end + timedelta(days=1))
     values = {}
-    for objective, description, latest, start, target, progress in rows:
+    for objective, description, latest, start, target, progress in FINAL_VALUES.rows(
+        scope, until=end
+    ):
         # KeyResult.current_value: the latest checked-in value, else the start.
         final = start if latest is None else latest
         values.setdefault(objective, []).append((description, final, target, progress))
@@ -951,12 +967,7 @@ def final_value_rows(scope):
     final_value, target, progress = _("Final value"), _("Target"), _("Progress")
     outcomes = {status: str(label) for status, label in Objective.Status.choices}
     values = final_values(scope)
-    objectives = (
-        scope.objectives()
-        .order_by("team__name", "order", "pk")
-        .values_list("pk", "team__name", "title", "status", "final_score")
-    )
-    for pk, team, title, status, score in objectives:
+    for pk, team, title, status, score in GRADES.rows(scope):
         name = f"{team} · {title}"
         yield [section, name, outcome, outcomes[status]]
         yield [section, name, final_score, "" if score is None else f"{score:.2f}"]
