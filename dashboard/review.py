@@ -882,35 +882,35 @@ def csv_rows(scope, today=None, stored=None):
 
 
 def leadership_rows(scope, today):
-    """Each leader's figures, as CSV rows (section "Leadership", row the leader's name)."""
+    """Each leader's figures, as CSV rows (section "Leadership", row the leader's name); the
+    measures are translated once, not once a leader."""
     weeks = weeks_in(scope.quarter, today)
     section = _("Leadership")
     held_with = _("1:1s held with %(pm)s (%(team)s), of %(weeks)s weeks")
+    asked = {
+        request: [
+            message % {"request": request.label}
+            for message in (
+                _("%(request)s: asked"),
+                _("%(request)s: acted on"),
+                _("%(request)s: median days to first action"),
+                _("%(request)s: 90th percentile days to first action"),
+            )
+        ]
+        for request in LeaderRequest
+    }
+    decided = {state: _("Decisions: %(state)s") % {"state": state.label} for state in Decision}
+    recorded, reached = _("Learnings recorded"), _("Teams the learnings reached")
     for figures in leadership(scope, today, leaders_of_active_teams()):
         name = display_name(figures.leader)
         for row in figures.requests:
-            label = row["request"].label
-            yield [section, name, _("%(request)s: asked") % {"request": label}, row["asked"]]
-            yield [section, name, _("%(request)s: acted on") % {"request": label}, row["acted"]]
-            yield [
-                section,
-                name,
-                _("%(request)s: median days to first action") % {"request": label},
-                in_days(row["median"]),
-            ]
-            yield [
-                section,
-                name,
-                _("%(request)s: 90th percentile days to first action") % {"request": label},
-                in_days(row["p90"]),
-            ]
+            measures = asked[row["request"]]
+            yield [section, name, measures[0], row["asked"]]
+            yield [section, name, measures[1], row["acted"]]
+            yield [section, name, measures[2], in_days(row["median"])]
+            yield [section, name, measures[3], in_days(row["p90"])]
         for state in Decision:
-            yield [
-                section,
-                name,
-                _("Decisions: %(state)s") % {"state": state.label},
-                figures.decisions[state],
-            ]
+            yield [section, name, decided[state], figures.decisions[state]]
         for pair in figures.pairs:
             held = held_with % {
                 "pm": display_name(pair["pm"]),
@@ -918,8 +918,8 @@ def leadership_rows(scope, today):
                 "weeks": weeks,
             }
             yield [section, name, held, pair["held"]]
-        yield [section, name, _("Learnings recorded"), figures.learnings]
-        yield [section, name, _("Teams the learnings reached"), figures.teams_reached]
+        yield [section, name, recorded, figures.learnings]
+        yield [section, name, reached, figures.teams_reached]
 
 
 FINAL_VALUES = ScopedQuery(
