@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import BoolOr
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
@@ -110,7 +109,7 @@ class Scope:
             return {"leader": self.leader.pk}
         return {}
 
-    @property
+    @cached_property
     def query(self):
         """`filters` to append to a link's query string: "&team=…", "&leader=…" or ""."""
         return "".join(f"&{urlencode({name: value})}" for name, value in self.filters.items())
@@ -132,7 +131,7 @@ class Scope:
         if self.team:
             return rows.filter(**{team: self.team})
         if self.leader:
-            return rows.filter(**{f"{team}__in": self.leader_teams})
+            return rows.filter(any_of(team, self.leader_teams))
         return rows
 
     def objectives(self):
@@ -148,23 +147,30 @@ class Scope:
 
 class ScopedQuery:
     """A query of a review's rows, `build(scope, **more)` (a queryset), compiled once per
-    process (headway.stored.CompiledQuery) for the organization's review and for a team's:
-    built from a stand-in scope whose quarter holds the arguments its fields given in `uses`
-    stand for (its id "quarter", its "start" and "end" days) and whose team holds the team's
-    id; `more` are arguments of its own (a moment; named otherwise than those four).
-    Building and compiling the review's queries cost more CPU than running them (some 1-1.5
-    ms each at 200 teams). A leader's review, whose teams are a list of ids of any length,
-    runs it as built."""
+    process (headway.stored.CompiledQuery) for the organization's review, for a team's and
+    for a leader's: built from a stand-in scope whose quarter holds the arguments its fields
+    given in `uses` stand for (its id "quarter", its "start" and "end" days), whose team
+    holds the team's id, or whose leader's teams are a list of ids (one array argument);
+    `more` are arguments of its own (a moment; named otherwise than "quarter", "start",
+    "end", "team" and "teams"). Building and compiling the review's queries cost more CPU
+    than running them (some 1-1.5 ms each at 200 teams)."""
 
     def __init__(self, build, uses):
         self.build, self.uses = build, uses
-        self.organization = CompiledQuery(lambda **arguments: self.stand_in(None, arguments))
-        self.team = CompiledQuery(lambda team, **arguments: self.stand_in(team, arguments))
+        self.organization = CompiledQuery(lambda **arguments: self.stand_in(arguments))
+        self.team = CompiledQuery(lambda team, **arguments: self.stand_in(arguments, team=team))
+        self.leader = CompiledQuery(
+            lambda teams, **arguments: self.stand_in(arguments, teams=teams)
+        )
 
-    def stand_in(self, team, arguments):
+    def stand_in(self, arguments, team=None, teams=None):
         fields = {"pk": "quarter", "start": "start", "end": "end"}
         quarter = Quarter(**{field: arguments.pop(name, None) for field, name in fields.items()})
-        return self.build(Scope(quarter, Team(pk=team) if team is not None else None), **arguments)
+        scope = Scope(quarter, Team(pk=team) if team is not None else None)
+        if teams is not None:
+            scope.leader = get_user_model()()
+            scope.leader_teams = teams
+        return self.build(scope, **arguments)
 
     def compiled(self, scope, more):
         """The compiled query of `scope`, and its arguments."""
@@ -173,37 +179,28 @@ class ScopedQuery:
         arguments = {name: values[name] for name in self.uses} | more
         if scope.team:
             return self.team, arguments | {"team": scope.team.pk}
+        if scope.leader:
+            return self.leader, arguments | {"teams": scope.leader_teams}
         return self.organization, arguments
 
     def __call__(self, scope, **more):
         """Its rows for `scope` as the queryset gives them (model instances)."""
-        if scope.leader:
-            return list(self.build(scope, **more))
         query, arguments = self.compiled(scope, more)
         return query(**arguments)
 
     def rows(self, scope, **more):
         """Its rows for `scope` as tuples (the queryset is a values_list)."""
-        if scope.leader:
-            return list(self.build(scope, **more))
         query, arguments = self.compiled(scope, more)
         return query.rows(**arguments)
 
     def slice(self, scope, offset, limit, **more):
         """The `limit` rows from `offset` on for `scope`, as calling it gives them."""
-        if scope.leader:
-            return list(self.build(scope, **more)[offset : offset + limit])
         query, arguments = self.compiled(scope, more)
         return query.slice(offset, limit, **arguments)
 
     def rows_within(self, scope, statement, **more):
         """The rows of `statement`, SQL that reads this query's rows for `scope` where it
         says {rows} (our own SQL around the ORM's)."""
-        if scope.leader:
-            sql, params = self.build(scope, **more).query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(statement.format(rows=sql), params)
-                return cursor.fetchall()
         query, arguments = self.compiled(scope, more)
         sql, params = query.bound(arguments)
         return fetch(statement.format(rows=sql), params)
@@ -381,7 +378,12 @@ def obstacles_by_kind(scope, stored=None):
     if stored is not None:
         kinds = stored.kinds.get(quarter.pk, {})
         return [row for kind, row in sorted(kinds.items()) if row["logged"] or row["removed"]]
-    logged, removed = logged_during(quarter), removed_during(quarter)
+    return KINDS_COUNTED(scope)
+
+
+def kinds_counted(scope):
+    """`obstacles_by_kind` counted from the obstacles."""
+    logged, removed = logged_during(scope.quarter), removed_during(scope.quarter)
     return (
         scope.obstacles()
         .filter(logged | removed)
@@ -393,6 +395,9 @@ def obstacles_by_kind(scope, stored=None):
         )
         .order_by("kind")
     )
+
+
+KINDS_COUNTED = ScopedQuery(kinds_counted, uses=["start", "end"])
 
 
 WAITED_ON_FIGURES = ["blocking_team__name", "blocking_team__slug", "removed", "median", "p90"]
@@ -410,14 +415,20 @@ def removal_by_blocking_team(scope, stored=None):
         ]
         # By name first (as stored), then the slowest: the same order as the query's.
         return sorted(teams, key=lambda row: row["median"], reverse=True)
-    return (
+    return WAITED_ON_COUNTED(scope)
+
+
+WAITED_ON_COUNTED = ScopedQuery(
+    lambda scope: (
         scope.obstacles()
         .removed_in(scope.quarter)
         .filter(blocking_team__isnull=False)
         .values("blocking_team__name", "blocking_team__slug")
         .annotate(removed=Count("pk"), **median_and_p90(TIME_TO_REMOVE))
         .order_by(F("median").desc(), "blocking_team__name")
-    )
+    ),
+    uses=["start", "end"],
+)
 
 
 def longest_open(scope, now):

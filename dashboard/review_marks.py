@@ -11,12 +11,16 @@ and headway.rows.translated's; the pickers' options are headway.forms.option_tag
 select drawn in Python.
 """
 
-from django.utils.formats import number_format
+from django.template.defaultfilters import floatformat
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 
+from headway.forms import escaped as e
 from headway.forms import option_tags
+from headway.links import url_of
 from headway.people import display_name
 from headway.rows import translated
 from objectives.templatetags.objectives_charts import in_unit, percentage
@@ -83,3 +87,110 @@ def span(duration):
     return ngettext("%(days)s day", "%(days)s days", count) % {
         "days": number_format(int(days) if whole else days, 0 if whole else 1)
     }
+
+
+def outcome_rows(rows, quarter_label):
+    """The rows of a table of objectives by outcome (review.objective_outcomes: a team's, a
+    link to its page in the quarter; review.outcomes_by_problem: a problem's, or those
+    serving none), a cell per outcome."""
+    labels = [
+        translated(gettext(label))
+        for label in (
+            "Objectives",
+            "Achieved",
+            "Missed",
+            "Dropped",
+            "Not graded yet",
+            "Carried over",
+            "Mean final score",
+        )
+    ]
+    quarter = f"?quarter={e(quarter_label)}"
+    lines = []
+    for row in rows:
+        if row.get("team__slug"):
+            link, name = url_of("team", row["team__slug"]), row["team__name"]
+        elif row.get("serves"):
+            link, name = url_of("problem", row["serves"]), row["serves__title"]
+        else:
+            link, name = url_of("problem_none"), translated(gettext("Serving no problem"))
+        score = row["mean_score"]
+        score = '<span class="muted">—</span>' if score is None else e(floatformat(score, 2))
+        values = [row[key] for key in COUNTED] + [score]
+        cells = "".join(
+            f'<td class="number" data-label="{label}">{value if key is None else e(value)}</td>'
+            for label, key, value in zip(labels, [*COUNTED, None], values, strict=True)
+        )
+        lines.append(
+            f'<tr><th scope="row"><a href="{e(link)}{quarter}">{e(name)}</a></th>{cells}</tr>'
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 - every value escaped
+
+
+# The counts of an outcome row (review.outcome_counts), in its columns' order.
+COUNTED = ["total", "achieved", "missed", "dropped", "active", "carried_over"]
+
+
+def waited_on_rows(rows, quarter_label, log_url, scope_query):
+    """The rows of the table of obstacles removed by the team they waited on
+    (review.removal_by_blocking_team): the team (a link to its page in the quarter), how
+    many were removed (a link to them in the log), their median and 90th-percentile time."""
+    removed = translated(gettext("Removed"))
+    median = translated(gettext("Median time to remove"))
+    p90 = translated(gettext("90th percentile"))
+    label, log_url, scope_query = e(quarter_label), e(log_url), e(scope_query)
+    lines = []
+    for row in rows:
+        slug = row["blocking_team__slug"]
+        lines.append(
+            f'<tr><th scope="row"><a href="{e(url_of("team", slug))}?quarter={label}">'
+            f'{e(row["blocking_team__name"])}</a></th><td class="number" data-label="{removed}">'
+            f'<a href="{log_url}?status=resolved&amp;blocking={e(slug)}&amp;removed={label}'
+            f'{scope_query}">{e(row["removed"])}</a></td><td class="number" '
+            f'data-label="{median}">{e(span(row["median"]))}</td><td class="number" '
+            f'data-label="{p90}">{e(span(row["p90"]))}</td></tr>'
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 - every value escaped
+
+
+def longest_open_rows(obstacles):
+    """The rows of the table of the obstacles longest open (review.longest_open): each a
+    link to its page, its team, the team it waited on, how long it was open, and whether it
+    was still open at the end or how it ended."""
+    team, waiting_on = translated(gettext("Team")), translated(gettext("Waiting on"))
+    open_for, at_the_end = translated(gettext("Open for")), translated(gettext("At the end"))
+    still_open = translated(gettext("Still open"))
+    lines = []
+    for obstacle in obstacles:
+        blocking = obstacle.blocking_team
+        blocking = '<span class="muted">—</span>' if blocking is None else e(blocking.name)
+        end = still_open if obstacle.still_open else e(obstacle.get_status_display())
+        lines.append(
+            f'<tr><th scope="row"><a href="{e(obstacle.get_absolute_url())}">'
+            f'{e(obstacle.title)}</a></th><td data-label="{team}">{e(obstacle.team.name)}</td>'
+            f'<td data-label="{waiting_on}">{blocking}</td><td class="number" '
+            f'data-label="{open_for}">{e(span(obstacle.open_for))}</td>'
+            f'<td data-label="{at_the_end}">{end}</td></tr>'
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 - every value escaped
+
+
+def escalation_rows(events):
+    """The rows of the table of the slowest escalations (review.slowest_escalations): the
+    obstacle (a link to its page), its team, when it was escalated, and how long it took to
+    be answered, or that it was not."""
+    team, escalated = translated(gettext("Team")), translated(gettext("Escalated"))
+    answered_after = translated(gettext("Answered after"))
+    not_answered = translated(gettext("Not answered"))
+    lines = []
+    for event in events:
+        obstacle = event.obstacle
+        answer = not_answered if event.time_to_answer is None else e(span(event.time_to_answer))
+        when = date_format(localtime(event.created_at), "DATETIME_FORMAT")
+        lines.append(
+            f'<tr><th scope="row"><a href="{e(obstacle.get_absolute_url())}">'
+            f'{e(obstacle.title)}</a></th><td data-label="{team}">{e(obstacle.team.name)}</td>'
+            f'<td data-label="{escalated}">{e(when)}</td><td class="number" '
+            f'data-label="{answered_after}">{answer}</td></tr>'
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 - every value escaped

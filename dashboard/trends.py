@@ -54,8 +54,9 @@ def bounds(quarters):
 
 
 def log_url(scope, **filters):
-    """The obstacle log filtered to the rows behind a figure (of the review's teams)."""
-    return f"{url_of('obstacles:log')}?{urlencode({**filters, **scope.filters})}"
+    """The obstacle log filtered to the rows behind a figure (of the review's teams): the
+    scope's filters, written once (Scope.query), after the figure's own."""
+    return f"{url_of('obstacles:log')}?{urlencode(filters)}{scope.query}"
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dashboard import review_marks, trend_marks
 from dashboard.bottlenecks import BottleneckItems, waiting_graph_svg
 from dashboard.needs_you import NeedsYouItems
 from dashboard.rows import TeamRows
+from headway.links import url_of
 from obstacles.models import Decision, Obstacle
 
 register = template.Library()
@@ -87,6 +88,33 @@ def bottleneck_table_rows(context):
 def final_key_result_rows(objective):
     """The rows of an objective's key results in the review (dashboard.review_marks)."""
     return review_marks.final_key_result_rows(objective)
+
+
+@register.simple_tag
+def outcome_rows(rows, quarter_label):
+    """The rows of a review's table of objectives by outcome (dashboard.review_marks)."""
+    return review_marks.outcome_rows(rows, quarter_label)
+
+
+@register.simple_tag(takes_context=True)
+def waited_on_rows(context, rows):
+    """The rows of the review's table of times to remove by the team waited on
+    (dashboard.review_marks)."""
+    return review_marks.waited_on_rows(
+        rows, context["quarter"].label, url_of("obstacles:log"), context["scope"].query
+    )
+
+
+@register.simple_tag
+def longest_open_rows(obstacles):
+    """The rows of the review's table of the longest open (dashboard.review_marks)."""
+    return review_marks.longest_open_rows(obstacles)
+
+
+@register.simple_tag
+def escalation_rows(events):
+    """The rows of the review's table of the slowest escalations (dashboard.review_marks)."""
+    return review_marks.escalation_rows(events)
 
 
 @register.simple_tag
