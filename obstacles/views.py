@@ -1,6 +1,7 @@
 import csv
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -76,8 +77,26 @@ def obstacle_log(request):
         response = render(request, "obstacles/log.html#results", context)
         # The address bar shows only the filters in use: a short URL to bookmark and share.
         return push_url(response, f"{request.path}{filters_in_use(request.GET)}")
-    context["can_log_obstacle"] = Team.objects.active().changeable_by(request.user).exists()
+    context["can_log_obstacle"] = may_log_obstacles(request.user)
     return render(request, "obstacles/log.html", context)
+
+
+# An active team the person may change (Team.objects.changeable_by), if any: the log offers
+# "Log an obstacle" only then. Compiled once per process (headway.stored): building and
+# compiling its OR and subquery cost more than the rest of the log's header.
+TEAM_CHANGEABLE_BY = CompiledQuery(
+    lambda user: (
+        Team.objects.active().changeable_by(get_user_model()(pk=user)).values_list("pk")[:1]
+    )
+)
+ACTIVE_TEAM = CompiledQuery(lambda: Team.objects.active().values_list("pk")[:1])
+
+
+def may_log_obstacles(user):
+    """Whether `user` may log an obstacle for some active team."""
+    if user.is_superuser:  # every team is theirs to change (changeable_by)
+        return bool(ACTIVE_TEAM.rows())
+    return bool(TEAM_CHANGEABLE_BY.rows(user=user.pk))
 
 
 def filters_in_use(query):

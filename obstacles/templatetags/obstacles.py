@@ -14,10 +14,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from headway.choices import labels_of
 from headway.forms import escaped
 from headway.people import display_name
 from headway.rows import shared_by_rows, translated
 from headway.templatetags.time_words import ago
+from obstacles.models import Obstacle
 
 register = template.Library()
 
@@ -28,30 +30,72 @@ def obstacle_facts(obstacle, show_team=False, show_activity=False, hide_blocking
     waits on (unless hide_blocking), the decision's date while it is active, its owner, when
     it was opened and (with show_activity) its latest activity, each in a <span>, separated
     by " · ". Every value is escaped (`escaped`, `translated`)."""
-    severity = translated(
-        gettext("%(severity)s severity"), severity=obstacle.get_severity_display()
-    )
+    return facts_line(obstacle, ListWords(), show_team, show_activity, hide_blocking)
+
+
+class ListWords:
+    """What every obstacle of a list says in the same words (its kind, severity and status,
+    "owner: …", "opened …"), translated once for the list rather than once a row: lazy labels
+    and messages cost a translation each time they are read, a dozen a row. Read in the
+    language active when it is made (the page's)."""
+
+    def __init__(self):
+        fields = {name: Obstacle._meta.get_field(name) for name in ("kind", "severity", "status")}
+        self.kinds = {value: escaped(label) for value, label in labels_of(fields["kind"]).items()}
+        severity = gettext("%(severity)s severity")
+        self.severities = {
+            value: translated(severity, severity=label)
+            for value, label in labels_of(fields["severity"]).items()
+        }
+        self.badges = {
+            value: format_html('<span class="badge obstacle-status-{}">{}</span>', value, label)
+            for value, label in labels_of(fields["status"]).items()
+        }
+        self.waits_on = gettext("waits on %(team)s")
+        self.decide_by = gettext("decide by %(day)s")
+        self.owner = gettext("owner: %(owner)s")
+        self.no_owner = escaped(gettext("no owner yet"))
+        self.opened = gettext("opened %(when)s")
+        self.last_activity = gettext("last activity %(when)s")
+
+    def kind(self, obstacle):
+        known = self.kinds.get(obstacle.kind)
+        return escaped(obstacle.get_kind_display()) if known is None else known
+
+    def severity(self, obstacle):
+        known = self.severities.get(obstacle.severity)
+        if known is None:
+            return translated(
+                gettext("%(severity)s severity"), severity=obstacle.get_severity_display()
+            )
+        return known
+
+    def badge(self, obstacle):
+        known = self.badges.get(obstacle.status)
+        return status_badge(obstacle) if known is None else known
+
+
+def facts_line(obstacle, words, show_team=False, show_activity=False, hide_blocking=False):
+    """The line of `obstacle_facts`, in `words` (ListWords)."""
     facts = [f"<span>{escaped(obstacle.team.name)}</span>"] if show_team else []
-    facts.append(f"<span>{escaped(obstacle.get_kind_display())}</span>")
-    facts.append(f'<span class="severity severity-{obstacle.severity:d}">{severity}</span>')
+    facts.append(f"<span>{words.kind(obstacle)}</span>")
+    facts.append(
+        f'<span class="severity severity-{obstacle.severity:d}">{words.severity(obstacle)}</span>'
+    )
     if obstacle.blocking_team and not hide_blocking:
-        waits_on = translated(gettext("waits on %(team)s"), team=obstacle.blocking_team.name)
+        waits_on = translated(words.waits_on, team=obstacle.blocking_team.name)
         facts.append(f"<span>{waits_on}</span>")
     if obstacle.decide_by and obstacle.is_active:
         day = formats.date_format(obstacle.decide_by)
-        decide_by = translated(gettext("decide by %(day)s"), day=day)
-        facts.append(f"<span>{decide_by}</span>")
+        facts.append(f"<span>{translated(words.decide_by, day=day)}</span>")
     if obstacle.owner:
-        owner = translated(gettext("owner: %(owner)s"), owner=display_name(obstacle.owner))
+        owner = translated(words.owner, owner=display_name(obstacle.owner))
     else:
-        owner = escaped(gettext("no owner yet"))
+        owner = words.no_owner
     facts.append(f"<span>{owner}</span>")
-    opened = translated(gettext("opened %(when)s"), when=ago(obstacle.opened_at))
-    facts.append(f"<span>{opened}</span>")
+    facts.append(f"<span>{translated(words.opened, when=ago(obstacle.opened_at))}</span>")
     if show_activity:
-        activity = translated(
-            gettext("last activity %(when)s"), when=ago(obstacle.last_activity_at)
-        )
+        activity = translated(words.last_activity, when=ago(obstacle.last_activity_at))
         facts.append(f"<span>{activity}</span>")
     return mark_safe(" · ".join(facts))  # noqa: S308 (each fact escaped above)
 
@@ -85,19 +129,15 @@ def obstacle_item(context, obstacle, show_team=False, show_activity=False, hide_
     """One obstacle of a list: its title, urgency while active, status, and its line of facts
     (`obstacle_facts`, with the same options)."""
     urgent = obstacle.is_urgent and obstacle.is_active
+    words = shared_by_rows(context, "obstacle_item", ListWords)
     return format_html(
         OBSTACLE_ITEM,
         urgent_class=" is-urgent" if urgent else "",
         url=obstacle.get_absolute_url(),
         title=obstacle.title,
-        urgent=shared_by_rows(context, "obstacle_item", urgent_badge) if urgent else "",
-        status=status_badge(obstacle),
-        facts=obstacle_facts(
-            obstacle,
-            show_team=show_team,
-            show_activity=show_activity,
-            hide_blocking=hide_blocking,
-        ),
+        urgent=shared_by_rows(context, "obstacle_item_urgent", urgent_badge) if urgent else "",
+        status=words.badge(obstacle),
+        facts=facts_line(obstacle, words, show_team, show_activity, hide_blocking),
     )
 
 

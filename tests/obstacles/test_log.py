@@ -200,3 +200,12 @@ def test_the_log_offers_to_log_an_obstacle_only_to_who_may(
     user = request.getfixturevalue(role)
     page = client_for(user).get(LOG).text
     assert ('href="/obstacles/new/' in page) is offered
+
+
+@pytest.mark.parametrize("role", ["pm", "leader", "admin_user"])
+def test_no_log_button_when_the_only_team_is_archived(client_for, request, team, role):
+    user = request.getfixturevalue(role)
+    team.archived = True
+    team.save()
+    page = client_for(user).get(LOG).text
+    assert 'href="/obstacles/new/' not in page
