@@ -29,6 +29,7 @@ from .locking import save_if_unchanged
 from .models import EmailKind, Preference, Weekday, time_zone_names
 from .people import display_name
 from .sso import provider_name
+from .stored import PREPARED, STATEMENT_NAMES, preparation
 from .throttling import SignInThrottle
 
 logger = logging.getLogger(__name__)
@@ -281,10 +282,19 @@ class ChoicesReadTogether:
     """Several lists of choices (`add`, as `read_choices_once` takes them) read together, in
     one round trip to the database, when the first field of any of them is rendered: a form
     of filters with five lists to choose from (teams, quarters, problems, people) asks for
-    them all at once rather than in five queries."""
+    them all at once rather than in five queries.
 
-    def __init__(self):
+    With `version`, a statement whose one row holds a number that the database changes in
+    the same transaction as anything the lists show (NULL when it cannot tell; see obstacles
+    migration 0016), each list read is kept in this process with the version it was read
+    at, and the database sends it again only when the version has changed: each statement
+    asks for the version and, if it is not the one known, for the list's rows, in one
+    snapshot. Without it, the lists are read every time (and their options written again
+    only when their rows differ: WrittenChoices)."""
+
+    def __init__(self, version=None):
         self.lists = []
+        self.version = version
         self.read = functools.cache(self._read)
 
     def add(self, *fields, columns, label=None):
@@ -301,39 +311,89 @@ class ChoicesReadTogether:
         """Each list's (value, label) pairs: every query's rows from one execute (psycopg
         returns each statement's rows as a result set of its own)."""
         compiled = []
-        for rows, _key, _label in self.lists:
+        for rows, _key, label in self.lists:
             compiler = rows.query.get_compiler(using=rows.db)
             try:
-                compiled.append((compiler, *compiler.as_sql()))
+                sql, params = compiler.as_sql()
             except EmptyResultSet:
-                compiled.append((None, "", ()))
-        statements = [sql for _compiler, sql, _params in compiled if sql]
+                compiled.append((None, "", (), None))
+                continue
+            # The same statement and labelling as a request before in this process: the
+            # same list, its options already written.
+            known = (sql, tuple(params), getattr(label, "__code__", label), self.version)
+            if self.version:
+                written = WRITTEN_CHOICES.get(known)
+                # (0 is never a version: it asks for the rows.)
+                sql, params = self.versioned(sql), [*params, written.version if written else 0]
+            compiled.append((compiler, sql, params, known))
+        statements = [(sql, params) for _compiler, sql, params, _known in compiled if sql]
         fetched = []
         if statements:
-            with connections[self.lists[0][0].db].cursor() as cursor:
-                cursor.execute(
-                    "; ".join(statements), [p for *_sql, params in compiled for p in params]
-                )
-                fetched.append(cursor.fetchall())
+            connection = connections[self.lists[0][0].db]
+            with connection.cursor() as cursor:
+                batch, prepared = self.batch(connection, statements)
+                cursor.execute(batch, [p for _sql, params in statements for p in params])
+                results = [cursor.fetchall() if cursor.description else None]
                 while cursor.nextset():
-                    fetched.append(cursor.fetchall())
+                    results.append(cursor.fetchall() if cursor.description else None)
+                # (Each PREPARE's empty result before its first EXECUTE.)
+                fetched = [rows for rows in results if rows is not None]
+                prepared()
         fetched = iter(fetched)
         lists = []
-        for (rows, key, label), (compiler, sql, params) in zip(self.lists, compiled, strict=True):
-            found = next(fetched) if sql else []
-            # The same statement, labels and rows as a request before in this process: the
-            # same options, already written.
-            known = (sql, tuple(params), getattr(label, "__code__", label))
+        for (rows, key, label), (compiler, sql, _params, known) in zip(
+            self.lists, compiled, strict=True
+        ):
+            found, version = next(fetched) if sql else [], None
+            if self.version and sql:
+                # (version, the list's columns..., its place), or (version, NULL...) alone.
+                version = found[0][0]
+                found = [row[1:-1] for row in found if row[-1] is not None]
             written = WRITTEN_CHOICES.get(known)
-            if written is None or written.rows != found:
+            unchanged = written is not None and (
+                version == written.version if self.version else written.rows == found
+            )
+            if not unchanged:
                 named = create_namedtuple_class(*rows._fields)
                 converted = compiler.results_iter([found], tuple_expected=True) if sql else []
                 choices = [(getattr(row, key), label(row)) for row in map(named._make, converted)]
-                written = WRITTEN_CHOICES[known] = WrittenChoices(found, choices)
+                written = WrittenChoices(found, choices, version)
+                if sql and (version is not None or not self.version):
+                    WRITTEN_CHOICES[known] = written
                 while len(WRITTEN_CHOICES) > WRITTEN_CHOICES_KEPT:
                     WRITTEN_CHOICES.pop(next(iter(WRITTEN_CHOICES)), None)
             lists.append(written)
         return lists
+
+    def batch(self, connection, statements):
+        """The one string of `statements` ((sql, params), each run with its params), and a
+        function to call once it has run. With a version, the statements do not change
+        between requests: each is prepared once per connection, as headway.stored.fetch
+        prepares compiled queries (PostgreSQL took longer to plan the lists than to skip
+        them), unless settings.DB_PREPARED_STATEMENTS is off."""
+        if not (self.version and settings.DB_PREPARED_STATEMENTS):
+            return "; ".join(sql for sql, _params in statements), lambda: None
+        known = PREPARED.setdefault(connection.connection, {})
+        batch, new = [], {}
+        for sql, params in statements:
+            name = known.get(sql) or new.get(sql) or f"headway_{next(STATEMENT_NAMES)}"
+            if sql not in known:
+                batch.append(preparation(name, sql, params))
+                new[sql] = name
+            batch.append(f"EXECUTE {name}({', '.join(['%s'] * len(params))})")
+        return "; ".join(batch), lambda: known.update(new)
+
+    def versioned(self, sql):
+        """`sql` (a list's statement) asking first for the version: one row (version, NULL…)
+        if it is the one known (the last parameter), else (version, row…, place) for each
+        row of the list in its order, or one row of NULLs after the version if it is empty.
+        (The condition inside the list's subquery: PostgreSQL then skips the list at once.)"""
+        return (
+            f"SELECT known.version, list.* FROM ({self.version}) AS known(version) "  # noqa: S608 - our own SQL
+            f"LEFT JOIN LATERAL (SELECT list.*, row_number() OVER () AS listed_at FROM "
+            f"({sql}) AS list WHERE known.version IS DISTINCT FROM %s) AS list ON TRUE "
+            f"ORDER BY list.listed_at"
+        )
 
 
 class WrittenChoices:
@@ -342,8 +402,8 @@ class WrittenChoices:
     people, so each process writes and escapes them once for as long as the rows read stay
     the same. Only which option is selected differs between requests."""
 
-    def __init__(self, rows, choices):
-        self.rows, self.choices = rows, choices
+    def __init__(self, rows, choices, version=None):
+        self.rows, self.choices, self.version = rows, choices, version
         self.values = ["" if value is None else str(value) for value, _label in choices]
         tags = [
             option_tag(value, label)

@@ -221,6 +221,12 @@ class CommentForm(forms.Form):
         self.auto_id = "comment-%s"
 
 
+# The version of what the log's filters list (teams, quarters, problems, the obstacles'
+# owners, the teams' leaders, their names), which the database changes with any of them
+# (obstacles migration 0016).
+FILTER_LISTS_VERSION = "SELECT max(version) FROM obstacles_filter_lists"
+
+
 class LogFilterForm(forms.Form):
     """The log's filters, read from the query string: a filtered log is a URL to share."""
 
@@ -387,8 +393,9 @@ class LogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         fields = self.fields
-        # Every list to choose from read in one round trip when the form is drawn.
-        together = ChoicesReadTogether()
+        # Every list to choose from read in one round trip when the form is drawn, and only
+        # when something it shows has changed since this process last read it.
+        together = ChoicesReadTogether(version=FILTER_LISTS_VERSION)
         for name in ("owner", "leader"):
             fields[name].queryset = in_name_order(fields[name].queryset)
             together.add(fields[name], columns=NAME_ORDER, label=display_name)
