@@ -33,7 +33,7 @@ from obstacles.models import (
     start_of,
 )
 
-from .review import TIME_TO_REMOVE, in_days, median_and_p90
+from .review import TIME_TO_REMOVE, ScopedQuery, in_days, median_and_p90
 
 ONE_DAY = timedelta(days=1)
 
@@ -119,13 +119,13 @@ def quarter_trends(scope, quarters, stored=None):
             total = stored.totals[trend.quarter.pk]
             trend.median, trend.p90 = total["median"], total["p90"]
         return trends
-    for row in kinds_by_quarter(scope, quarters):
+    for row in counted(kinds_by_quarter, scope, quarters):
         logged, removed = index_of(row["logged_in"]), index_of(row["removed_in"])
         if logged is not None:
             trends[logged].logged[row["kind"]] += row["count"]
         if removed is not None:
             trends[removed].removed[row["kind"]] += row["count"]
-    for row in removal_times(scope, quarters):
+    for row in counted(removal_times, scope, quarters):
         removed = index_of(row["removed_in"])
         if removed is not None:
             trends[removed].median, trends[removed].p90 = row["median"], row["p90"]
@@ -204,12 +204,18 @@ def waiting_counts(scope, quarters, stored=None):
                     team = teams[name] = (name, row["blocking_team__slug"], [0] * len(quarters))
                 team[2][i] = row["waiting"]
         return [teams[name] for name in sorted(teams)]
+    rows = counted(waiting_by_team, scope, quarters)
+    return [(name, slug, list(counts)) for name, slug, *counts in rows]
+
+
+def waiting_by_team(scope, quarters):
+    """`waiting_counts` counted from the obstacles, as tuples."""
     start, end = bounds(quarters)
     counts = {
         f"waiting_{i}": Count("pk", filter=in_the_way_during(quarter))
         for i, quarter in enumerate(quarters)
     }
-    rows = (
+    return (
         scope.obstacles()
         .filter(blocking_team__isnull=False, opened_at__lt=end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
@@ -218,7 +224,21 @@ def waiting_counts(scope, quarters, stored=None):
         .values_list("blocking_team__name", "blocking_team__slug", *counts)
         .order_by("blocking_team__name")
     )
-    return [(name, slug, list(counts)) for name, slug, *counts in rows]
+
+
+# The trends' queries counted from the obstacles (a leader's review, or quarters with no
+# figures stored), compiled once per process for each set of trend quarters (their bounds,
+# the queries' constants, are many) and for each kind of review (review.ScopedQuery).
+COUNTED = {}
+
+
+def counted(build, scope, quarters):
+    """The rows `build(scope, quarters)` gives, from a query compiled once per process."""
+    key = (build.__name__, tuple((quarter.pk, quarter.start, quarter.end) for quarter in quarters))
+    query = COUNTED.get(key)
+    if query is None:
+        query = COUNTED[key] = ScopedQuery(lambda scope: build(scope, quarters), uses=[])
+    return query(scope)
 
 
 def bottlenecks(scope, quarters, stored=None):

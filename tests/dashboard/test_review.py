@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import translation
 
@@ -168,6 +169,48 @@ def test_escalations_and_how_fast_they_were_first_answered(client_for, leader, s
     slowest = list(response.context["slowest"])
     assert slowest[0].time_to_answer is None
     assert slowest[1].obstacle == story
+
+
+def fields(rows):
+    """Rows as what a comparison needs: a model instance's own values and annotations."""
+    return [
+        {k: v for k, v in vars(row).items() if not k.startswith("_")} if hasattr(row, "pk") else row
+        for row in rows
+    ]
+
+
+@pytest.mark.parametrize("scope_of", ["organization", "team", "leader"])
+def test_the_compiled_queries_give_what_their_querysets_give(story, q3, team, leader, scope_of):
+    """Each review.ScopedQuery, compiled once for the organization's review, a team's and
+    a leader's (their teams an array argument), gives the rows of its queryset built for
+    that review."""
+    scope = {
+        "organization": review.Scope(q3),
+        "team": review.Scope(q3, team),
+        "leader": review.Scope(q3, leader=leader),
+    }[scope_of]
+    until = scope.end(at(10, 15))
+    queries = [
+        (review.OUTCOMES_BY_TEAM, {}),
+        (review.OUTCOMES_BY_PROBLEM, {}),
+        (review.LONGEST, {"until": until}),
+        (review.SLOWEST, {}),
+        (review.OBJECTIVES_PAGE, {}),
+        (review.KINDS_COUNTED, {}),
+        (review.WAITED_ON_COUNTED, {}),
+        (review.FINAL_VALUES, {"until": until}),
+        (review.GRADES, {}),
+    ]
+    for query, more in queries:
+        built = list(query.build(scope, **more))
+        # Rows to compare (the story's objectives have no key results).
+        assert built or query is review.FINAL_VALUES, query.build
+        assert fields(query(scope, **more)) == fields(built), query.build
+    assert review.escalation_figures(scope) == review.escalations(scope).aggregate(
+        count=Count("pk"),
+        answered=Count("answered_at"),
+        **review.median_and_p90(F("time_to_answer")),
+    )
 
 
 def test_each_figure_links_to_the_rows_behind_it(client_for, leader, story):
