@@ -474,21 +474,24 @@ def escalations(scope):
     escalated it (a comment, a change of status, owner or details), NULL while unanswered;
     and `time_to_answer`."""
     quarter = scope.quarter
-    answers = ObstacleEvent.objects.filter(
-        obstacle=OuterRef("obstacle"), created_at__gt=OuterRef("created_at")
-    ).exclude(actor=OuterRef("actor"))
     events = ObstacleEvent.objects.filter(
         kind=ObstacleEvent.Kind.ESCALATED,
         created_at__gte=start_of(quarter.start),
         created_at__lt=start_of(quarter.end + timedelta(days=1)),
     )
-    return (
-        scope.of_teams(events, "obstacle__team")
-        .annotate(answered_at=Subquery(answers.order_by("created_at").values("created_at")[:1]))
-        .annotate(
-            time_to_answer=ExpressionWrapper(
-                F("answered_at") - F("created_at"), output_field=DurationField()
-            )
+    return with_answer(scope.of_teams(events, "obstacle__team"))
+
+
+def with_answer(events):
+    """`events` (escalations) with `answered_at` and `time_to_answer` (`escalations`)."""
+    answers = ObstacleEvent.objects.filter(
+        obstacle=OuterRef("obstacle"), created_at__gt=OuterRef("created_at")
+    ).exclude(actor=OuterRef("actor"))
+    return events.annotate(
+        answered_at=Subquery(answers.order_by("created_at").values("created_at")[:1])
+    ).annotate(
+        time_to_answer=ExpressionWrapper(
+            F("answered_at") - F("created_at"), output_field=DurationField()
         )
     )
 
@@ -520,9 +523,17 @@ def slowest_answered(events):
     )
 
 
-SLOWEST = ScopedQuery(
-    lambda scope: slowest_answered(escalations(scope))[:ESCALATIONS_SHOWN], uses=["start", "end"]
-)
+def slowest_of(scope):
+    """`slowest_answered`'s first ESCALATIONS_SHOWN, chosen from the escalations' own narrow
+    rows, then only those read whole with their obstacle, its team and who escalated: at 200
+    teams the organization's 500 escalations of a quarter were joined to their wide
+    obstacles (4.5 ms) to show ten."""
+    order = [F("time_to_answer").desc(nulls_first=True), "pk"]
+    shown = escalations(scope).order_by(*order).values("pk")[:ESCALATIONS_SHOWN]
+    return slowest_answered(with_answer(ObstacleEvent.objects.filter(pk__in=Subquery(shown))))
+
+
+SLOWEST = ScopedQuery(slowest_of, uses=["start", "end"])
 
 
 def slowest_escalations(scope):
