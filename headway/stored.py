@@ -5,8 +5,9 @@ running it for a page or for one team. A `CompiledQuery` builds and compiles its
 per process, with stand-ins for its arguments (ids, lists of ids, texts, days, moments), and
 each use puts the real ones in their places: the SQL stays the queryset's, its one
 definition. Called, it gives the rows the queryset would give (model instances, with what
-it selects related and annotates, or `values_list`'s tuples); `rows()` gives plain tuples
-from a statement prepared once per connection, for the pages that draw rows in Python.
+it selects related and annotates, or `values_list`'s tuples); `rows()` gives plain tuples,
+for the pages that draw rows in Python. Both run a statement prepared once per connection:
+planned once, not at every request.
 
 A `StoredQuery` writes the rows of such a queryset (the figures' one definition, computed by
 the database) into a model's table in one statement, `INSERT … SELECT … ON CONFLICT DO
@@ -26,7 +27,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import BigIntegerField, F, Value
 from django.db.models.lookups import Lookup
 from django.utils import timezone
@@ -194,12 +195,22 @@ class CompiledQuery:
 
     def _instances(self, arguments, sql, params):
         queryset, compiler, _sql, _params, _places = self.compiled(arguments)
-        # The compiled compiler, its SQL bound to these arguments, on this thread's
-        # connection: Django's own iteration reads the rows from it (its select, related
-        # selections and annotations, as compiled).
+        # The compiled compiler, its SQL bound to these arguments and run as a prepared
+        # statement on this thread's connection (as rows() is): Django's own iteration makes
+        # the rows into what the queryset gives (its select, related selections and
+        # annotations, as compiled), converting their values as it would have.
         bound = copy.copy(compiler)
         bound.connection = connections[queryset.db]
         bound.as_sql = lambda *args, **kwargs: (sql, params)
+
+        def execute_sql(*args, **kwargs):
+            rows = fetch(sql, params, using=queryset.db)
+            if compiler.has_extra_select:
+                # Only the columns it reads (Django selects some to order distinct rows by).
+                rows = [row[: compiler.col_count] for row in rows]
+            return [rows]
+
+        bound.execute_sql = execute_sql
         rows = queryset.all()
         rows.query.get_compiler = lambda *args, **kwargs: bound
         return list(rows)
@@ -235,18 +246,19 @@ def with_literal_constants(sql, params, places):
     return "".join(written), kept, moved
 
 
-def fetch(sql, params, jit=True):
-    """The rows of `sql` run with `params`, as a statement prepared on this connection
-    (unless settings.DB_PREPARED_STATEMENTS is off). With `jit` False, PostgreSQL plans it
-    without JIT compilation: a statement whose estimated cost passes jit_above_cost would
-    otherwise spend longer being compiled than running."""
+def fetch(sql, params, jit=True, using=DEFAULT_DB_ALIAS):
+    """The rows of `sql` run with `params`, as a statement prepared on this thread's
+    connection to `using` (unless settings.DB_PREPARED_STATEMENTS is off). With `jit` False,
+    PostgreSQL plans it without JIT compilation: a statement whose estimated cost passes
+    jit_above_cost would otherwise spend longer being compiled than running."""
     # Each in one round trip, as one query, and so one implicit transaction: SET LOCAL
     # holds for the statements after it.
     before = [] if jit else ["SET LOCAL jit = off"]
-    with connection.cursor() as cursor:
+    database = connections[using]
+    with database.cursor() as cursor:
         if not settings.DB_PREPARED_STATEMENTS:
             return run_last([*before, sql], params, cursor)
-        statements = PREPARED.setdefault(connection.connection, {})
+        statements = PREPARED.setdefault(database.connection, {})
         name = statements.get(sql) or f"headway_{next(STATEMENT_NAMES)}"
         run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
         if sql in statements:
@@ -264,11 +276,11 @@ def run_last(statements, params, cursor):
     return cursor.fetchall()
 
 
-# Compiled queries read as rows are also planned once per connection: PREPARE'd the first
-# time a connection runs one, then run by name. PostgreSQL took longer to plan most of the
-# dashboard's queries than to run them. Connections are persistent, one per worker (see
-# DB_CONN_MAX_AGE); behind a pooler in transaction mode, which would not keep a connection's
-# statements, DB_PREPARED_STATEMENTS is off.
+# Compiled queries are also planned once per connection: PREPARE'd the first time a
+# connection runs one, then run by name. PostgreSQL took longer to plan most of the
+# dashboard's and the team page's queries than to run them. Connections are persistent, one
+# per worker (see DB_CONN_MAX_AGE); behind a pooler in transaction mode, which would not keep
+# a connection's statements, DB_PREPARED_STATEMENTS is off.
 PREPARED = weakref.WeakKeyDictionary()
 STATEMENT_NAMES = itertools.count()
 

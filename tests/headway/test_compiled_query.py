@@ -329,3 +329,60 @@ def test_its_own_constants_can_be_written_into_its_sql(team, other_team, pm):
 def test_a_statement_can_be_planned_without_jit_compilation():
     assert fetch("SELECT current_setting('jit')", [], jit=False) == [("off",)]
     assert fetch("SELECT current_setting('jit'), %s", [1], jit=False) == [("off", 1)]
+
+
+def test_model_instances_are_prepared_once_a_connection_too(objectives, django_assert_num_queries):
+    teams, quarters = objectives
+    query = CompiledQuery(objectives_of)
+
+    with django_assert_num_queries(1):
+        first = query(team=teams[0].pk, quarter=quarters[0].pk)
+    with django_assert_num_queries(1) as queries:
+        rows = query(team=teams[1].pk, quarter=quarters[1].pk)
+
+    assert [row.pk for row in first] == [o.pk for o in objectives_of(teams[0], quarters[0])]
+    assert rows == list(objectives_of(teams[1], quarters[1]))
+    assert {(row.owner.first_name, row.quarter.label) for row in rows} == {("Ada <b>&", "2026-Q4")}
+    sql, _params = query.bound({"team": teams[0].pk, "quarter": quarters[0].pk})
+    name = PREPARED[connection.connection][sql]
+    assert queries.captured_queries[0]["sql"].startswith(f"EXECUTE {name}(")
+
+
+def test_rows_keep_only_their_own_columns(objectives):
+    """Distinct rows ordered by a field they do not give: Django selects it to order by, and
+    leaves it out of the rows."""
+    teams, quarters = objectives
+    query = CompiledQuery(
+        lambda quarter: (
+            Team.objects.filter(objectives__quarter=quarter)
+            .values_list("name")
+            .order_by("-objectives__order", "name")
+            .distinct()
+        )
+    )
+
+    rows = query(quarter=quarters[0].pk)
+
+    # One row a (name, order) pair, its name alone: each team once for each order.
+    names = sorted(team.name for team in teams)
+    assert rows == [(name,) for _order in range(3) for name in names]
+    assert rows == list(
+        Team.objects.filter(objectives__quarter=quarters[0])
+        .values_list("name")
+        .order_by("-objectives__order", "name")
+        .distinct()
+    )
+
+
+def test_model_instances_without_prepared_statements(objectives, settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    teams, quarters = objectives
+    query = CompiledQuery(lambda team, quarter: objectives_of(team, quarter).reverse())
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = query(team=teams[0].pk, quarter=quarters[0].pk)
+
+    assert rows == list(objectives_of(teams[0], quarters[0]).reverse())
+    sql, _params = query.bound({"team": teams[0].pk, "quarter": quarters[0].pk})
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")
+    assert sql not in PREPARED.get(connection.connection, {})
