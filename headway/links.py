@@ -38,5 +38,6 @@ def url_of(name, *args):
     parts = _parts(name, len(args), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     url = [parts[0]]
     for arg, part in zip(args, parts[1:], strict=True):
-        url += [quote(str(arg), safe=SAFE), part]
+        # An id as it is (digits need no quoting), anything else quoted.
+        url += [str(arg) if type(arg) is int else quote(str(arg), safe=SAFE), part]
     return "".join(url)

@@ -12,12 +12,12 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from headway.links import url_of
 from headway.people import display_name
-from headway.rows import shared_by_rows, translated
+from headway.rows import row_html, shared_by_rows, translated
 
 from .objectives_charts import confidence_badge, in_unit
 
@@ -48,29 +48,31 @@ def check_in_list(context, key_result):
     """`key_result`'s check-ins, latest first (prefetched oldest first), each with its day,
     value, confidence and author; and, for those the viewer may still change (`can_check_in`
     and CheckIn.may_be_changed_by), links to correct and delete it."""
-    shared = shared_by_rows(context, "check_in_list", lambda: shared_by_lists(context))
-    rows = format_html_join(
-        "",
-        CHECK_IN_ROW,
-        (
-            check_in_row(check_in, key_result, shared)
-            for check_in in reversed(key_result.check_ins.all())
-        ),
+    shared = shared_by_lists(context)
+    rows = "".join(
+        row_html(CHECK_IN_ROW, *check_in_row(check_in, key_result, shared))
+        for check_in in reversed(key_result.check_ins.all())
     )
-    return format_html('<ol class="check-in-list" role="list">\n{}</ol>', rows)
+    return SafeString(f'<ol class="check-in-list" role="list">\n{rows}</ol>')
 
 
 def shared_by_lists(context):
     """What every check-in list of a page shares: the words, the viewer, and the days,
     badges and names already written (check-ins of a team's key results share them)."""
+    return shared_by_rows(context, "check_in_list", lambda: shared_words(context))
+
+
+def shared_words(context):
     return {
         "user": context["user"],
         "team": context["team"],
         "may_change": context.get("can_check_in"),
         "now": timezone.now(),
+        # Each check-in's day in the reader's time zone (timezone.localtime's), looked up once.
+        "zone": timezone.get_current_timezone(),
         "reached": translated(gettext("Reached")),
         "not_yet": translated(gettext("Not yet")),
-        "corrected": format_html(" · {}", translated(gettext("corrected"))),
+        "corrected": row_html(" · {}", translated(gettext("corrected"))),
         "correct": translated(gettext("Correct")),
         "correct_label": gettext("Correct the check-in of %(day)s"),
         "delete": translated(gettext("Delete")),
@@ -83,7 +85,7 @@ def shared_by_lists(context):
 
 def check_in_row(check_in, key_result, shared):
     """The values of one CHECK_IN_ROW."""
-    day = written(shared["days"], timezone.localtime(check_in.created_at).date(), date_format)
+    day = day_of(check_in, shared)
     if key_result.is_milestone:
         value = shared["reached"] if check_in.value else shared["not_yet"]
     else:
@@ -93,7 +95,7 @@ def check_in_row(check_in, key_result, shared):
     actions = ""
     if shared["may_change"] and check_in.may_be_changed_by(shared["user"], shared["now"]):
         slug = shared["team"].slug
-        actions = format_html(
+        actions = row_html(
             CHECK_IN_ACTIONS,
             url_of("objectives:check_in_edit", slug, check_in.pk),
             translated(shared["correct_label"], day=day),
@@ -104,9 +106,7 @@ def check_in_row(check_in, key_result, shared):
         )
     comment = ""
     if check_in.comment:
-        comment = format_html(
-            '  <p class="check-in-comment">{}</p>\n', linebreaksbr(check_in.comment)
-        )
+        comment = row_html('  <p class="check-in-comment">{}</p>\n', linebreaksbr(check_in.comment))
     return (
         day,
         value,
@@ -116,6 +116,12 @@ def check_in_row(check_in, key_result, shared):
         actions,
         comment,
     )
+
+
+def day_of(check_in, shared):
+    """The check-in's day as the page writes it (`shared`: what the page's lists share)."""
+    local_day = check_in.created_at.astimezone(shared["zone"]).date()
+    return written(shared["days"], local_day, date_format)
 
 
 def written(cache, key, write):

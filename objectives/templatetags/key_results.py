@@ -6,20 +6,17 @@ Drawn here rather than by the template's nodes: a team page at 200 teams shows n
 results, each some sixty nodes and half a dozen blocktranslates around what it says. The
 words are translated once for the page (headway.rows); the sentences that put values in a
 translation are written as `{% blocktranslate %}` writes them (`translated`: the values
-escaped, the translation trusted), the rest escaped by format_html.
+escaped, the translation trusted), the rest escaped by row_html.
 """
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
 from headway.links import url_of
 from headway.people import display_name
-from headway.rows import shared_by_rows, translated
+from headway.rows import row_html, shared_by_rows, translated
 
-from .check_ins import check_in_list
+from .check_ins import check_in_list, day_of, shared_by_lists, written
 from .objectives_charts import confidence_badge, in_unit, percentage, progress_line
 
 register = template.Library()
@@ -74,20 +71,20 @@ def key_result_row(context, key_result):
         context.get("can_check_in")
         or (context.get("check_ins_open") and key_result.owner_id == context["user"].pk)
     )
-    return format_html(
+    return row_html(
         KEY_RESULT_ROW,
         pk=key_result.pk,
         description=key_result.description,
         figures=figures(key_result, words),
-        owner=format_html(
+        owner=row_html(
             '    <p class="key-result-owner muted">{}</p>\n',
             translated(words["owner"], owner=display_name(key_result.owner)),
         )
         if key_result.owner
         else "",
-        latest=latest(key_result.latest_check_in, key_result, words),
+        latest=latest(key_result.latest_check_in, key_result, words, shared_by_lists(context)),
         line=progress_line(key_result, context["quarter"], context["today"]),
-        check_in=format_html(
+        check_in=row_html(
             CHECK_IN_LINK,
             url=url_of("objectives:check_in", team.slug, key_result.pk),
             label=translated(words["check_in_label"], key_result=key_result.description),
@@ -95,7 +92,7 @@ def key_result_row(context, key_result):
         )
         if may_check_in
         else "",
-        edit=format_html(
+        edit=row_html(
             EDIT_LINK,
             url=url_of("objectives:key_result_edit", team.slug, key_result.pk),
             label=translated(words["edit_label"], key_result=key_result.description),
@@ -104,7 +101,7 @@ def key_result_row(context, key_result):
         if context.get("can_edit")
         else "",
         saved=words["saved"] if context.get("just_saved") else "",
-        history=format_html(
+        history=row_html(
             HISTORY,
             summary=ngettext(
                 "History: %(counter)s check-in", "History: %(counter)s check-ins", len(check_ins)
@@ -124,8 +121,8 @@ def figures(key_result, words):
     its target and start, and its progress."""
     if key_result.is_milestone:
         reached = words["reached"] if key_result.progress == 1 else words["not_reached"]
-        return format_html("<strong>{}</strong>", reached)
-    return format_html(
+        return row_html("<strong>{}</strong>", reached)
+    return row_html(
         "{}\n      · {}",
         translated(
             words["figures"],
@@ -137,15 +134,17 @@ def figures(key_result, words):
     )
 
 
-def latest(check_in, key_result, words):
-    """The latest check-in's confidence, day and author; or that there is none yet."""
+def latest(check_in, key_result, words, shared):
+    """The latest check-in's confidence, day and author; or that there is none yet. Its day
+    and badge as its check-in list writes them (`shared`)."""
     if check_in is None:
         return words["no_check_in"]
-    day = date_format(timezone.localtime(check_in.created_at).date())
-    return format_html(
+    return row_html(
         '{}\n      <span class="muted">{}</span>',
-        confidence_badge(key_result.latest_confidence),
-        translated(words["day_by"], day=day, author=display_name(check_in.author)),
+        written(shared["badges"], key_result.latest_confidence, confidence_badge),
+        translated(
+            words["day_by"], day=day_of(check_in, shared), author=display_name(check_in.author)
+        ),
     )
 
 
@@ -157,14 +156,14 @@ def key_result_words():
         "figures": gettext("<strong>%(value)s</strong> of %(target)s (from %(start)s)"),
         "owner": gettext("Owner: %(owner)s"),
         "day_by": gettext("%(day)s by %(author)s"),
-        "no_check_in": format_html(
+        "no_check_in": row_html(
             '<span class="muted">{}</span>', translated(gettext("No check-in yet"))
         ),
         "check_in": translated(gettext("Check in")),
         "check_in_label": gettext("Check in: %(key_result)s"),
         "edit": translated(gettext("Edit")),
         "edit_label": gettext("Edit key result: %(key_result)s"),
-        "saved": format_html(
+        "saved": row_html(
             '  <p class="saved-note" role="status">{}</p>\n', translated(gettext("Check-in saved."))
         ),
         "open_page": translated(gettext("Open the key result's page")),

@@ -3,14 +3,15 @@
 The numbers come from the database (progress annotations); these tags only place them.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from headway.rows import row_html
 from objectives.models import CheckIn, KeyResult, Pace
 
 register = template.Library()
@@ -47,13 +48,30 @@ def in_unit(value, key_result):
     they need, at most two (3.5, 3,5 in French), a percentage with its sign."""
     if value in (None, ""):
         return ""
+    value = Decimal(str(value))
     if key_result.unit == KeyResult.Unit.CURRENCY:
-        return floatformat(value, "-2g")
-    value = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
-    number = floatformat(value, f"{max(0, -value.as_tuple().exponent)}g")
+        # floatformat's "-2": the cents, rounded half up, unless it is a whole amount.
+        places = 0 if value == value.to_integral_value() else 2
+        value = value.quantize(CENTS if places else UNITS, ROUND_HALF_UP)
+    else:
+        value = value.quantize(CENTS).normalize()
+        places = max(0, -value.as_tuple().exponent)
+    number = grouped(value, places)
     if key_result.unit == KeyResult.Unit.PERCENT:
         return with_percent_sign(number)
     return number
+
+
+CENTS, UNITS = Decimal("0.01"), Decimal(1)
+
+
+def grouped(value, places):
+    """`value` (a Decimal of at most `places` decimals) as floatformat's "g" writes it: the
+    reader's decimal separator, thousands grouped (Django's number_format, as floatformat
+    calls it), without floatformat's conversions (a team page writes some ninety values)."""
+    # A zero is never negative (-0.00), as floatformat writes it.
+    digits = f"{value if value else abs(value):.{places}f}"
+    return SafeString(number_format(digits, places, use_l10n=True, force_grouping=True))
 
 
 def _clamp(share):
@@ -99,8 +117,9 @@ def progress_line(key_result, quarter, today=None):
         return round(LINE_PAD + inner_h * (1 - float(progress)), 1)
 
     check_ins = list(key_result.check_ins.all())
+    zone = timezone.get_current_timezone()
     points = [(x(quarter.start), y(0))] + [
-        (x(timezone.localdate(c.created_at)), y(c.progress)) for c in check_ins
+        (x(c.created_at.astimezone(zone).date()), y(c.progress)) for c in check_ins
     ]
     label = ngettext(
         "Progress line from %(counter)s check-in: now %(progress)s, expected %(expected)s by today",
@@ -114,8 +133,8 @@ def progress_line(key_result, quarter, today=None):
     }
     today_line = ""
     if quarter.contains(today):
-        today_line = format_html(PROGRESS_LINE_TODAY, x=x(today), top=top, bottom=bottom)
-    return format_html(
+        today_line = row_html(PROGRESS_LINE_TODAY, x=x(today), top=top, bottom=bottom)
+    return row_html(
         PROGRESS_LINE,
         width=LINE_WIDTH,
         height=LINE_HEIGHT,
@@ -150,7 +169,7 @@ PACE_BAR = (
 @register.simple_tag
 def pace_bar(progress, expected, pace=None):
     """A bar filled to `progress` with a marker where it should be today (`expected`)."""
-    return format_html(
+    return row_html(
         PACE_BAR,
         pace=f" pace-{pace}" if pace else "",
         fill=round(float(Decimal(progress or 0)) * 100, 2),
@@ -175,13 +194,13 @@ def pace_badge(pace):
     """`pace` as a badge in its tone ("Behind pace"); nothing without a pace."""
     if not pace:
         return ""
-    return format_html('<span class="badge tone-{}">{}</span>', pace, pace_label(pace))
+    return row_html('<span class="badge tone-{}">{}</span>', pace, pace_label(pace))
 
 
 @register.simple_tag
 def confidence_badge(confidence):
     """A confidence given at a check-in as a badge in its tone; says when none was given."""
     if not confidence:
-        return format_html('<span class="badge">{}</span>', gettext("No confidence given"))
+        return row_html('<span class="badge">{}</span>', gettext("No confidence given"))
     label = confidence_label(confidence)
-    return format_html('<span class="badge tone-{}">{}</span>', confidence, label)
+    return row_html('<span class="badge tone-{}">{}</span>', confidence, label)

@@ -7,10 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from objectives.templatetags.objectives_charts import in_unit, percentage
+from objectives.templatetags.objectives_charts import in_unit, percentage, with_percent_sign
 from tests.factories import (
     CheckInFactory,
     KeyResultFactory,
@@ -171,3 +172,31 @@ def test_no_template_writes_its_own_percent_sign():
         for match in own_sign.finditer(text)
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("unit", ["number", "percent", "currency"])
+def test_a_value_is_written_as_floatformat_writes_it(language, unit):
+    """in_unit writes its figures itself: as floatformat wrote them, grouped, with the
+    decimals a value needs (an amount its cents or none), rounded, a zero never negative."""
+    key_result = KeyResultFactory.build(unit=unit)
+    values = [
+        Decimal(sign + digits)
+        for sign in ("", "-")
+        for digits in (
+            "0", "0.001", "0.005", "0.015", "0.1", "0.5", "1", "3.5", "12.25", "12.255",
+            "999.995", "1000", "1200", "1200.5", "35250.50", "35250.001", "35250.005",
+            "1234567.89", "1e3", "1.20", "100.10", "987654321.123",
+        )
+    ]  # fmt: skip
+    with translation.override(language):
+        for value in values:
+            if unit == "currency":
+                expected = floatformat(value, "-2g")
+            else:
+                rounded = value.quantize(Decimal("0.01")).normalize()
+                expected = floatformat(rounded, f"{max(0, -rounded.as_tuple().exponent)}g")
+                if unit == "percent":
+                    expected = with_percent_sign(expected)
+            assert in_unit(value, key_result) == expected, value
+            assert in_unit(float(value), key_result) == in_unit(value, key_result)
