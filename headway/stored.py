@@ -226,6 +226,30 @@ class CompiledQuery:
         return fetch(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
 
 
+def prefetched(instances, name, rows):
+    """Give each of `instances` its `rows` (of the reverse foreign key `name`, read by a
+    compiled query rather than by `prefetch_related(name)`, in their order) as that prefetch
+    would: `instance.<name>.all()` gives them without a query, each row knows its instance,
+    and the manager's other methods query the database as usual."""
+    if not instances:
+        return
+    key = getattr(type(instances[0]), name).field  # the rows' foreign key to the instances
+    theirs = {}
+    for row in rows:
+        theirs.setdefault(key.get_local_related_value(row), []).append(row)
+    for instance in instances:
+        related = theirs.get(key.get_foreign_related_value(instance), [])
+        for row in related:
+            key.set_cached_value(row, instance)
+        # As prefetch_related fills it: the manager's queryset, its rows already read.
+        queryset = getattr(instance, name).get_queryset()
+        queryset._result_cache = related
+        queryset._prefetch_done = True
+        instance.__dict__.setdefault("_prefetched_objects_cache", {})[
+            key.remote_field.cache_name
+        ] = queryset
+
+
 def with_literal_constants(sql, params, places):
     """`sql` with its `params` other than the arguments' (at `places`) written in as SQL
     literals (quoted by the driver), the arguments' parameters, and their new places."""

@@ -16,7 +16,7 @@ from headway.history import record_addition, record_change, record_deletion
 from headway.lists import page_of
 from headway.locking import Conflict
 from headway.permissions import Action, allows
-from headway.stored import CompiledQuery
+from headway.stored import CompiledQuery, prefetched
 
 from .forms import (
     CheckInForm,
@@ -96,23 +96,42 @@ def key_results_with_history():
     )
 
 
-# A team's objectives in a quarter, with their key results and check-ins: compiled once.
+# A team's objectives in a quarter, their key results and their check-ins: compiled once.
 PAGE_OBJECTIVES = CompiledQuery(
     lambda team, quarter: (
         Objective.objects.filter(team=team, quarter=quarter)
         .select_related(
             "owner", "quarter", "serves", "carried_from__quarter", "carried_into__quarter"
         )
-        .prefetch_related(Prefetch("key_results", queryset=key_results_with_history()))
         .order_by("order", "pk")
+    )
+)
+PAGE_KEY_RESULTS = CompiledQuery(
+    lambda team, quarter: (
+        KeyResult.objects.filter(objective__team=team, objective__quarter=quarter)
+        .select_related("owner")
+        .order_by("objective", "order", "pk")
+    )
+)
+PAGE_CHECK_INS = CompiledQuery(
+    lambda team, quarter: (
+        CheckIn.objects.with_progress()
+        .filter(key_result__objective__team=team, key_result__objective__quarter=quarter)
+        .select_related("author")
+        .order_by("created_at", "pk")
     )
 )
 
 
 def objectives_for_page(team, quarter, today):
-    """The team's objectives in `quarter` with their key results and check-ins, and their
-    figures computed from those (`with_figures`)."""
-    objectives = PAGE_OBJECTIVES(team=team.pk, quarter=quarter.pk)
+    """The team's objectives in `quarter` with their key results and check-ins (as
+    `key_results_with_history()` prefetches them), and their figures computed from those
+    (`with_figures`)."""
+    arguments = {"team": team.pk, "quarter": quarter.pk}
+    objectives = PAGE_OBJECTIVES(**arguments)
+    key_results = PAGE_KEY_RESULTS(**arguments)
+    prefetched(objectives, "key_results", key_results)
+    prefetched(key_results, "check_ins", PAGE_CHECK_INS(**arguments))
     expected = quarter.expected_share(today)
     for objective in objectives:
         objective.team = team

@@ -11,10 +11,11 @@ from django.db.models import F, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from headway.stored import PREPARED, CompiledQuery, any_of, fetch
-from objectives.models import Objective, Team
+from headway.stored import PREPARED, CompiledQuery, any_of, fetch, prefetched
+from objectives.models import KeyResult, Objective, Team
 from obstacles.models import DECISION_DUE_SOON, Obstacle, start_of
 from tests.factories import (
+    KeyResultFactory,
     ObjectiveFactory,
     ObstacleFactory,
     QuarterFactory,
@@ -386,3 +387,36 @@ def test_model_instances_without_prepared_statements(objectives, settings):
     sql, _params = query.bound({"team": teams[0].pk, "quarter": quarters[0].pk})
     assert queries.captured_queries[0]["sql"].startswith("SELECT")
     assert sql not in PREPARED.get(connection.connection, {})
+
+
+def test_rows_read_together_are_given_to_their_instances_as_a_prefetch_gives_them(
+    objectives, django_assert_num_queries
+):
+    teams, quarters = objectives
+    its_objectives = list(objectives_of(teams[0], quarters[0]))
+    first, second, without = its_objectives
+    key_results = [KeyResultFactory(objective=o, order=n) for o in (first, second) for n in (1, 0)]
+    other = KeyResultFactory(objective=objectives_of(teams[1], quarters[0])[0])
+    query = CompiledQuery(
+        lambda team, quarter: KeyResult.objects.filter(
+            objective__team=team, objective__quarter=quarter
+        ).order_by("objective", "order", "pk")
+    )
+    objectives_read = CompiledQuery(objectives_of)(team=teams[0].pk, quarter=quarters[0].pk)
+
+    with django_assert_num_queries(1):
+        prefetched(objectives_read, "key_results", query(team=teams[0].pk, quarter=quarters[0].pk))
+    with django_assert_num_queries(0):
+        given = {o.pk: list(o.key_results.all()) for o in objectives_read}
+        assert all(kr.objective is o for o in objectives_read for kr in o.key_results.all())
+        assert len(objectives_read[0].key_results.all()) == 2
+
+    assert given == {
+        first.pk: [key_results[1], key_results[0]],
+        second.pk: [key_results[3], key_results[2]],
+        without.pk: [],
+    }
+    assert other not in given[first.pk]
+    # The manager's other methods read the database, for their own instance.
+    with django_assert_num_queries(1):
+        assert list(objectives_read[0].key_results.filter(order=1)) == [key_results[0]]
