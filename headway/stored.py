@@ -329,12 +329,14 @@ SQL_TYPES = [
     (date, "date"),
     (timedelta, "interval"),
     (str, "text"),
-    # Ids as one array (`any_of`).
-    (list, "bigint[]"),
 ]
 
 
 def sql_type(param):
+    if isinstance(param, list):
+        # An array of its values' type (moments, as a query's bounds); ids (`any_of`) when
+        # it is empty.
+        return f"{sql_type(param[0]) if param else 'bigint'}[]"
     for kind, name in SQL_TYPES:
         if isinstance(param, kind):
             return name

@@ -6,8 +6,9 @@ import datetime
 import threading
 
 import pytest
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import DateTimeField, F, Func, IntegerField, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -420,3 +421,26 @@ def test_rows_read_together_are_given_to_their_instances_as_a_prefetch_gives_the
     # The manager's other methods read the database, for their own instance.
     with django_assert_num_queries(1):
         assert list(objectives_read[0].key_results.filter(order=1)) == [key_results[0]]
+
+
+def test_a_list_of_moments_in_its_sql_is_prepared_as_moments(objectives):
+    """A query's own array of moments (the review's quarter bounds, width_bucket's) is a
+    parameter of their type, for its instances as for its rows."""
+    teams, _quarters = objectives
+    now = timezone.now()
+    bounds = [now - datetime.timedelta(days=1), now]
+
+    def bucketed(team):
+        return Team.objects.filter(pk=team).annotate(
+            bucket=Func(
+                Value(now - datetime.timedelta(hours=12)),
+                Value(bounds, output_field=ArrayField(DateTimeField())),
+                function="WIDTH_BUCKET",
+                output_field=IntegerField(),
+            )
+        )
+
+    query = CompiledQuery(bucketed)
+
+    assert [(t.pk, t.bucket) for t in query(team=teams[0].pk)] == [(teams[0].pk, 1)]
+    assert query.rows(team=teams[1].pk)[0][0] == teams[1].pk
