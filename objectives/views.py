@@ -129,9 +129,12 @@ def objectives_for_page(team, quarter, today):
     (`with_figures`)."""
     arguments = {"team": team.pk, "quarter": quarter.pk}
     objectives = PAGE_OBJECTIVES(**arguments)
-    key_results = PAGE_KEY_RESULTS(**arguments)
-    prefetched(objectives, "key_results", key_results)
-    prefetched(key_results, "check_ins", PAGE_CHECK_INS(**arguments))
+    # As a prefetch does, no query for the rows of no rows.
+    if objectives:
+        key_results = PAGE_KEY_RESULTS(**arguments)
+        prefetched(objectives, "key_results", key_results)
+        if key_results:
+            prefetched(key_results, "check_ins", PAGE_CHECK_INS(**arguments))
     expected = quarter.expected_share(today)
     for objective in objectives:
         objective.team = team
