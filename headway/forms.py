@@ -29,7 +29,7 @@ from .locking import save_if_unchanged
 from .models import EmailKind, Preference, Weekday, time_zone_names
 from .people import display_name
 from .sso import provider_name
-from .stored import PREPARED, STATEMENT_NAMES, preparation
+from .stored import executions
 from .throttling import SignInThrottle
 
 logger = logging.getLogger(__name__)
@@ -368,20 +368,13 @@ class ChoicesReadTogether:
     def batch(self, connection, statements):
         """The one string of `statements` ((sql, params), each run with its params), and a
         function to call once it has run. With a version, the statements do not change
-        between requests: each is prepared once per connection, as headway.stored.fetch
-        prepares compiled queries (PostgreSQL took longer to plan the lists than to skip
+        between requests: each is prepared once per connection (headway.stored.executions, as
+        compiled queries are; PostgreSQL took longer to plan the lists than to skip
         them), unless settings.DB_PREPARED_STATEMENTS is off."""
         if not (self.version and settings.DB_PREPARED_STATEMENTS):
             return "; ".join(sql for sql, _params in statements), lambda: None
-        known = PREPARED.setdefault(connection.connection, {})
-        batch, new = [], {}
-        for sql, params in statements:
-            name = known.get(sql) or new.get(sql) or f"headway_{next(STATEMENT_NAMES)}"
-            if sql not in known:
-                batch.append(preparation(name, sql, params))
-                new[sql] = name
-            batch.append(f"EXECUTE {name}({', '.join(['%s'] * len(params))})")
-        return "; ".join(batch), lambda: known.update(new)
+        run, ran = executions(connection, statements)
+        return "; ".join(run), ran
 
     def versioned(self, sql):
         """`sql` (a list's statement) asking first for the version: one row (version, NULL…)

@@ -282,14 +282,29 @@ def fetch(sql, params, jit=True, using=DEFAULT_DB_ALIAS):
     with database.cursor() as cursor:
         if not settings.DB_PREPARED_STATEMENTS:
             return run_last([*before, sql], params, cursor)
-        statements = PREPARED.setdefault(database.connection, {})
-        name = statements.get(sql) or f"headway_{next(STATEMENT_NAMES)}"
-        run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
-        if sql in statements:
-            return run_last([*before, run], params, cursor)
-        rows = run_last([*before, preparation(name, sql, params), run], params, cursor)
-        statements[sql] = name
+        run, ran = executions(database, [(sql, params)])
+        rows = run_last([*before, *run], params, cursor)
+        ran()
         return rows
+
+
+def executions(database, statements):
+    """`statements` ((sql, params) pairs) as run by name on this thread's connection to
+    `database`, each PREPAREd first where the connection has not prepared it yet: the SQL to
+    run (one piece a statement, and one before it for each PREPARE), with the statements'
+    params in their order; and a function to call once it has run, which records the
+    statements it prepared."""
+    known = PREPARED.setdefault(database.connection, {})
+    run, new = [], {}
+    for sql, params in statements:
+        name = known.get(sql) or new.get(sql)
+        if name is None:
+            name = new[sql] = f"headway_{next(STATEMENT_NAMES)}"
+            run.append(preparation(name, sql, params))
+        run.append(
+            f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+        )
+    return run, lambda: known.update(new)
 
 
 def run_last(statements, params, cursor):
