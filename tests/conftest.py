@@ -2,7 +2,7 @@
 and `--today`, which runs the tests on another day."""
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import import_module
 from zoneinfo import ZoneInfo
 
@@ -197,6 +197,21 @@ def sso(oidc_provider, settings):
 
 
 # --- reminders (issue 19) ---
+# Tuesday 4 March 2025, 05:00 in Paris: before every notice hour, on no digest day. The
+# queue's workers run each periodic job due at the test's clock, and at this moment none of
+# them has anything to send.
+QUIET_MOMENT = datetime(2025, 3, 4, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def quiet_clock(time_machine):
+    """Time runs on from QUIET_MOMENT: a test of what a change sends at once (an escalation,
+    a chat post, a webhook) receives that alone, whatever day and hour the suite runs on. On a
+    Monday morning the workers would also send the leader's weekly digest, and from two days
+    before a decide-by date the decisions-due reminder. A test may still move the clock."""
+    time_machine.move_to(QUIET_MOMENT, tick=True)
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on a loopback port, and Headway's mail settings pointing at it:

@@ -12,7 +12,7 @@ from obstacles.models import Obstacle
 from tests.mail import html_of, links_in, text_of
 from tests.queue import RETRIES_DUE_AT_ONCE, jobs, run_workers
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quiet_clock")]
 
 
 @pytest.fixture

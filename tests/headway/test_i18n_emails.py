@@ -15,7 +15,7 @@ from obstacles.models import Obstacle
 from tests.mail import text_of
 from tests.queue import RETRIES_DUE_AT_ONCE, run_workers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_clock")]
 
 FRENCH = {"accept-language": "fr-FR,fr;q=0.9"}
 ENGLISH = {"accept-language": "en-GB,en;q=0.9"}

@@ -13,9 +13,10 @@ def loopback_allowed(settings):
 
 
 @pytest.fixture
-def deliver(loopback_allowed):
+def deliver(loopback_allowed, quiet_clock):
     """`deliver()`: a pass of the watcher over what changed since the test began, then the
-    queue's workers until they are done, as the every-minute job and the workers do."""
+    queue's workers until they are done, as the every-minute job and the workers do. The
+    clock starts at a moment without periodic notices (`quiet_clock`)."""
     watch()  # the first pass starts from the rows that exist: they are not news
 
     def deliver():

@@ -11,7 +11,7 @@ from tests.factories import ObstacleFactory, TeamFactory
 from tests.mail import links_in, text_of
 from tests.queue import run_workers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_clock")]
 
 
 def waits_on(team, blocking, by, title="3-D Secure 2 needs the payment-intent API", **fields):

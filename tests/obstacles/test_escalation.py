@@ -13,7 +13,7 @@ from tests.factories import ObstacleFactory
 from tests.mail import html_of, links_in, text_of
 from tests.queue import RETRIES_DUE_AT_ONCE, jobs, jobs_another_connection_sees, run_workers
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quiet_clock")]
 
 
 def test_logging_an_urgent_obstacle_emails_the_leader_with_a_link(
