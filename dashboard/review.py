@@ -5,6 +5,7 @@ Every figure is one query whatever the number of teams or obstacles: counts with
 medians and 90th percentiles with PostgreSQL's percentile_cont.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -37,7 +38,7 @@ from django.utils.translation import gettext as _
 from coaching.models import Learning, OneOnOne
 from headway.lists import page_read, with_full_count
 from headway.people import display_name, in_name_order
-from headway.stored import CompiledQuery, any_of, fetch
+from headway.stored import CompiledQuery, Read, any_of, fetch, read_together
 from objectives.models import KeyResult, Membership, Objective, Quarter, Team
 from obstacles.models import (
     Decision,
@@ -198,12 +199,23 @@ class ScopedQuery:
         query, arguments = self.compiled(scope, more)
         return query.slice(offset, limit, **arguments)
 
-    def rows_within(self, scope, statement, **more):
+    def read(self, scope, make=list, **more):
+        """Its rows for `scope` as tuples, made into `make(rows)`: a headway.stored.Read, to
+        read with the page's other sections in one round trip (read_together)."""
+        query, arguments = self.compiled(scope, more)
+        return query.read(make, **arguments)
+
+    def read_instances(self, scope, **more):
+        """Its rows for `scope` as calling it gives them, as a Read."""
+        query, arguments = self.compiled(scope, more)
+        return query.read_instances(**arguments)
+
+    def read_within(self, scope, statement, make=list, **more):
         """The rows of `statement`, SQL that reads this query's rows for `scope` where it
-        says {rows} (our own SQL around the ORM's)."""
+        says {rows} (our own SQL around the ORM's), made into `make(rows)`, as a Read."""
         query, arguments = self.compiled(scope, more)
         sql, params = query.bound(arguments)
-        return fetch(statement.format(rows=sql), params)
+        return Read(statement.format(rows=sql), params, make)
 
 
 def page_of_rows(rows, number, per_page):
@@ -236,9 +248,9 @@ OUTCOMES = list(outcome_counts())
 
 def outcome_rows_of(query, names, scope):
     """The rows of `query` (a ScopedQuery of objectives grouped by `names`, then
-    `outcome_counts`) for `scope`, as dicts."""
+    `outcome_counts`) for `scope`, as dicts: a Read."""
     keys = [*names, *OUTCOMES]
-    return [dict(zip(keys, row, strict=True)) for row in query.rows(scope)]
+    return query.read(scope, lambda rows: [dict(zip(keys, row, strict=True)) for row in rows])
 
 
 def objectives_grouped(scope, names):
@@ -267,12 +279,22 @@ OUTCOMES_BY_PROBLEM = ScopedQuery(
 def objective_outcomes(scope):
     """One row per team: its objectives of the quarter by outcome (`outcome_counts`), by
     team name."""
+    return outcomes_of_teams(scope)()
+
+
+def outcomes_of_teams(scope):
+    """`objective_outcomes`, as a Read."""
     return outcome_rows_of(OUTCOMES_BY_TEAM, BY_TEAM, scope)
 
 
 def outcomes_by_problem(scope):
     """One row per organization problem the quarter's objectives serve, then one for those
     serving none (`serves` NULL): their objectives by outcome (`outcome_counts`)."""
+    return outcomes_of_problems(scope)()
+
+
+def outcomes_of_problems(scope):
+    """`outcomes_by_problem`, as a Read."""
     return outcome_rows_of(OUTCOMES_BY_PROBLEM, BY_PROBLEM, scope)
 
 
@@ -321,14 +343,25 @@ def stored_figures(scope, quarters):
     of the organization or of a team, in one query: None for a leader's review (their teams
     change with the leaders), or when any of the quarters has none stored (its figures are
     then computed from the obstacles)."""
+    read = stored_read(scope, quarters)
+    return None if read is None else read()
+
+
+def stored_read(scope, quarters):
+    """`stored_figures` as a Read; None for a leader's review, which has none."""
     if scope.leader:
         return None
     team = scope.team.pk if scope.team else None
     first, last = quarters[0].start, quarters[-1].start
+    make = functools.partial(stored_of, team, quarters)
     if team is None:
-        rows = STORED_ROWS[0].rows(first=first, last=last)
-    else:
-        rows = STORED_ROWS[1].rows(first=first, last=last, team=team)
+        return STORED_ROWS[0].read(make, first=first, last=last)
+    return STORED_ROWS[1].read(make, first=first, last=last, team=team)
+
+
+def stored_of(team, quarters, rows):
+    """The StoredFigures of `quarters` for `team` (an id, or None for the organization) in
+    `rows` (STORED_ROWS'), or None if any of the quarters has none stored."""
     stored, counted = StoredFigures({}, {}, {}), set()
     teams, kinds = stored.teams, stored.kinds
     for quarter, owner, kind, name, slug, logged, removed, waiting, median, p90 in rows:
@@ -439,14 +472,32 @@ def longest_open(scope, now):
     return LONGEST(scope, until=scope.end(now))
 
 
+def longest_read(scope, now):
+    """`longest_open` as a Read."""
+    return LONGEST.read_instances(scope, until=scope.end(now))
+
+
 def longest_until(scope, until):
     """`longest_open`, measured up to the moment `until`. One query: the longest are chosen
     from the narrow columns alone (the obstacle_review index), then only those rows are read
-    whole with their teams."""
+    whole with their teams.
+
+    No obstacle is open longer than since it was logged, and those still standing at
+    `until` are open exactly that long: none logged after the LONGEST_SHOWN-th earliest of
+    those (`opened_by`) can be among the longest. The organization's review reads only the
+    index entries up to it (at 200 teams some hundred, not the 38,000 obstacles logged before
+    the quarter's end); without that many standing, every obstacle in the way is a
+    candidate. A team's or a leader's obstacles are found by their team, not in the order
+    they were logged: theirs are not bounded so."""
     end = Value(until, output_field=DateTimeField())
     until = Least(Coalesce(F("closed_at"), end), end)
     open_for = ExpressionWrapper(until - F("opened_at"), output_field=DurationField())
     in_the_way = scope.obstacles().for_quarter(scope.quarter).filter(opened_at__lt=end)
+    if not (scope.team or scope.leader):
+        standing = in_the_way.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+        opened_by = standing.order_by("opened_at").values("opened_at")
+        opened_by = opened_by[LONGEST_SHOWN - 1 : LONGEST_SHOWN]
+        in_the_way = in_the_way.filter(opened_at__lte=Coalesce(Subquery(opened_by), end))
     longest = (
         in_the_way.annotate(open_for=open_for)
         .order_by("-open_for", "pk")
@@ -506,12 +557,22 @@ def escalation_figures(scope):
     """How many escalations of the quarter (`escalations`), how many answered, and the
     median and 90th-percentile time to the first answer: one query, each escalation's first
     answer looked up once for the three."""
-    ((count, answered, percentiles),) = ESCALATED.rows_within(
+    return escalation_read(scope)()
+
+
+def escalation_read(scope):
+    """`escalation_figures` as a Read."""
+    return ESCALATED.read_within(
         scope,
         "SELECT COUNT(*), COUNT(answered_at), "
         "PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY time_to_answer) "
         "FROM ({rows}) AS escalated (answered_at, time_to_answer)",
+        escalation_counts,
     )
+
+
+def escalation_counts(rows):
+    ((count, answered, percentiles),) = rows
     median, p90 = percentiles or (None, None)
     return {"count": count, "answered": answered, "median": median, "p90": p90}
 
@@ -540,6 +601,33 @@ def slowest_escalations(scope):
     """The ESCALATIONS_SHOWN escalations of the quarter unanswered, then the slowest
     answered (`slowest_answered`): compiled once per process."""
     return SLOWEST(scope)
+
+
+def sections(scope, quarters, now):
+    """What the review's page reads of its quarter, in one round trip: the obstacle figures
+    `stored` for `quarters` (stored_figures), the objectives by outcome by team (`outcomes`)
+    and by problem (`by_problem`), the `longest` open, the `escalation` figures and the
+    `slowest` escalations; and the team picker's `teams` (slug, name) for a viewer who may
+    read any team's (else none). Read one query each, they were seven of the page's
+    sixteen."""
+    reads = {
+        "teams": TEAM_PICKER.read() if scope.sees_organization else None,
+        "stored": stored_read(scope, quarters),
+        "outcomes": outcomes_of_teams(scope),
+        "by_problem": outcomes_of_problems(scope),
+        "longest": longest_read(scope, now),
+        "escalation": escalation_read(scope),
+        "slowest": SLOWEST.read_instances(scope),
+    }
+    reads = {name: read for name, read in reads.items() if read is not None}
+    read = dict(zip(reads, read_together(*reads.values()), strict=True))
+    return {"teams": (), "stored": None} | read
+
+
+# Every active team as (slug, name), by name: 200 of them at 200 teams.
+TEAM_PICKER = CompiledQuery(
+    lambda: Team.objects.active().order_by("name").values_list("slug", "name")
+)
 
 
 OBJECTIVES_PAGE = ScopedQuery(

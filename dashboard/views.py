@@ -244,26 +244,22 @@ def quarter_review(request, label):
     their team's (without leaders' figures)."""
     quarters = list(Quarter.objects.order_by("start"))
     scope = get_review_scope(request, label, quarters)
-    now = timezone.now()
     today = timezone.localdate()
-    stored = review.stored_figures(scope, trends.trend_quarters(quarters, scope.quarter))
+    trend_quarters = trends.trend_quarters(quarters, scope.quarter)
+    sections = review.sections(scope, trend_quarters, timezone.now())
+    stored = sections["stored"]
     context = {
         "scope": scope,
         "quarter": scope.quarter,
         "team": scope.team,
         "leader": scope.leader,
         "quarters": quarters,
-        # The team picker's (slug, name), read as plain rows: 200 of them at 200 teams.
-        "teams": (
-            Team.objects.active().order_by("name").values_list("slug", "name")
-            if scope.sees_organization
-            else ()
-        ),
+        "teams": sections["teams"],
         "today": today,
         "outcomes": review.page_of_rows(
-            review.objective_outcomes(scope), request.GET.get("teams_page"), review.TEAMS_PER_PAGE
+            sections["outcomes"], request.GET.get("teams_page"), review.TEAMS_PER_PAGE
         ),
-        "by_problem": review.outcomes_by_problem(scope),
+        "by_problem": sections["by_problem"],
         "objectives": review.objectives_with_final_values(scope, request.GET.get("page")),
         "kinds": review.obstacles_by_kind(scope, stored),
         "waited_on": review.page_of_rows(
@@ -271,9 +267,9 @@ def quarter_review(request, label):
             request.GET.get("waited_page"),
             review.TEAMS_PER_PAGE,
         ),
-        "longest": review.longest_open(scope, now),
-        "escalation": review.escalation_figures(scope),
-        "slowest": review.slowest_escalations(scope),
+        "longest": sections["longest"],
+        "escalation": sections["escalation"],
+        "slowest": sections["slowest"],
         "trends": trends.review_trends(scope, quarters, stored),
     }
     if scope.sees_leadership:

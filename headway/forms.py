@@ -29,7 +29,7 @@ from .locking import save_if_unchanged
 from .models import EmailKind, Preference, Weekday, time_zone_names
 from .people import display_name
 from .sso import provider_name
-from .stored import executions
+from .stored import executions, results
 from .throttling import SignInThrottle
 
 logger = logging.getLogger(__name__)
@@ -332,12 +332,8 @@ class ChoicesReadTogether:
             connection = connections[self.lists[0][0].db]
             with connection.cursor() as cursor:
                 batch, prepared = self.batch(connection, statements)
-                cursor.execute(batch, [p for _sql, params in statements for p in params])
-                results = [cursor.fetchall() if cursor.description else None]
-                while cursor.nextset():
-                    results.append(cursor.fetchall() if cursor.description else None)
-                # (Each PREPARE's empty result before its first EXECUTE.)
-                fetched = [rows for rows in results if rows is not None]
+                params = [p for _sql, params in statements for p in params]
+                fetched = results(batch, params, cursor)
                 prepared()
         fetched = iter(fetched)
         lists = []
@@ -366,15 +362,14 @@ class ChoicesReadTogether:
         return lists
 
     def batch(self, connection, statements):
-        """The one string of `statements` ((sql, params), each run with its params), and a
+        """The SQL to run for `statements` ((sql, params), each run with its params), and a
         function to call once it has run. With a version, the statements do not change
         between requests: each is prepared once per connection (headway.stored.executions, as
         compiled queries are; PostgreSQL took longer to plan the lists than to skip
         them), unless settings.DB_PREPARED_STATEMENTS is off."""
         if not (self.version and settings.DB_PREPARED_STATEMENTS):
-            return "; ".join(sql for sql, _params in statements), lambda: None
-        run, ran = executions(connection, statements)
-        return "; ".join(run), ran
+            return [sql for sql, _params in statements], lambda: None
+        return executions(connection, statements)
 
     def versioned(self, sql):
         """`sql` (a list's statement) asking first for the version: one row (version, NULL…)

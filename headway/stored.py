@@ -185,26 +185,38 @@ class CompiledQuery:
         return sql, params
 
     def __call__(self, **arguments):
-        return self._instances(arguments, *self.bound(arguments))
+        return self.read_instances(**arguments)()
 
     def slice(self, offset, limit, **arguments):
         """The `limit` rows from `offset` on of the query (built neither sliced nor
         unordered) for `arguments`, as calling it gives them."""
         sql, params = self.bound(arguments)
-        return self._instances(arguments, f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+        sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+        using = self.compiled(arguments)[0].db
+        return self._instances(arguments, sql, params, fetch(sql, params, using=using))
 
-    def _instances(self, arguments, sql, params):
+    def read(self, make=list, **arguments):
+        """Its rows for `arguments` as tuples (`rows()`), made into `make(rows)`, as a Read
+        to run with others in one round trip (read_together)."""
+        return Read(*self.bound(arguments), make)
+
+    def read_instances(self, **arguments):
+        """Its rows for `arguments` as calling it gives them, as a Read (read_together)."""
+        sql, params = self.bound(arguments)
+        return Read(sql, params, lambda rows: self._instances(arguments, sql, params, rows))
+
+    def _instances(self, arguments, sql, params, fetched):
         queryset, compiler, _sql, _params, _places = self.compiled(arguments)
-        # The compiled compiler, its SQL bound to these arguments and run as a prepared
-        # statement on this thread's connection (as rows() is): Django's own iteration makes
-        # the rows into what the queryset gives (its select, related selections and
-        # annotations, as compiled), converting their values as it would have.
+        # The compiled compiler, its SQL bound to these arguments, its rows those `fetched`
+        # from a prepared statement on this thread's connection (as rows() are): Django's own
+        # iteration makes them into what the queryset gives (its select, related selections
+        # and annotations, as compiled), converting their values as it would have.
         bound = copy.copy(compiler)
         bound.connection = connections[queryset.db]
         bound.as_sql = lambda *args, **kwargs: (sql, params)
 
         def execute_sql(*args, **kwargs):
-            rows = fetch(sql, params, using=queryset.db)
+            rows = fetched
             if compiler.has_extra_select:
                 # Only the columns it reads (Django selects some to order distinct rows by).
                 rows = [row[: compiler.col_count] for row in rows]
@@ -275,17 +287,44 @@ def fetch(sql, params, jit=True, using=DEFAULT_DB_ALIAS):
     connection to `using` (unless settings.DB_PREPARED_STATEMENTS is off). With `jit` False,
     PostgreSQL plans it without JIT compilation: a statement whose estimated cost passes
     jit_above_cost would otherwise spend longer being compiled than running."""
+    return fetch_each([(sql, params)], jit, using)[0]
+
+
+def fetch_each(statements, jit=True, using=DEFAULT_DB_ALIAS):
+    """The rows of each of `statements` ((sql, params) pairs), all run in one round trip as
+    `fetch` runs one: a page's sections read together rather than a query each."""
     # Each in one round trip, as one query, and so one implicit transaction: SET LOCAL
     # holds for the statements after it.
     before = [] if jit else ["SET LOCAL jit = off"]
     database = connections[using]
+    params = [param for _sql, params in statements for param in params]
     with database.cursor() as cursor:
         if not settings.DB_PREPARED_STATEMENTS:
-            return run_last([*before, sql], params, cursor)
-        run, ran = executions(database, [(sql, params)])
-        rows = run_last([*before, *run], params, cursor)
+            return results([*before, *(sql for sql, _params in statements)], params, cursor)
+        run, ran = executions(database, statements)
+        rows = results([*before, *run], params, cursor)
         ran()
         return rows
+
+
+@dataclass
+class Read:
+    """A statement to run (`sql` with `params`, a CompiledQuery's), and `make`, which makes
+    its rows into what is asked of it: run alone when called, or with others in one round
+    trip (read_together)."""
+
+    sql: str
+    params: list
+    make: object = list
+
+    def __call__(self):
+        return read_together(self)[0]
+
+
+def read_together(*reads, using=DEFAULT_DB_ALIAS):
+    """What each of `reads` (Read) makes of its rows, all read in one round trip."""
+    fetched = fetch_each([(read.sql, read.params) for read in reads], using=using)
+    return [read.make(rows) for read, rows in zip(reads, fetched, strict=True)]
 
 
 def executions(database, statements):
@@ -307,12 +346,15 @@ def executions(database, statements):
     return run, lambda: known.update(new)
 
 
-def run_last(statements, params, cursor):
-    """The rows of the last of `statements`, all run in one round trip with `params`."""
+def results(statements, params, cursor):
+    """The rows of each of `statements` that gives rows (not a PREPARE or a SET), all run in
+    one round trip with `params` (psycopg gives each statement's rows as a result set)."""
     cursor.execute("; ".join(statements), params)
-    for _ in statements[1:]:
-        cursor.nextset()
-    return cursor.fetchall()
+    found = [cursor.fetchall()] if cursor.description else []
+    while cursor.nextset():
+        if cursor.description:
+            found.append(cursor.fetchall())
+    return found
 
 
 # Compiled queries are also planned once per connection: PREPARE'd the first time a

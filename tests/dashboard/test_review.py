@@ -160,6 +160,37 @@ def test_the_longest_open_are_measured_to_the_quarters_end(client_for, leader, s
     assert not any(o.still_open for o in longest[1:])
 
 
+def test_the_longest_open_are_those_of_every_obstacle_ranked(
+    client_for, leader, pm, team, q3, q4, time_machine
+):
+    """Twelve obstacles still standing at the quarter's end, two of them logged at the same
+    moment where the list ends, and two removed in the quarter after being open longer than
+    any of those: the review lists what ranking every obstacle in the way gives."""
+    logged = [at(1, 10), at(5, 1)] + [at(6, day) for day in (1, 2, 3, 4, 5, 6, 7, 8, 8)]
+    logged += [at(6, day) for day in (9, 10, 11)]
+    obstacles = []
+    for i, moment in enumerate(logged):
+        time_machine.move_to(moment)
+        obstacles.append(ObstacleFactory(team=team, created_by=pm, opened_at=moment))
+        if i < 2:
+            removed(time_machine, obstacles[-1], at(7, 15) if i == 0 else at(9, 29), leader)
+    # Open before the quarter and removed in it, but shorter than any still standing.
+    time_machine.move_to(at(6, 20))
+    removed(time_machine, ObstacleFactory(team=team, created_by=pm), at(7, 2), leader)
+    time_machine.move_to(at(10, 15))
+
+    longest = client_for(leader).get(REVIEW).context["longest"]
+
+    end = at(10, 1, 0)
+    open_for = {o.pk: min(o.closed_at or end, end) - o.opened_at for o in Obstacle.objects.all()}
+    ranked = sorted(open_for, key=lambda pk: (-open_for[pk], pk))[: review.LONGEST_SHOWN]
+    assert [o.pk for o in longest] == ranked
+    assert [o.open_for for o in longest] == [open_for[pk] for pk in ranked]
+    assert longest[0].pk == obstacles[0].pk and not longest[0].still_open
+    # Of the two logged at the same moment, the first logged ends the list.
+    assert longest[-1].pk == obstacles[9].pk and obstacles[10].pk not in ranked
+
+
 def test_escalations_and_how_fast_they_were_first_answered(client_for, leader, story):
     response = client_for(leader).get(REVIEW)
 
@@ -318,17 +349,18 @@ def grow(quarter, times):
 
 
 # The session and the user; is the viewer a leader; then the page's own: the quarters (the
-# one reviewed among them) and teams of its pickers and one query per figure, two for the
-# objectives with their final key-result values, and one for the obstacles' figures of the
-# quarters of its trends, stored (QuarterObstacleFigures: its obstacles by kind, by the team
-# waited on and across quarters); the CSV needs no pickers and no lists, but the quarters
+# one reviewed among them), its sections in one round trip (review.sections: the teams of
+# its picker, the obstacles' figures of the quarters of its trends, stored in
+# QuarterObstacleFigures, the objectives by outcome by team and by problem, the longest
+# open, the escalations' figures and the slowest), and two queries for the objectives with
+# their final key-result values; the CSV needs no pickers and no lists, but the quarters
 # for its trends; and the leadership figures (test_review_leadership.py).
-PAGE_QUERIES = 13 + 3
+PAGE_QUERIES = 7 + 3
 EXPORT_QUERIES = 6 + 3 + 4
 # A team's review reads the team and the viewer's role in it, and shows no leadership
-# figures; it reads the team's own obstacles' figures, stored, in one query as the
-# organization's. Counts of its own, as constant.
-TEAM_QUERIES = 13 + 3
+# figures; it reads the team's own obstacles' figures, stored, with its other sections as
+# the organization's. Counts of its own, as constant.
+TEAM_QUERIES = 7 + 3
 TEAM_EXPORT_QUERIES = 6 + 2 + 4
 
 

@@ -12,7 +12,7 @@ from django.db.models import DateTimeField, F, Func, IntegerField, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from headway.stored import PREPARED, CompiledQuery, any_of, fetch, prefetched
+from headway.stored import PREPARED, CompiledQuery, any_of, fetch, prefetched, read_together
 from objectives.models import KeyResult, Objective, Team
 from obstacles.models import DECISION_DUE_SOON, Obstacle, start_of
 from tests.factories import (
@@ -277,6 +277,30 @@ def test_plain_rows_are_prepared_once_a_connection_and_each_run_is_one_query(
         name = PREPARED[connection.connection][sql]
         cursor.execute("SELECT parameter_types FROM pg_prepared_statements WHERE name = %s", [name])
         assert cursor.fetchall() == [(["bigint"],)]
+
+
+@pytest.mark.parametrize("prepared", [True, False])
+def test_several_are_read_together_in_one_query_each_as_alone(
+    objectives, settings, django_assert_num_queries, prepared
+):
+    settings.DB_PREPARED_STATEMENTS = prepared
+    teams, quarters = objectives
+    instances = CompiledQuery(objectives_of)
+    names = CompiledQuery(lambda team: Team.objects.filter(pk=team).values_list("name"))
+    empty = CompiledQuery(lambda team: Team.objects.filter(pk=team).values_list("mission"))
+    arguments = {"team": teams[0].pk, "quarter": quarters[1].pk}
+
+    for _ in range(2):  # prepared, then run by name
+        with django_assert_num_queries(1):
+            rows, count, nothing = read_together(
+                instances.read_instances(**arguments),
+                names.read(len, team=teams[1].pk),
+                empty.read(team=-1),
+            )
+        assert rows == list(objectives_of(teams[0], quarters[1]))
+        assert [row.doubled_order for row in rows] == [0, 2, 4]
+        assert (count, nothing) == (1, [])
+    assert names.read(team=teams[1].pk)() == [(teams[1].name,)]
 
 
 def test_without_prepared_statements_the_sql_is_run_as_it_is(team, settings):
