@@ -14,7 +14,6 @@ from django.core.exceptions import (
     FieldDoesNotExist,
     ValidationError,
 )
-from django.db import connections
 from django.db.models.utils import create_namedtuple_class
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
@@ -29,7 +28,7 @@ from .locking import save_if_unchanged
 from .models import EmailKind, Preference, Weekday, time_zone_names
 from .people import display_name
 from .sso import provider_name
-from .stored import executions, results
+from .stored import fetch_each
 from .throttling import SignInThrottle
 
 logger = logging.getLogger(__name__)
@@ -327,14 +326,11 @@ class ChoicesReadTogether:
                 sql, params = self.versioned(sql), [*params, written.version if written else 0]
             compiled.append((compiler, sql, params, known))
         statements = [(sql, params) for _compiler, sql, params, _known in compiled if sql]
-        fetched = []
-        if statements:
-            connection = connections[self.lists[0][0].db]
-            with connection.cursor() as cursor:
-                batch, prepared = self.batch(connection, statements)
-                params = [p for _sql, params in statements for p in params]
-                fetched = results(batch, params, cursor)
-                prepared()
+        # With a version, the statements do not change between requests: each is prepared
+        # once per connection, as compiled queries are (PostgreSQL took longer to plan the
+        # lists than to skip them).
+        db = self.lists[0][0].db
+        fetched = fetch_each(statements, prepare=bool(self.version), using=db) if statements else []
         fetched = iter(fetched)
         lists = []
         for (rows, key, label), (compiler, sql, _params, known) in zip(
@@ -360,16 +356,6 @@ class ChoicesReadTogether:
                     WRITTEN_CHOICES.pop(next(iter(WRITTEN_CHOICES)), None)
             lists.append(written)
         return lists
-
-    def batch(self, connection, statements):
-        """The SQL to run for `statements` ((sql, params), each run with its params), and a
-        function to call once it has run. With a version, the statements do not change
-        between requests: each is prepared once per connection (headway.stored.executions, as
-        compiled queries are; PostgreSQL took longer to plan the lists than to skip
-        them), unless settings.DB_PREPARED_STATEMENTS is off."""
-        if not (self.version and settings.DB_PREPARED_STATEMENTS):
-            return [sql for sql, _params in statements], lambda: None
-        return executions(connection, statements)
 
     def versioned(self, sql):
         """`sql` (a list's statement) asking first for the version: one row (version, NULL…)

@@ -290,16 +290,17 @@ def fetch(sql, params, jit=True, using=DEFAULT_DB_ALIAS):
     return fetch_each([(sql, params)], jit, using)[0]
 
 
-def fetch_each(statements, jit=True, using=DEFAULT_DB_ALIAS):
+def fetch_each(statements, jit=True, prepare=True, using=DEFAULT_DB_ALIAS):
     """The rows of each of `statements` ((sql, params) pairs), all run in one round trip as
-    `fetch` runs one: a page's sections read together rather than a query each."""
+    `fetch` runs one (unless `prepare` is off, each a statement prepared on this thread's
+    connection): a page's sections read together rather than a query each."""
     # Each in one round trip, as one query, and so one implicit transaction: SET LOCAL
     # holds for the statements after it.
     before = [] if jit else ["SET LOCAL jit = off"]
     database = connections[using]
     params = [param for _sql, params in statements for param in params]
     with database.cursor() as cursor:
-        if not settings.DB_PREPARED_STATEMENTS:
+        if not (prepare and settings.DB_PREPARED_STATEMENTS):
             return results([*before, *(sql for sql, _params in statements)], params, cursor)
         run, ran = executions(database, statements)
         rows = results([*before, *run], params, cursor)
