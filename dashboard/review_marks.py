@@ -13,7 +13,6 @@ select drawn in Python.
 
 from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
@@ -23,40 +22,104 @@ from headway.forms import option_tags
 from headway.links import url_of
 from headway.people import display_name
 from headway.rows import translated
-from objectives.templatetags.objectives_charts import in_unit, percentage
+from objectives.templatetags.objectives_charts import final_grade, in_unit, percentage
+from obstacles.models import Decision
 
 
-def final_key_result_rows(objective):
+def objective_articles(objectives, team):
+    """The `<article>` of each of `objectives` (a page of
+    dashboard.review.objectives_with_final_values): its title and grade, its team (unless
+    the review is `team`'s), the problem it serves, the objective it was carried into, its
+    final grade, and its key results' final values against their targets."""
+    words = {
+        "not_graded": translated(gettext("Not graded yet")),
+        "serves_none": translated(gettext("Serves no problem of the organization")),
+        "no_key_results": translated(gettext("No key results.")),
+        "columns": "".join(
+            f'<th scope="col"{cell}>{translated(label)}</th>\n'
+            for label, cell in [
+                (gettext("Key result"), ""),
+                (gettext("Final value"), ' class="number"'),
+                (gettext("Target"), ' class="number"'),
+                (gettext("Progress"), ' class="number"'),
+            ]
+        ),
+        "rows": final_key_result_words(),
+    }
+    articles = [objective_article(objective, team, words) for objective in objectives]
+    return mark_safe("\n".join(articles))  # noqa: S308 - every value escaped
+
+
+def objective_article(objective, team, words):
+    """One objective's `<article>` (`objective_articles`), with the `words` they share."""
+    pk = objective.pk
+    if objective.status == "active":
+        badge = words["not_graded"]
+    else:
+        badge = e(objective.get_status_display())
+    facts = "" if team else f"<span>{e(objective.team.name)}</span>\n"
+    if objective.serves:
+        serves = translated(gettext("Serves “%(problem)s”"), problem=objective.serves.title)
+    else:
+        serves = words["serves_none"]
+    facts += f"<span>{serves}</span>\n"
+    # (Read with it: None without one, as the template said nothing for it.)
+    carried = getattr(objective, "carried_into", None)
+    if carried:
+        into = translated(gettext("Carried over into %(quarter)s"), quarter=carried.quarter.label)
+        facts += f'<span><a href="{e(carried.get_absolute_url())}">{into}</a></span>\n'
+    if objective.final_key_results:
+        caption = translated(gettext("Key results of “%(objective)s”"), objective=objective.title)
+        key_results = (
+            f'<div class="table-wrap">\n<table class="card-rows">\n'
+            f'<caption class="visually-hidden">{caption}</caption>\n'
+            f"<thead><tr>\n{words['columns']}</tr></thead>\n<tbody>\n"
+            f"{final_key_result_rows(objective, words['rows'])}\n</tbody>\n</table>\n</div>"
+        )
+    else:
+        key_results = f'<p class="empty">{words["no_key_results"]}</p>'
+    return (
+        f'<article class="review-objective" aria-labelledby="review-objective-{pk}">\n'
+        f'<h3 id="review-objective-{pk}"><a href="{e(objective.get_absolute_url())}">'
+        f'{e(objective.title)}</a> <span class="badge status-{e(objective.status)}">{badge}'
+        f'</span></h3>\n<p class="muted review-objective-facts">\n{facts}</p>\n'
+        f"{final_grade(objective)}\n{key_results}\n</article>"
+    )
+
+
+def final_key_result_words():
+    """What every row of `final_key_result_rows` says, translated once for the page."""
+    return {
+        "final_value": translated(gettext("Final value")),
+        "target": translated(gettext("Target")),
+        "progress": translated(gettext("Progress")),
+        "reached": translated(gettext("Reached")),
+        "not_reached": translated(gettext("Not reached")),
+        "no_check_in": translated(gettext("(no check-in)")),
+    }
+
+
+def final_key_result_rows(objective, words):
     """The `<tr>` of each of the objective's `final_key_results`
-    (dashboard.review.objectives_with_final_values)."""
-    final_value, target = translated(gettext("Final value")), translated(gettext("Target"))
-    progress, reached = translated(gettext("Progress")), translated(gettext("Reached"))
+    (dashboard.review.objectives_with_final_values); `words` from final_key_result_words."""
+    final_value, target, progress = words["final_value"], words["target"], words["progress"]
     rows = []
     for key_result in objective.final_key_results:
         if key_result.is_milestone:
-            value = reached if key_result.progress == 1 else translated(gettext("Not reached"))
-            aim = reached
+            value = words["reached"] if key_result.progress == 1 else words["not_reached"]
+            aim = words["reached"]
         else:
-            value = in_unit(key_result.current_value, key_result)
+            value = e(in_unit(key_result.current_value, key_result))
             if key_result.latest_value is None:
-                no_check_in = translated(gettext("(no check-in)"))
-                value = format_html('{} <span class="muted">{}</span>', value, no_check_in)
-            aim = in_unit(key_result.target_value, key_result)
+                value = f'{value} <span class="muted">{words["no_check_in"]}</span>'
+            aim = e(in_unit(key_result.target_value, key_result))
         rows.append(
-            format_html(
-                '<tr><th scope="row">{}</th><td class="number" data-label="{}">{}</td>'
-                '<td class="number" data-label="{}">{}</td>'
-                '<td class="number" data-label="{}">{}</td></tr>',
-                key_result.description,
-                final_value,
-                value,
-                target,
-                aim,
-                progress,
-                percentage(key_result.progress),
-            )
+            f'<tr><th scope="row">{e(key_result.description)}</th><td class="number" '
+            f'data-label="{final_value}">{value}</td><td class="number" '
+            f'data-label="{target}">{aim}</td><td class="number" '
+            f'data-label="{progress}">{e(percentage(key_result.progress))}</td></tr>'
         )
-    return mark_safe("\n".join(rows))  # noqa: S308 - each row made by format_html
+    return "\n".join(rows)
 
 
 def team_options(teams, team):
@@ -194,3 +257,121 @@ def escalation_rows(events):
             f'data-label="{answered_after}">{answer}</td></tr>'
         )
     return mark_safe("\n".join(lines))  # noqa: S308 - every value escaped
+
+
+def leadership_articles(leadership, leader, quarter_label, weeks, viewer):
+    """The `<article>` of each leader's figures (dashboard.review.leadership): how fast they
+    acted on what their teams asked, their decisions, their 1:1s held with each PM (a link
+    to the pair's list for the pair's own two, `viewer` a user's id) and their learnings;
+    each figure a link to its rows. The leader's name links to their review unless it is
+    `leader`'s."""
+    words = {
+        name: translated(message)
+        for name, message in [
+            ("first_action", gettext("Time to the leader’s first action")),
+            ("asked_of", gettext("Asked of the leader")),
+            ("asked", gettext("Asked")),
+            ("waiting", gettext("Not acted on yet")),
+            ("median", gettext("Median time to first action")),
+            ("p90", gettext("90th percentile")),
+            ("decisions", gettext("Decisions due in the quarter")),
+            ("one_on_ones", gettext("1:1s held, by product manager")),
+            ("team", gettext("Team")),
+            ("pm", gettext("Product manager")),
+            ("held", gettext("1:1s held")),
+            ("no_pm", gettext("No product manager to meet.")),
+            ("learnings_heading", gettext("Learnings recorded in the quarter")),
+            ("learnings", gettext("Learnings recorded")),
+            ("reached", gettext("Teams they reached")),
+        ]
+    }
+    words["held_of"] = gettext("%(held)s of %(weeks)s")
+    words["decision"] = {state: e(state.label) for state in Decision}
+    links = {
+        "review": f"{e(url_of('review', quarter_label))}?leader=",
+        "log": e(url_of("obstacles:log")),
+        "one_on_ones": e(url_of("coaching:one_on_ones")),
+        "learnings": e(url_of("coaching:learnings")),
+    }
+    label, weeks = e(quarter_label), e(weeks)
+    articles = [
+        leader_article(figures, leader, label, weeks, viewer, words, links)
+        for figures in leadership
+    ]
+    return mark_safe("\n".join(articles))  # noqa: S308 - every value escaped
+
+
+def leader_article(figures, leader, label, weeks, viewer, words, links):
+    """One leader's `<article>` (`leadership_articles`)."""
+    person = figures.leader
+    pk, name = e(person.pk), e(display_name(person))
+    heading = name if leader else f'<a href="{links["review"]}{pk}">{name}</a>'
+    log = f"{links['log']}?status=all&amp;leader={pk}"
+    requests = "\n".join(
+        f'<tr>\n<th scope="row">{e(row["request"].label)}</th>\n'
+        f'<td class="number" data-label="{words["asked"]}"><a href="{log}&amp;asked='
+        f'{e(row["request"].value)}&amp;asked_in={label}">{e(row["asked"])}</a></td>\n'
+        f'<td class="number" data-label="{words["waiting"]}"><a href="{log}&amp;asked='
+        f'{e(row["request"].value)}&amp;asked_in={label}&amp;acted=no">{e(row["waiting"])}'
+        f"</a></td>\n"
+        f'<td class="number" data-label="{words["median"]}">'
+        f"{e(span(row['median'])) or '—'}</td>\n"
+        f'<td class="number" data-label="{words["p90"]}">{e(span(row["p90"])) or "—"}</td>\n'
+        f"</tr>"
+        for row in figures.requests
+    )
+    decisions = "\n".join(
+        f'<div><dt>{words["decision"][Decision(state)]}</dt><dd><a href="{log}&amp;decision='
+        f'{e(state)}&amp;due_in={label}">{e(count)}</a></dd></div>'
+        for state, count in figures.decisions.items()
+    )
+    if figures.pairs:
+        pairs = "\n".join(
+            pair_row(pair, person, label, weeks, viewer, words, links) for pair in figures.pairs
+        )
+        pairs = (
+            f'<div class="table-wrap">\n<table class="card-rows" '
+            f'aria-labelledby="one-on-ones-{pk}">\n<thead><tr>\n'
+            f'<th scope="col">{words["team"]}</th>\n<th scope="col">{words["pm"]}</th>\n'
+            f'<th scope="col" class="number">{words["held"]}</th>\n</tr></thead>\n'
+            f"<tbody>\n{pairs}\n</tbody>\n</table>\n</div>"
+        )
+    else:
+        pairs = f'<p class="empty">{words["no_pm"]}</p>'
+    return (
+        f'<article class="review-leader" aria-labelledby="leader-{pk}">\n'
+        f'<h3 id="leader-{pk}">{heading}</h3>\n'
+        f'<h4 id="first-action-{pk}">{words["first_action"]}</h4>\n'
+        f'<div class="table-wrap">\n<table class="card-rows" '
+        f'aria-labelledby="first-action-{pk}">\n<thead><tr>\n'
+        f'<th scope="col">{words["asked_of"]}</th>\n'
+        f'<th scope="col" class="number">{words["asked"]}</th>\n'
+        f'<th scope="col" class="number">{words["waiting"]}</th>\n'
+        f'<th scope="col" class="number">{words["median"]}</th>\n'
+        f'<th scope="col" class="number">{words["p90"]}</th>\n'
+        f"</tr></thead>\n<tbody>\n{requests}\n</tbody>\n</table>\n</div>\n"
+        f'<h4>{words["decisions"]}</h4>\n<dl class="review-facts">\n{decisions}\n</dl>\n'
+        f'<h4 id="one-on-ones-{pk}">{words["one_on_ones"]}</h4>\n{pairs}\n'
+        f'<h4>{words["learnings_heading"]}</h4>\n<dl class="review-facts">\n'
+        f'<div><dt>{words["learnings"]}</dt><dd><a href="{links["learnings"]}?author={pk}'
+        f'&amp;recorded_in={label}">{e(figures.learnings)}</a></dd></div>\n'
+        f"<div><dt>{words['reached']}</dt><dd>{e(figures.teams_reached)}</dd></div>\n"
+        f"</dl>\n</article>"
+    )
+
+
+def pair_row(pair, person, label, weeks, viewer, words, links):
+    """The `<tr>` of a leader's 1:1 pair: a 1:1's list is its pair's own, so only they are
+    offered the link."""
+    team, pm = pair["team"], pair["pm"]
+    held_of = translated(words["held_of"], held=pair["held"], weeks=weeks)
+    if viewer in (person.pk, pm.pk):
+        held_of = (
+            f'<a href="{links["one_on_ones"]}?held_in={label}&amp;team={e(team.slug)}'
+            f'&amp;pm={e(pm.pk)}">{held_of}</a>'
+        )
+    return (
+        f'<tr>\n<th scope="row">{e(team.name)}</th>\n'
+        f'<td data-label="{words["pm"]}">{e(display_name(pm))}</td>\n'
+        f'<td class="number" data-label="{words["held"]}">{held_of}</td>\n</tr>'
+    )

@@ -85,9 +85,10 @@ def bottleneck_table_rows(context):
 
 
 @register.simple_tag
-def final_key_result_rows(objective):
-    """The rows of an objective's key results in the review (dashboard.review_marks)."""
-    return review_marks.final_key_result_rows(objective)
+def objective_articles(objectives, team):
+    """The review's objectives, each with its key results' final values
+    (dashboard.review_marks)."""
+    return review_marks.objective_articles(objectives, team)
 
 
 @register.simple_tag
@@ -115,6 +116,18 @@ def longest_open_rows(obstacles):
 def escalation_rows(events):
     """The rows of the review's table of the slowest escalations (dashboard.review_marks)."""
     return review_marks.escalation_rows(events)
+
+
+@register.simple_tag(takes_context=True)
+def leadership_articles(context):
+    """The review's leaders' figures, each leader's an article (dashboard.review_marks)."""
+    return review_marks.leadership_articles(
+        context["leadership"],
+        context["leader"],
+        context["quarter"].label,
+        context["weeks"],
+        context.request.user.pk,
+    )
 
 
 @register.simple_tag

@@ -6,12 +6,13 @@ The numbers come from the database (progress annotations); these tags only place
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
-from headway.rows import row_html
+from headway.rows import row_html, translated
 from objectives.models import CheckIn, KeyResult, Pace
 
 register = template.Library()
@@ -204,3 +205,19 @@ def confidence_badge(confidence):
         return row_html('<span class="badge">{}</span>', gettext("No confidence given"))
     label = confidence_label(confidence)
     return row_html('<span class="badge tone-{}">{}</span>', confidence, label)
+
+
+@register.simple_tag
+def final_grade(objective):
+    """A graded objective's final score and its retrospective; nothing without a score. Drawn
+    here, not by an included template: the quarter review writes twenty to a page."""
+    if objective.final_score is None:
+        return ""
+    grade = row_html(
+        '<p class="final-grade"><strong>{}</strong> {}</p>',
+        translated(gettext("Final score")),
+        floatformat(objective.final_score, "2"),
+    )
+    if objective.retrospective:
+        grade += row_html('\n<p class="retrospective">{}</p>', objective.retrospective)
+    return grade
