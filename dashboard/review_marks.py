@@ -11,11 +11,13 @@ and headway.rows.translated's; the pickers' options are headway.forms.option_tag
 select drawn in Python.
 """
 
+import functools
+
 from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from headway.forms import escaped as e
 from headway.forms import option_tags
@@ -141,10 +143,21 @@ def span(duration):
         return ""
     hours = duration.total_seconds() / 3600
     if hours < 24:
-        count = round(hours)
-        return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+        return said_in_hours(round(hours), get_language())
+    return said_in_days(round(hours / 24, 1), get_language())
+
+
+# A page says some 120 times taken (the review's tables and charts), most of them in the
+# same few words: each is written once per process and language (the language a key only:
+# each is written in the active one).
+@functools.lru_cache(maxsize=4096)
+def said_in_hours(count, language):
+    return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+
+
+@functools.lru_cache(maxsize=4096)
+def said_in_days(days, language):
     # One decimal, none when it is whole: "2.5 days", "3 days", "1 day".
-    days = round(hours / 24, 1)
     whole = days == int(days)
     count = int(days) if whole else 2
     return ngettext("%(days)s day", "%(days)s days", count) % {

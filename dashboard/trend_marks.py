@@ -16,6 +16,7 @@ SVG coordinates are written as Python writes numbers (12.5), never the French wa
 as the template's {% localize off %} does.
 """
 
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
@@ -30,6 +31,29 @@ from .review_marks import span
 
 def kind_labels():
     return {kind: e(label) for kind, label in Obstacle.Kind.choices}
+
+
+def chart_axes(chart):
+    """A chart's horizontal gridlines, each with its value (the numbers written the reader's
+    way), if it has any, then the quarters' labels under it."""
+    frame = chart["frame"]
+    left, right, axis_x = e(frame.left), e(frame.right), e(frame.axis_x)
+    marks = [
+        f'<line class="trend-grid" x1="{left}" y1="{e(line["y"])}" x2="{right}" '
+        f'y2="{e(line["y"])}"/>\n<text class="trend-axis" x="{axis_x}" '
+        f'y="{e(line["text_y"])}" text-anchor="end">{e(localize(line["value"], use_l10n=True))}'
+        f"</text>"
+        for line in chart.get("gridlines", ())
+    ]
+    label_y = e(frame.label_y)
+    marks.append(
+        "".join(
+            f'<text class="trend-axis" x="{e(label["x"])}" y="{label_y}" '
+            f'text-anchor="middle">{e(label["label"])}</text>'
+            for label in chart["labels"]
+        )
+    )
+    return mark_safe("\n".join(marks))  # noqa: S308 - every value escaped
 
 
 def kinds_bars(chart):

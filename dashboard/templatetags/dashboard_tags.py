@@ -37,6 +37,12 @@ def decision_label(state):
 
 
 @register.simple_tag
+def chart_axes(chart):
+    """A review trend chart's gridlines and quarters' labels, as SVG (dashboard.trend_marks)."""
+    return trend_marks.chart_axes(chart)
+
+
+@register.simple_tag
 def kinds_bars(chart):
     """The bars of the review's kinds chart, as SVG (dashboard.trend_marks)."""
     return trend_marks.kinds_bars(chart)
