@@ -603,13 +603,17 @@ def slowest_escalations(scope):
     return SLOWEST(scope)
 
 
-def sections(scope, quarters, now):
+def sections(scope, quarters, now, counted=None):
     """What the review's page reads of its quarter, in one round trip: the obstacle figures
     `stored` for `quarters` (stored_figures), the objectives by outcome by team (`outcomes`)
     and by problem (`by_problem`), the `longest` open, the `escalation` figures and the
     `slowest` escalations; and the team picker's `teams` (slug, name) for a viewer who may
     read any team's (else none). Read one query each, they were seven of the page's
-    sixteen."""
+    sixteen. Then the obstacles `kinds` and those removed by the team `waited_on`
+    (`obstacles_by_kind`, `removal_by_blocking_team`): from the stored figures, else
+    counted from the obstacles, in the same round trip for a leader's review (which has
+    none stored), with the `counted` Reads given (by name: the trends'), whose results
+    come by their names too."""
     reads = {
         "teams": TEAM_PICKER.read() if scope.sees_organization else None,
         "stored": stored_read(scope, quarters),
@@ -619,9 +623,17 @@ def sections(scope, quarters, now):
         "escalation": escalation_read(scope),
         "slowest": SLOWEST.read_instances(scope),
     }
+    if scope.leader:
+        reads["kinds"] = KINDS_COUNTED.read_instances(scope)
+        reads["waited_on"] = WAITED_ON_COUNTED.read_instances(scope)
+        reads |= counted or {}
     reads = {name: read for name, read in reads.items() if read is not None}
-    read = dict(zip(reads, read_together(*reads.values()), strict=True))
-    return {"teams": (), "stored": None} | read
+    read = {"teams": (), "stored": None}
+    read |= dict(zip(reads, read_together(*reads.values()), strict=True))
+    if "kinds" not in read:
+        read["kinds"] = obstacles_by_kind(scope, read["stored"])
+        read["waited_on"] = removal_by_blocking_team(scope, read["stored"])
+    return read
 
 
 # Every active team as (slug, name), by name: 200 of them at 200 teams.

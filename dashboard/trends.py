@@ -113,9 +113,10 @@ class Bottleneck:
         ]
 
 
-def quarter_trends(scope, quarters, stored=None):
+def quarter_trends(scope, quarters, stored=None, fetched=None):
     """A QuarterTrend per quarter of `quarters`: from `stored` (review.StoredFigures of
-    them) when given, else two queries, whatever their number."""
+    them) when given, else two queries, whatever their number (or their rows `fetched`
+    already: `counted_reads`)."""
     trends = [
         QuarterTrend(
             quarter, {kind: 0 for kind in Obstacle.Kind}, {kind: 0 for kind in Obstacle.Kind}
@@ -129,13 +130,13 @@ def quarter_trends(scope, quarters, stored=None):
             total = stored.totals[trend.quarter.pk]
             trend.median, trend.p90 = total["median"], total["p90"]
         return trends
-    for row in counted(kinds_by_quarter, scope, quarters):
+    for row in counted(kinds_by_quarter, scope, quarters, fetched):
         logged, removed = index_of(row["logged_in"]), index_of(row["removed_in"])
         if logged is not None:
             trends[logged].logged[row["kind"]] += row["count"]
         if removed is not None:
             trends[removed].removed[row["kind"]] += row["count"]
-    for row in counted(removal_times, scope, quarters):
+    for row in counted(removal_times, scope, quarters, fetched):
         removed = index_of(row["removed_in"])
         if removed is not None:
             trends[removed].median, trends[removed].p90 = row["median"], row["p90"]
@@ -199,7 +200,7 @@ def removal_times(scope, quarters):
     )
 
 
-def waiting_counts(scope, quarters, stored=None):
+def waiting_counts(scope, quarters, stored=None, fetched=None):
     """One row per team waited on during `quarters`, by name: (name, slug, counts), `counts`
     how many obstacles waited on it while they stood in the way during each quarter. From
     `stored` (review.StoredFigures of them) when given, else one query grouped by the team
@@ -214,7 +215,7 @@ def waiting_counts(scope, quarters, stored=None):
                     team = teams[name] = (name, row["blocking_team__slug"], [0] * len(quarters))
                 team[2][i] = row["waiting"]
         return [teams[name] for name in sorted(teams)]
-    rows = counted(waiting_by_team, scope, quarters)
+    rows = counted(waiting_by_team, scope, quarters, fetched)
     return [(name, slug, list(counts)) for name, slug, *counts in rows]
 
 
@@ -242,21 +243,39 @@ def waiting_by_team(scope, quarters):
 COUNTED = {}
 
 
-def counted(build, scope, quarters):
-    """The rows `build(scope, quarters)` gives, from a query compiled once per process."""
+def counted(build, scope, quarters, fetched=None):
+    """The rows `build(scope, quarters)` gives, from a query compiled once per process, or
+    from `fetched` (`counted_reads`' results, by name) when it holds them."""
+    if fetched and build.__name__ in fetched:
+        return fetched[build.__name__]
+    return counted_query(build, quarters)(scope)
+
+
+def counted_query(build, quarters):
+    """`build`'s ScopedQuery for `quarters`, compiled once per process."""
     key = (build.__name__, tuple((quarter.pk, quarter.start, quarter.end) for quarter in quarters))
     query = COUNTED.get(key)
     if query is None:
         query = COUNTED[key] = ScopedQuery(lambda scope: build(scope, quarters), uses=[])
-    return query(scope)
+    return query
 
 
-def bottlenecks(scope, quarters, stored=None):
+def counted_reads(scope, quarters):
+    """The trends' three queries counted from the obstacles, as Reads (headway.stored) by
+    name: a review without stored figures (a leader's) reads them with its other sections,
+    in one round trip, and gives their results to `review_trends` as `fetched`."""
+    return {
+        build.__name__: counted_query(build, quarters).read_instances(scope)
+        for build in (kinds_by_quarter, removal_times, waiting_by_team)
+    }
+
+
+def bottlenecks(scope, quarters, stored=None, fetched=None):
     """The teams most waited on: in each quarter of `quarters`, the BOTTLENECKS_PER_QUARTER
     teams the most obstacles waited on while they stood in the way (ties by name); each
     team with its counts in every quarter (`waiting_counts`), the most waited on over the
     quarters first."""
-    rows = waiting_counts(scope, quarters, stored)
+    rows = waiting_counts(scope, quarters, stored, fetched)
     chosen = {}
     for i in range(len(quarters)):
         # By name already: the sort keeps that order among equal counts.
@@ -486,12 +505,13 @@ def bottleneck_chart(scope, quarters, teams):
     }
 
 
-def review_trends(scope, quarters, stored=None):
+def review_trends(scope, quarters, stored=None, fetched=None):
     """Everything the review's trends section shows: from `stored` (review.StoredFigures of
-    the trend_quarters) when given, else from three queries."""
+    the trend_quarters) when given, else from three queries (their rows `fetched` already
+    when given: `counted_reads`)."""
     quarters = trend_quarters(quarters, scope.quarter)
-    trends = quarter_trends(scope, quarters, stored)
-    teams = bottlenecks(scope, quarters, stored)
+    trends = quarter_trends(scope, quarters, stored, fetched)
+    teams = bottlenecks(scope, quarters, stored, fetched)
     return {
         "quarters": quarters,
         "rows": trends,

@@ -246,7 +246,9 @@ def quarter_review(request, label):
     scope = get_review_scope(request, label, quarters)
     today = timezone.localdate()
     trend_quarters = trends.trend_quarters(quarters, scope.quarter)
-    sections = review.sections(scope, trend_quarters, timezone.now())
+    # A leader's review counts its trends from the obstacles: read with its sections.
+    counted = trends.counted_reads(scope, trend_quarters) if scope.leader else None
+    sections = review.sections(scope, trend_quarters, timezone.now(), counted)
     stored = sections["stored"]
     context = {
         "scope": scope,
@@ -261,16 +263,14 @@ def quarter_review(request, label):
         ),
         "by_problem": sections["by_problem"],
         "objectives": review.objectives_with_final_values(scope, request.GET.get("page")),
-        "kinds": review.obstacles_by_kind(scope, stored),
+        "kinds": sections["kinds"],
         "waited_on": review.page_of_rows(
-            review.removal_by_blocking_team(scope, stored),
-            request.GET.get("waited_page"),
-            review.TEAMS_PER_PAGE,
+            sections["waited_on"], request.GET.get("waited_page"), review.TEAMS_PER_PAGE
         ),
         "longest": sections["longest"],
         "escalation": sections["escalation"],
         "slowest": sections["slowest"],
-        "trends": trends.review_trends(scope, quarters, stored),
+        "trends": trends.review_trends(scope, quarters, stored, sections),
     }
     if scope.sees_leadership:
         # The leader picker's, and those the organization's review shows: read once.
