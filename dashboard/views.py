@@ -4,9 +4,6 @@ These pages compose every app below (objectives, obstacles, coaching), so they l
 the top, and read each app through its queryset API and its context builders.
 """
 
-import csv
-import io
-
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
@@ -291,12 +288,12 @@ def quarter_review_export(request, label):
     quarters = list(Quarter.objects.order_by("start"))
     scope = get_review_scope(request, label, quarters)
     # Written whole, then sent: the response's write() per row cost more than the rows.
-    content = io.StringIO()
-    writer = csv.writer(content)
     stored = review.stored_figures(scope, trends.trend_quarters(quarters, scope.quarter))
-    writer.writerows(review.csv_rows(scope, timezone.localdate(), stored))
-    writer.writerows(trends.csv_rows(scope, quarters, stored))
-    response = HttpResponse(content.getvalue(), content_type="text/csv; charset=utf-8")
+    content = review.csv_text(
+        review.csv_rows(scope, timezone.localdate(), stored),
+        trends.csv_rows(scope, quarters, stored),
+    )
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     name = f"review-{scope.quarter.label}{review.scope_suffix(scope)}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

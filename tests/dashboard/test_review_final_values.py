@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from dashboard import review
 from objectives.models import KeyResult
 from tests.factories import (
     CheckInFactory,
@@ -160,3 +161,34 @@ def test_the_objectives_come_a_page_at_a_time(client_for, admin_user, time_machi
     second = client.get(REVIEW, {"page": 2}).context["objectives"]
     assert len(first) == 20 and [o.team.name for o in second] == ["Team 20"]
     assert "?page=2#final-values" in client.get(REVIEW).content.decode()
+
+
+def test_user_text_with_commas_quotes_and_line_breaks_exports_as_csv_quotes_it(
+    client_for, leader, closed_quarter, team
+):
+    objective = ObjectiveFactory(
+        team=team, quarter=closed_quarter.quarter, title='Pay "now", later', order=5
+    )
+    KeyResultFactory(objective=objective, description="one,\ntwo", target_value=1, order=0)
+
+    response = client_for(leader).get(reverse("review_export", args=["2026-Q3"]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    key_result = 'Checkout · Pay "now", later · one,\ntwo'
+    assert ["Final key results", key_result, "Final value", "0.00"] in rows
+    assert ["Final key results", key_result, "Progress", "0.0000"] in rows
+    assert '"Checkout · Pay ""now"", later · one,\ntwo",Final value,0.00\r\n' in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "plain", "a,b", 'say "hi"', "two\nlines", "cr\rlf", " spaced ", None, 3, Decimal("-1.50")],
+)
+def test_the_review_csv_is_written_as_csv_writer_writes_it(value):
+    rows = [["Section", value, "Measure", value], ["Lone", "", "", ""]]
+    written = io.StringIO()
+    csv.writer(written).writerows(rows)
+
+    assert review.csv_text(rows) == written.getvalue()
