@@ -625,6 +625,14 @@ def sections(scope, quarters, now, counted=None):
         "escalation": escalation_read(scope),
         "slowest": SLOWEST.read_instances(scope),
     }
+    return with_obstacles_counted(scope, reads, counted)
+
+
+def with_obstacles_counted(scope, reads, counted):
+    """What each of `reads` ({name: Read, or None for none}) makes of its rows, by name, read
+    in one round trip, with the obstacles `kinds` and those removed by the team `waited_on`:
+    from the figures `stored` (read among them), else counted from the obstacles, in the
+    same round trip for a leader's review (with the `counted` Reads, by name)."""
     if scope.leader:
         reads["kinds"] = KINDS_COUNTED.read_instances(scope)
         reads["waited_on"] = WAITED_ON_COUNTED.read_instances(scope)
@@ -636,6 +644,22 @@ def sections(scope, quarters, now, counted=None):
         read["kinds"] = obstacles_by_kind(scope, read["stored"])
         read["waited_on"] = removal_by_blocking_team(scope, read["stored"])
     return read
+
+
+def csv_sections(scope, quarters, counted=None):
+    """What the review's CSV reads of its quarter, in one round trip: what `sections` reads
+    but the page's picker and lists (the longest open, the slowest escalations), and every
+    objective's `grades` and its key results' `final_values` (`final_values_read`). Read
+    one query each, they were six of its thirteen."""
+    reads = {
+        "stored": stored_read(scope, quarters),
+        "outcomes": outcomes_of_teams(scope),
+        "by_problem": outcomes_of_problems(scope),
+        "grades": GRADES.read(scope),
+        "final_values": final_values_read(scope),
+        "escalation": escalation_read(scope),
+    }
+    return with_obstacles_counted(scope, reads, counted)
 
 
 # Every active team as (slug, name), by name: 200 of them at 200 teams.
@@ -1020,34 +1044,33 @@ def csv_text(*sections):
     )
 
 
-def csv_rows(scope, today=None, stored=None):
+def csv_rows(scope, read, today=None):
     """The review's figures as rows of (section, row, measure, value), with a header, for
-    `csv_text`; the final key results as their lines already written; the leaders' figures
-    only for a viewer who may read them. Each label is translated once, not once a row: at
-    200 teams the CSV has some 10,000 rows. The obstacles' figures from `stored`
-    (StoredFigures of the quarter) when given."""
+    `csv_text`, from what `csv_sections` `read`; the final key results as their lines
+    already written; the leaders' figures only for a viewer who may read them. Each label is
+    translated once, not once a row: at 200 teams the CSV has some 10,000 rows."""
     yield [_("Section"), _("Row"), _("Measure"), _("Value")]
     measures = outcome_measures()
     section = _("Objectives")
-    for row in objective_outcomes(scope):
+    for row in read["outcomes"]:
         yield from outcome_rows(section, row["team__name"], row, measures)
     section, no_problem = _("Objectives by problem"), _("Serving no problem")
-    for row in outcomes_by_problem(scope):
+    for row in read["by_problem"]:
         yield from outcome_rows(section, row["serves__title"] or no_problem, row, measures)
-    yield final_values_text(scope)
+    yield final_values_text(read["grades"], read["final_values"])
     kinds = dict(Obstacle.Kind.choices)
     removal = _("Median days to remove"), _("90th percentile days to remove")
     section, logged, removed = _("Obstacles by kind"), _("Logged"), _("Removed")
-    for row in obstacles_by_kind(scope, stored):
+    for row in read["kinds"]:
         yield [section, kinds[row["kind"]], logged, row["logged"]]
         yield [section, kinds[row["kind"]], removed, row["removed"]]
         yield from timings(section, kinds[row["kind"]], row, *removal)
     section = _("Removed, by team waited on")
-    for row in removal_by_blocking_team(scope, stored):
+    for row in read["waited_on"]:
         team = row["blocking_team__name"]
         yield [section, team, removed, row["removed"]]
         yield from timings(section, team, row, *removal)
-    figures = escalation_figures(scope)
+    figures = read["escalation"]
     section = _("Escalations")
     yield [section, "", _("Escalated"), figures["count"]]
     yield [section, "", _("Answered"), figures["answered"]]
@@ -1120,35 +1143,38 @@ GRADES = ScopedQuery(
 )
 
 
-def final_values(scope):
+def final_values_read(scope):
     """{objective pk: [(description, final value, target, progress)]}: the final values of
     the key results of the quarter's objectives (`objectives_with_final_values`), in their
     objective's order, read as plain rows: the CSV has those of every team (at 200 teams,
-    some 2,400 objects fewer to make). One query, compiled once per process."""
+    some 2,400 objects fewer to make). One query, compiled once per process: a Read."""
     end = start_of(scope.quarter.end + timedelta(days=1))
+    return FINAL_VALUES.read(scope, final_values_by_objective, until=end)
+
+
+def final_values_by_objective(rows):
     values = {}
-    for objective, description, latest, start, target, progress in FINAL_VALUES.rows(
-        scope, until=end
-    ):
+    for objective, description, latest, start, target, progress in rows:
         # KeyResult.current_value: the latest checked-in value, else the start.
         final = start if latest is None else latest
         values.setdefault(objective, []).append((description, final, target, progress))
     return values
 
 
-def final_values_text(scope):
-    """Each objective's grade and final score, and its key results' final values against
-    their targets (progress a 0..1 ratio), the figures a spreadsheet reads as numbers, as
-    the CSV's lines (`csv_text`): at 200 teams they are 6,600 of its 9,400 rows, written
-    here three at a time for a key result (two for an objective), its name quoted once. The
-    objectives in the order of `objectives_with_final_values`; two queries."""
+def final_values_text(grades, values):
+    """Each objective's grade and final score (`grades`, GRADES' rows), and its key results'
+    final values against their targets (`values`, `final_values_read`'s; progress a 0..1
+    ratio), the figures a spreadsheet reads as numbers, as the CSV's lines (`csv_text`): at
+    200 teams they are 6,600 of its 9,400 rows, written here three at a time for a key
+    result (two for an objective), its name quoted once. The objectives in the order of
+    `objectives_with_final_values`."""
     quoted = QuotedTexts()
     section, outcome = quoted[_("Final key results")], quoted[_("Outcome")]
     final_score, final_value = quoted[_("Final score")], quoted[_("Final value")]
     target, progress = quoted[_("Target")], quoted[_("Progress")]
     outcomes = {status: quoted[str(label)] for status, label in Objective.Status.choices}
-    values, lines = final_values(scope), []
-    for pk, team, title, status, score in GRADES.rows(scope):
+    lines = []
+    for pk, team, title, status, score in grades:
         name = f"{team} · {title}"
         row = quoted[name]
         lines.append(

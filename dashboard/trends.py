@@ -524,14 +524,15 @@ def review_trends(scope, quarters, stored=None, fetched=None):
     }
 
 
-def csv_rows(scope, quarters, stored=None):
+def csv_rows(scope, quarters, stored=None, fetched=None):
     """The trends as rows of the review's CSV (section, row, measure, value), after its own:
     per quarter, obstacles logged and removed by kind, the median and 90th-percentile days
     to remove, and the obstacles waiting on each team most waited on. From `stored`
-    (review.StoredFigures of the trend_quarters) when given."""
+    (review.StoredFigures of the trend_quarters) when given, else counted (their rows
+    `fetched` already when given: `counted_reads`)."""
     quarters = trend_quarters(list(quarters), scope.quarter)
     kinds = dict(Obstacle.Kind.choices)
-    rows = quarter_trends(scope, quarters, stored)
+    rows = quarter_trends(scope, quarters, stored, fetched)
     for section, counts in [
         (_("Trends: obstacles logged, by kind"), lambda trend: trend.logged),
         (_("Trends: obstacles removed, by kind"), lambda trend: trend.removed),
@@ -544,7 +545,7 @@ def csv_rows(scope, quarters, stored=None):
         yield [section, label, _("Removed"), trend.removed_total]
         yield [section, label, _("Median days to remove"), in_days(trend.median)]
         yield [section, label, _("90th percentile days to remove"), in_days(trend.p90)]
-    for team in bottlenecks(scope, quarters, stored):
+    for team in bottlenecks(scope, quarters, stored, fetched):
         for cell in team.cells:
             yield [
                 _("Trends: obstacles waiting on the teams most waited on"),

@@ -287,11 +287,14 @@ def quarter_review_export(request, label):
     """The review's figures as CSV: one row per figure (section, row, measure, value)."""
     quarters = list(Quarter.objects.order_by("start"))
     scope = get_review_scope(request, label, quarters)
+    trend_quarters = trends.trend_quarters(quarters, scope.quarter)
+    # A leader's review counts its trends from the obstacles: read with its sections.
+    counted = trends.counted_reads(scope, trend_quarters) if scope.leader else None
+    read = review.csv_sections(scope, trend_quarters, counted)
     # Written whole, then sent: the response's write() per row cost more than the rows.
-    stored = review.stored_figures(scope, trends.trend_quarters(quarters, scope.quarter))
     content = review.csv_text(
-        review.csv_rows(scope, timezone.localdate(), stored),
-        trends.csv_rows(scope, quarters, stored),
+        review.csv_rows(scope, read, timezone.localdate()),
+        trends.csv_rows(scope, quarters, read["stored"], read),
     )
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     name = f"review-{scope.quarter.label}{review.scope_suffix(scope)}.csv"

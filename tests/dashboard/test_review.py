@@ -354,14 +354,16 @@ def grow(quarter, times):
 # QuarterObstacleFigures, the objectives by outcome by team and by problem, the longest
 # open, the escalations' figures and the slowest), and two queries for the objectives with
 # their final key-result values; the CSV needs no pickers and no lists, but the quarters
-# for its trends; and the leadership figures (test_review_leadership.py).
+# for its trends, and reads its sections in one round trip (review.csv_sections: the
+# page's but its picker and lists, and every objective with its final key-result values);
+# and the leadership figures (test_review_leadership.py).
 PAGE_QUERIES = 7 + 3
-EXPORT_QUERIES = 6 + 3 + 4
+EXPORT_QUERIES = 4 + 4
 # A team's review reads the team and the viewer's role in it, and shows no leadership
 # figures; it reads the team's own obstacles' figures, stored, with its other sections as
 # the organization's. Counts of its own, as constant.
 TEAM_QUERIES = 7 + 3
-TEAM_EXPORT_QUERIES = 6 + 2 + 4
+TEAM_EXPORT_QUERIES = 4 + 3
 
 
 @pytest.mark.parametrize("times", [1, 10])
