@@ -531,7 +531,8 @@ def csv_rows(scope, quarters, stored=None, fetched=None):
     (review.StoredFigures of the trend_quarters) when given, else counted (their rows
     `fetched` already when given: `counted_reads`)."""
     quarters = trend_quarters(list(quarters), scope.quarter)
-    kinds = dict(Obstacle.Kind.choices)
+    # Translated once, not each time a row's label is written.
+    kinds = {kind: str(label) for kind, label in Obstacle.Kind.choices}
     rows = quarter_trends(scope, quarters, stored, fetched)
     for section, counts in [
         (_("Trends: obstacles logged, by kind"), lambda trend: trend.logged),
@@ -540,16 +541,14 @@ def csv_rows(scope, quarters, stored=None, fetched=None):
         for trend in rows:
             for kind, count in counts(trend).items():
                 yield [section, trend.quarter.label, kinds[kind], count]
+    section, removed = _("Trends: time to remove"), _("Removed")
+    median, p90 = _("Median days to remove"), _("90th percentile days to remove")
     for trend in rows:
-        section, label = _("Trends: time to remove"), trend.quarter.label
-        yield [section, label, _("Removed"), trend.removed_total]
-        yield [section, label, _("Median days to remove"), in_days(trend.median)]
-        yield [section, label, _("90th percentile days to remove"), in_days(trend.p90)]
+        label = trend.quarter.label
+        yield [section, label, removed, trend.removed_total]
+        yield [section, label, median, in_days(trend.median)]
+        yield [section, label, p90, in_days(trend.p90)]
+    section, waiting = _("Trends: obstacles waiting on the teams most waited on"), _("Waiting")
     for team in bottlenecks(scope, quarters, stored, fetched):
         for cell in team.cells:
-            yield [
-                _("Trends: obstacles waiting on the teams most waited on"),
-                f"{cell['quarter'].label} · {team.name}",
-                _("Waiting"),
-                cell["count"],
-            ]
+            yield [section, f"{cell['quarter'].label} · {team.name}", waiting, cell["count"]]

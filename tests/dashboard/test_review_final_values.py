@@ -184,7 +184,23 @@ def test_user_text_with_commas_quotes_and_line_breaks_exports_as_csv_quotes_it(
 
 @pytest.mark.parametrize(
     "value",
-    ["", "plain", "a,b", 'say "hi"', "two\nlines", "cr\rlf", " spaced ", None, 3, Decimal("-1.50")],
+    [
+        "",
+        "plain",
+        "a,b",
+        'say "hi"',
+        "two\nlines",
+        "cr\rlf",
+        " spaced ",
+        "tab\there",
+        "semi;colon",
+        "'quote'",
+        "=formula",
+        "é · ü",
+        None,
+        3,
+        Decimal("-1.50"),
+    ],
 )
 def test_the_review_csv_is_written_as_csv_writer_writes_it(value):
     rows = [["Section", value, "Measure", value], ["Lone", "", "", ""]]
