@@ -11,8 +11,10 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     Min,
     OuterRef,
     Q,
@@ -90,10 +92,24 @@ def in_the_way_during(quarter):
     )
 
 
-# The timeline entries that may make an obstacle ask for a decision: its logging, and the
-# edits of its kind or of the help it wants (an edit's text lists the fields it changed).
-# Written once: the partial indexes of ObstacleEvent match the queries by this condition.
-ASKING_DECISION = Q(kind="created") | Q(kind="edited", text__regex=r"(^|,)(kind|help_wanted)(,|$)")
+def asking_decision(entry=""):
+    """The condition on a timeline entry (`entry`: the path to it, if not the queryset's own
+    rows) of being one that may make an obstacle ask for a decision: its logging, and the
+    edits of its kind or of the help it wants (an edit's text lists the fields it changed).
+    Written once: the partial indexes of ObstacleEvent match the queries by this condition."""
+    kind, text = (f"{entry}__kind", f"{entry}__text") if entry else ("kind", "text")
+    return Q(**{kind: "created"}) | Q(
+        **{kind: "edited", f"{text}__regex": r"(^|,)(kind|help_wanted)(,|$)"}
+    )
+
+
+ASKING_DECISION = asking_decision()
+
+
+def in_timeline(lookup, moment, entry):
+    """The condition on a timeline entry of coming before ("lt") or after ("gt") the entry
+    `entry` made at `moment`, in the timeline's order: by time, then by id."""
+    return Q(**{f"created_at__{lookup}": moment}) | Q(created_at=moment, **{f"pk__{lookup}": entry})
 
 
 def removed_during(quarter):
@@ -215,44 +231,60 @@ class ObstacleQuerySet(models.QuerySet):
         stakeholder concern), the latest entry that made it ask: its logging, or a later
         edit of its kind or of the help it wants.
         """
-        # Each candidate is found first among the quarter's events (an IN over one read of
-        # them), so that the per-obstacle subqueries run on the candidates only.
+        # What was asked, and when, is a joined timeline entry rather than a subquery: each
+        # reference to a subquery's value is a subquery PostgreSQL plans and runs again (a
+        # decision's latest entry was planned seven times, 7-10 ms for one leader's review,
+        # and run five times an obstacle). The entry is the one no other such entry comes
+        # before (urgent) or after (a decision), in the order (created_at, pk).
         if request == LeaderRequest.LOGGED:
             asked = self.exclude(created_by=F("team__leader")).annotate(asked_at=F("opened_at"))
             if quarter is not None:
                 asked = asked.filter(logged_during(quarter))
         elif request == LeaderRequest.URGENT:
-            escalations = ObstacleEvent.objects.filter(kind=ObstacleEvent.Kind.ESCALATED)
+            escalated = Q(events__kind=ObstacleEvent.Kind.ESCALATED)
+            escalations = ObstacleEvent.objects.filter(
+                kind=ObstacleEvent.Kind.ESCALATED, obstacle=OuterRef("pk")
+            )
             if quarter is not None:
+                escalated &= during("events__created_at", quarter)
                 escalations = escalations.filter(during("created_at", quarter))
-            # The leader's own escalations left out against the obstacle's team here, not
-            # through a join of each escalation to its obstacle and team (at 200 teams, a
-            # page of five leaders' escalations ran three to seven times faster).
-            first = (
-                escalations.filter(obstacle=OuterRef("pk"))
-                .exclude(actor=OuterRef("team__leader"))
-                .order_by("created_at", "pk")
+            # The leader's own escalations left out against the obstacle's team.
+            earlier = escalations.exclude(actor=OuterRef("team__leader")).filter(
+                in_timeline("lt", OuterRef("asked_at"), OuterRef("asked_in"))
             )
             asked = (
-                self.filter(pk__in=escalations.values("obstacle"))
-                .annotate(asked_at=Subquery(first.values("created_at")[:1]))
+                self.annotate(escalation=FilteredRelation("events", condition=escalated))
+                .annotate(
+                    asked_at=F("escalation__created_at"),
+                    asked_by=F("escalation__actor"),
+                    asked_in=F("escalation__pk"),
+                )
                 .filter(asked_at__isnull=False)
+                .exclude(asked_by=F("team__leader"))
+                .exclude(Exists(earlier))
             )
         else:
-            asking = ObstacleEvent.objects.filter(ASKING_DECISION)
-            latest = asking.filter(obstacle=OuterRef("pk")).order_by("-created_at", "-pk")
-            asked = self.filter(
-                Q(help_wanted=Obstacle.Help.DECISION) | Q(kind=Obstacle.Kind.STAKEHOLDER)
+            asking = asking_decision("events")
+            if quarter is not None:
+                asking &= during("events__created_at", quarter)
+            later = ObstacleEvent.objects.filter(
+                ASKING_DECISION,
+                in_timeline("gt", OuterRef("asked_at"), OuterRef("asked_in")),
+                obstacle=OuterRef("pk"),
             )
-            if quarter is not None:
-                in_quarter = asking.filter(during("created_at", quarter))
-                asked = asked.filter(pk__in=in_quarter.values("obstacle"))
-            asked = asked.annotate(
-                asked_at=Subquery(latest.values("created_at")[:1]),
-                asked_by=Subquery(latest.values("actor")[:1]),
-            ).exclude(asked_by=F("team__leader"))
-            if quarter is not None:
-                asked = asked.filter(during("asked_at", quarter))
+            asks = Q(help_wanted=Obstacle.Help.DECISION) | Q(kind=Obstacle.Kind.STAKEHOLDER)
+            asked = (
+                self.filter(asks)
+                .annotate(asking=FilteredRelation("events", condition=asking))
+                .annotate(
+                    asked_at=F("asking__created_at"),
+                    asked_by=F("asking__actor"),
+                    asked_in=F("asking__pk"),
+                )
+                .filter(asked_at__isnull=False)
+                .exclude(asked_by=F("team__leader"))
+                .exclude(Exists(later))
+            )
         acted = ObstacleEvent.objects.filter(
             obstacle=OuterRef("pk"),
             actor=OuterRef("team__leader"),
