@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from coaching.models import Learning, OneOnOne
 from headway.lists import page_read, with_full_count
 from headway.people import display_name, in_name_order
-from headway.stored import CompiledQuery, Read, any_of, fetch, read_together
+from headway.stored import CompiledQuery, Read, any_of, read_together
 from objectives.models import KeyResult, Membership, Objective, Quarter, Team
 from obstacles.models import (
     Decision,
@@ -810,8 +810,8 @@ LEARNINGS = "learnings"
 
 
 def leader_figures(scope, obstacles, leaders, today):
-    """{(leader pk, what): (count, second count, percentiles)}: the leaders' figures in one
-    statement, a row for each leader and `what`:
+    """The Read of the leaders' figures, {(leader pk, what): (count, second count,
+    percentiles)}, in one statement, a row for each leader and `what`:
 
     - a LeaderRequest: how many of `obstacles` (leaders_obstacles) asked it of their team's
       leader in the quarter (Obstacle.objects.asking_leader), how many the leader acted on,
@@ -824,9 +824,7 @@ def leader_figures(scope, obstacles, leaders, today):
     - LEARNINGS: how many learnings the leader recorded in the quarter, and how many teams
       they were shared with (every active team, for one shared with everyone).
 
-    `leaders` are the leaders' ids. The statement's cost, as PostgreSQL estimates it, could
-    have it JIT-compiled (some 100 ms at 200 teams, for a query that runs in 20): JIT is off
-    for it."""
+    `leaders` are the leaders' ids (see `leadership` for how it is planned)."""
     quarter, asked, params = scope.quarter, [], []
     for request in LeaderRequest:
         sql, asked_params = leadership_query(
@@ -875,7 +873,7 @@ def leader_figures(scope, obstacles, leaders, today):
         ),
     ).bound({"leaders": leaders})
     asked = " UNION ALL ".join(asked)
-    rows = fetch(
+    return Read(
         f"WITH asked (request, leader, time_to_act) AS MATERIALIZED ({asked}) "  # noqa: S608 - the ORM's SQL and our own
         "SELECT request, leader, COUNT(*), COUNT(time_to_act), "
         "PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY time_to_act) "
@@ -883,9 +881,8 @@ def leader_figures(scope, obstacles, leaders, today):
         f"UNION ALL SELECT *, NULL, NULL FROM ({decided}) AS decided "
         f"UNION ALL SELECT %s, *, NULL FROM ({learned}) AS learned",
         [*params, *decided_params, LEARNINGS, *learned_params],
-        jit=False,
+        lambda rows: {(leader, what): figures for what, leader, *figures in rows},
     )
-    return {(leader, what): figures for what, leader, *figures in rows}
 
 
 def as_read(model, **values):
@@ -896,11 +893,11 @@ def as_read(model, **values):
 
 
 def one_on_one_pairs(scope, leaders):
-    """{leader pk: [{team, pm, held}]}: each leader's 1:1 pairs, those of their active teams'
-    product managers today and any other they held a 1:1 with in the quarter, with the
-    number held in it; by team, then PM. One query whatever the number of pairs, with what
-    the review shows of the pairs' people and teams (their names, a team's slug), from which
-    they are made."""
+    """The Read of each leader's 1:1 pairs, {leader pk: [{team, pm, held}]}: those of their
+    active teams' product managers today and any other they held a 1:1 with in the quarter,
+    with the number held in it; by team, then PM. One statement whatever the number of
+    pairs, with what the review shows of the pairs' people and teams (their names, a team's
+    slug), from which they are made."""
     names = ["first_name", "last_name", "username"]
     quarter = scope.quarter
 
@@ -931,9 +928,14 @@ def one_on_one_pairs(scope, leaders):
         )
         return held.union(current, all=True).order_by()
 
-    rows = leadership_query("pairs", quarter, pairs_of).rows(
-        leaders=[leader.pk for leader in leaders]
+    sql, params = leadership_query("pairs", quarter, pairs_of).bound(
+        {"leaders": [leader.pk for leader in leaders]}
     )
+    return Read(sql, params, pairs_of_leaders)
+
+
+def pairs_of_leaders(rows):
+    """{leader pk: [{team, pm, held}]} from the rows of `one_on_one_pairs`."""
     # Each person and team made once, as read (their other fields deferred): at 200 teams
     # the 400 rows' 800 instances made whole cost some 5 ms of CPU.
     User, counts, people, teams = get_user_model(), {}, {}, {}
@@ -952,14 +954,24 @@ def one_on_one_pairs(scope, leaders):
 
 
 def leadership(scope, today, every_leader):
-    """The leadership figures of each leader the review shows (`leaders_reviewed`): two
-    queries."""
+    """The leadership figures of each leader the review shows (`leaders_reviewed`): one
+    query, their figures and their 1:1 pairs read in one round trip.
+
+    Both statements are planned once per connection (a generic plan): PostgreSQL took
+    longer to plan the figures' than to run it for one leader (7-10 ms, for some 4), and no
+    value changes its plan (the leaders, or their teams, are one array; the quarter's
+    bounds constants of its own). Its cost, as PostgreSQL estimates it, could have it
+    JIT-compiled (some 100 ms at 200 teams, for a query that runs in 20): JIT is off."""
     leaders = leaders_reviewed(scope, every_leader)
     if not leaders:
         return []
     ids = [leader.pk for leader in leaders]
-    figures = leader_figures(scope, leaders_obstacles(scope, leaders), ids, today)
-    pairs = one_on_one_pairs(scope, leaders)
+    figures, pairs = read_together(
+        leader_figures(scope, leaders_obstacles(scope, leaders), ids, today),
+        one_on_one_pairs(scope, leaders),
+        jit=False,
+        generic_plan=True,
+    )
     shown = []
     for leader in leaders:
         requests = []

@@ -284,19 +284,27 @@ def with_literal_constants(sql, params, places):
 
 def fetch(sql, params, jit=True, using=DEFAULT_DB_ALIAS):
     """The rows of `sql` run with `params`, as a statement prepared on this thread's
-    connection to `using` (unless settings.DB_PREPARED_STATEMENTS is off). With `jit` False,
-    PostgreSQL plans it without JIT compilation: a statement whose estimated cost passes
-    jit_above_cost would otherwise spend longer being compiled than running."""
-    return fetch_each([(sql, params)], jit, using)[0]
+    connection to `using` (unless settings.DB_PREPARED_STATEMENTS is off); see `fetch_each`
+    for `jit`."""
+    return fetch_each([(sql, params)], jit, using=using)[0]
 
 
-def fetch_each(statements, jit=True, prepare=True, using=DEFAULT_DB_ALIAS):
+def fetch_each(statements, jit=True, prepare=True, generic_plan=False, using=DEFAULT_DB_ALIAS):
     """The rows of each of `statements` ((sql, params) pairs), all run in one round trip as
     `fetch` runs one (unless `prepare` is off, each a statement prepared on this thread's
-    connection): a page's sections read together rather than a query each."""
+    connection): a page's sections read together rather than a query each.
+
+    With `jit` False, PostgreSQL plans them without JIT compilation: a statement whose
+    estimated cost passes jit_above_cost would otherwise spend longer being compiled than
+    running. With `generic_plan`, a prepared statement is planned once per connection, for
+    any parameters, rather than again at every run for its parameters' values while
+    PostgreSQL finds that worth it: for statements that take longer to plan than to run,
+    and whose plan depends on no value (ids as one array, their own constants written in)."""
     # Each in one round trip, as one query, and so one implicit transaction: SET LOCAL
     # holds for the statements after it.
     before = [] if jit else ["SET LOCAL jit = off"]
+    if generic_plan:
+        before.append("SET LOCAL plan_cache_mode = force_generic_plan")
     database = connections[using]
     params = [param for _sql, params in statements for param in params]
     with database.cursor() as cursor:
@@ -322,9 +330,10 @@ class Read:
         return read_together(self)[0]
 
 
-def read_together(*reads, using=DEFAULT_DB_ALIAS):
-    """What each of `reads` (Read) makes of its rows, all read in one round trip."""
-    fetched = fetch_each([(read.sql, read.params) for read in reads], using=using)
+def read_together(*reads, using=DEFAULT_DB_ALIAS, **options):
+    """What each of `reads` (Read) makes of its rows, all read in one round trip (`options`:
+    fetch_each's)."""
+    fetched = fetch_each([(read.sql, read.params) for read in reads], using=using, **options)
     return [read.make(rows) for read, rows in zip(reads, fetched, strict=True)]
 
 

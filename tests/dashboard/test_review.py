@@ -357,8 +357,8 @@ def grow(quarter, times):
 # for its trends, and reads its sections in one round trip (review.csv_sections: the
 # page's but its picker and lists, and every objective with its final key-result values);
 # and the leadership figures (test_review_leadership.py).
-PAGE_QUERIES = 7 + 3
-EXPORT_QUERIES = 4 + 4
+PAGE_QUERIES = 7 + 2
+EXPORT_QUERIES = 4 + 3
 # A team's review reads the team and the viewer's role in it, and shows no leadership
 # figures; it reads the team's own obstacles' figures, stored, with its other sections as
 # the organization's. Counts of its own, as constant.

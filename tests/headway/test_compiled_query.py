@@ -12,7 +12,15 @@ from django.db.models import DateTimeField, F, Func, IntegerField, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from headway.stored import PREPARED, CompiledQuery, any_of, fetch, prefetched, read_together
+from headway.stored import (
+    PREPARED,
+    CompiledQuery,
+    any_of,
+    fetch,
+    fetch_each,
+    prefetched,
+    read_together,
+)
 from objectives.models import KeyResult, Objective, Team
 from obstacles.models import DECISION_DUE_SOON, Obstacle, start_of
 from tests.factories import (
@@ -355,6 +363,16 @@ def test_its_own_constants_can_be_written_into_its_sql(team, other_team, pm):
 def test_a_statement_can_be_planned_without_jit_compilation():
     assert fetch("SELECT current_setting('jit')", [], jit=False) == [("off",)]
     assert fetch("SELECT current_setting('jit'), %s", [1], jit=False) == [("off", 1)]
+
+
+def test_statements_read_together_can_be_planned_once_for_any_parameters():
+    setting = "SELECT current_setting('plan_cache_mode'), %s"
+    statements = [(setting, [1]), (setting, [2])]
+
+    assert fetch_each(statements, generic_plan=True) == [
+        [("force_generic_plan", 1)],
+        [("force_generic_plan", 2)],
+    ]
 
 
 def test_model_instances_are_prepared_once_a_connection_too(objectives, django_assert_num_queries):
