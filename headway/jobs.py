@@ -30,13 +30,46 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from procrastinate import RetryStrategy
+from procrastinate import PsycopgConnector, RetryStrategy
 from procrastinate.contrib.django import app
+from procrastinate.contrib.django.django_connector import DjangoConnector
+from procrastinate.contrib.django.utils import connector_params
 
 # A failed job is tried again after 5 s, 25 s, 2 min, 10 min and 52 min (5 ** attempt), then
 # left failed for an operator: six attempts over about an hour and a half, enough for a mail
 # server's restart or a network outage, short enough to be noticed the same day.
 MAX_ATTEMPTS = 6
+
+
+class WorkerConnector(PsycopgConnector):
+    """The connector of a worker (`manage.py procrastinate worker`): it takes, runs and
+    finishes jobs on connections of its own, as procrastinate's does, but a job that defers
+    another (a digest queueing its e-mail) does it on Django's connection, in the job's own
+    transaction, as a web request does. On a connection of its own the new job would be
+    committed at once: a worker could take it before the rows it is about were committed
+    (and fail on an e-mail that did not exist yet), or run it for a change rolled back."""
+
+    def __init__(self, alias, **kwargs):
+        super().__init__(**kwargs)
+        self.django = DjangoConnector(alias=alias)
+
+    def get_sync_connector(self):
+        # Every synchronous call: what a job's code (running in a thread of its own, with
+        # that thread's Django connection) does. The worker's own calls are asynchronous.
+        return self.django
+
+
+class Connector(DjangoConnector):
+    """Headway's connector (PROCRASTINATE_ON_APP_READY): Django's, whose workers use a
+    WorkerConnector."""
+
+    def get_worker_connector(self):
+        return WorkerConnector(self.alias, kwargs=connector_params(self.alias))
+
+
+def on_app_ready(queue):
+    """Give the job queue Headway's connector (Connector)."""
+    queue.connector = queue.job_manager.connector = Connector(alias=queue.connector.alias)
 
 
 def retry_on(*exceptions):

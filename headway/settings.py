@@ -304,6 +304,7 @@ else:
 
 # The job queue (headway.jobs): workers delete the jobs that succeeded, so that the table holds
 # what waits, runs or failed; what was sent stays in headway.models.Email.
+PROCRASTINATE_ON_APP_READY = "headway.jobs.on_app_ready"
 PROCRASTINATE_WORKER_DEFAULTS = {
     "delete_jobs": "successful",
     "concurrency": envint("WORKER_CONCURRENCY", 4),

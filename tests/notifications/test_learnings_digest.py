@@ -1,12 +1,13 @@
 """Once a week, on each member's digest day, the learnings newly shared with their teams:
 each told once, including one shared with the team later than it was written."""
 
+import time
 from datetime import timedelta
 
 import pytest
 
 from headway.models import Preference, Weekday
-from notifications import content
+from notifications import content, tasks
 from notifications.models import LearningNotice
 from objectives.models import Membership
 from tests.factories import LearningFactory, MembershipFactory, TeamFactory, UserFactory
@@ -101,6 +102,29 @@ def test_each_on_their_own_digest_day(clock, team, pm, designer, growth, smtp_se
     run_workers()
 
     assert [m["To"] for m in smtp_server.messages] == [designer.email, pm.email]
+
+
+def test_the_email_is_sent_though_the_digests_transaction_commits_late(
+    clock, team, designer, growth, smtp_server, monkeypatch
+):
+    """The workers run several jobs at once: one may take the e-mail's job while the digest
+    that queued it is still in its transaction. That job only exists once the transaction
+    commits, so it finds its e-mail (it once failed on an e-mail not committed yet, and the
+    digest was never sent)."""
+    queue_email = tasks.queue_email
+
+    def committing_late(**email):
+        queued = queue_email(**email)
+        time.sleep(0.5)
+        return queued
+
+    monkeypatch.setattr(tasks, "queue_email", committing_late)
+    shared("Wallets first works on mobile", growth, team)
+
+    clock(at(NEXT_MONDAY, 9))
+    run_workers()
+
+    assert [m["To"] for m in smtp_server.messages] == [designer.email]
 
 
 @pytest.mark.django_db(transaction=False)
