@@ -43,6 +43,7 @@ from headway.lists import page_read, with_full_count
 from headway.people import display_name, in_name_order
 from headway.stored import CompiledQuery, Read, any_of, read_together
 from objectives.models import KeyResult, Membership, Objective, Quarter, Team
+from obstacles.export import spreadsheet_safe
 from obstacles.models import (
     Decision,
     LeaderRequest,
@@ -1019,7 +1020,8 @@ def scope_suffix(scope):
 class QuotedTexts(dict):
     """{text: the text as a CSV field}, each quoted the first time it is asked for, as
     csv.writer quotes it (its default dialect: when it holds a comma, a quote or a line
-    break); None is written as "", as csv.writer writes it."""
+    break), a text a spreadsheet would take for a formula kept as text (`spreadsheet_safe`);
+    None is written as "", as csv.writer writes it."""
 
     def __init__(self):
         super().__init__()
@@ -1029,10 +1031,12 @@ class QuotedTexts(dict):
         # csv.writer's file: `__missing__` has it write one row.
         self.line = line
 
-    def __missing__(self, text):
-        if text is None:
+    def __missing__(self, key):
+        if key is None:
             return ""
-        text = str(text)
+        # A text a spreadsheet would run as a formula (a name or title starting with "=",
+        # "+", "-" or "@") is written as text, as the obstacle log's export writes it.
+        text = spreadsheet_safe(key) if isinstance(key, str) else str(key)
         if QUOTED_FOR.search(text) is None:
             # Written as it is: at 200 teams, some 3,500 texts of the CSV's 3,540.
             quoted = text
@@ -1040,7 +1044,7 @@ class QuotedTexts(dict):
             # The text as the first of two fields: a lone empty field is written quoted.
             self.quoting.writerow((text, ""))
             quoted = self.line[:-3]
-        self[text] = quoted
+        self[key] = quoted
         return quoted
 
 

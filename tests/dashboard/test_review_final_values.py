@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from dashboard import review
 from objectives.models import KeyResult
+from obstacles.export import spreadsheet_safe
 from tests.factories import (
     CheckInFactory,
     KeyResultFactory,
@@ -182,6 +183,26 @@ def test_user_text_with_commas_quotes_and_line_breaks_exports_as_csv_quotes_it(
     )
 
 
+def test_names_and_titles_a_spreadsheet_would_run_as_formulas_export_as_text(
+    client_for, leader, closed_quarter, team
+):
+    team.name = '=HYPERLINK("https://evil.example","Checkout")'
+    team.save()
+    objective = ObjectiveFactory(
+        team=team, quarter=closed_quarter.quarter, title="@SUM(A1:A9)", order=5
+    )
+    KeyResultFactory(objective=objective, description="-1+1", target_value=-3, order=0)
+
+    response = client_for(leader).get(reverse("review_export", args=["2026-Q3"]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    key_result = "'" + f"{team.name} · @SUM(A1:A9) · -1+1"
+    assert ["Final key results", key_result, "Target", "-3.00"] in rows
+    assert ["Final key results", f"'{team.name} · @SUM(A1:A9)"] in [row[:2] for row in rows]
+    assert ["Objectives", f"'{team.name}"] in [row[:2] for row in rows]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row[:3])
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -196,6 +217,9 @@ def test_user_text_with_commas_quotes_and_line_breaks_exports_as_csv_quotes_it(
         "semi;colon",
         "'quote'",
         "=formula",
+        "+1",
+        "-2",
+        "@SUM(A1)",
         "é · ü",
         None,
         3,
@@ -205,6 +229,9 @@ def test_user_text_with_commas_quotes_and_line_breaks_exports_as_csv_quotes_it(
 def test_the_review_csv_is_written_as_csv_writer_writes_it(value):
     rows = [["Section", value, "Measure", value], ["Lone", "", "", ""]]
     written = io.StringIO()
-    csv.writer(written).writerows(rows)
+    # Texts a spreadsheet would run as formulas are written as text; numbers as they are.
+    csv.writer(written).writerows(
+        [[spreadsheet_safe(v) if isinstance(v, str) else v for v in row] for row in rows]
+    )
 
     assert review.csv_text(rows) == written.getvalue()
