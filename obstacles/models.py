@@ -106,6 +106,23 @@ def asking_decision(entry=""):
 ASKING_DECISION = asking_decision()
 
 
+def asked_by_entry(obstacles, condition):
+    """`obstacles`, each with the timeline entry that meets `condition` (on "events") as
+    `asked_at`, `asked_by` and `asked_in` (its moment, actor and id), those without one or
+    whose entry is their team's leader's own left out: what asked their leader
+    (`asking_leader`)."""
+    return (
+        obstacles.annotate(asking=FilteredRelation("events", condition=condition))
+        .annotate(
+            asked_at=F("asking__created_at"),
+            asked_by=F("asking__actor"),
+            asked_in=F("asking__pk"),
+        )
+        .filter(asked_at__isnull=False)
+        .exclude(asked_by=F("team__leader"))
+    )
+
+
 def in_timeline(lookup, moment, entry):
     """The condition on a timeline entry of coming before ("lt") or after ("gt") the entry
     `entry` made at `moment`, in the timeline's order: by time, then by id."""
@@ -252,17 +269,7 @@ class ObstacleQuerySet(models.QuerySet):
             earlier = escalations.exclude(actor=OuterRef("team__leader")).filter(
                 in_timeline("lt", OuterRef("asked_at"), OuterRef("asked_in"))
             )
-            asked = (
-                self.annotate(escalation=FilteredRelation("events", condition=escalated))
-                .annotate(
-                    asked_at=F("escalation__created_at"),
-                    asked_by=F("escalation__actor"),
-                    asked_in=F("escalation__pk"),
-                )
-                .filter(asked_at__isnull=False)
-                .exclude(asked_by=F("team__leader"))
-                .exclude(Exists(earlier))
-            )
+            asked = asked_by_entry(self, escalated).exclude(Exists(earlier))
         else:
             asking = asking_decision("events")
             if quarter is not None:
@@ -273,18 +280,7 @@ class ObstacleQuerySet(models.QuerySet):
                 obstacle=OuterRef("pk"),
             )
             asks = Q(help_wanted=Obstacle.Help.DECISION) | Q(kind=Obstacle.Kind.STAKEHOLDER)
-            asked = (
-                self.filter(asks)
-                .annotate(asking=FilteredRelation("events", condition=asking))
-                .annotate(
-                    asked_at=F("asking__created_at"),
-                    asked_by=F("asking__actor"),
-                    asked_in=F("asking__pk"),
-                )
-                .filter(asked_at__isnull=False)
-                .exclude(asked_by=F("team__leader"))
-                .exclude(Exists(later))
-            )
+            asked = asked_by_entry(self.filter(asks), asking).exclude(Exists(later))
         acted = ObstacleEvent.objects.filter(
             obstacle=OuterRef("pk"),
             actor=OuterRef("team__leader"),
